@@ -1,0 +1,75 @@
+# Precis: the two commands are `make demo` and `make test`; see README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+WORKERS ?= 4
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/precis
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+# Two processes suit the 2-core machines this runs on; override with PYTEST_WORKERS=auto.
+PYTEST_WORKERS ?= 2
+DEMO_ENV := DEBUG=true
+
+.PHONY: install demo serve worker test test-sqlite test-postgres test-e2e lint format bench lock clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+demo: install
+	mkdir -p var
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-style: collected static files served by WhiteNoise, several gunicorn workers.
+serve: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn precis.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile -
+
+worker: install
+	$(PY) manage.py db_worker
+
+test: install
+	$(MAKE) test-sqlite
+ifeq ($(CI),true)
+	$(MAKE) test-postgres
+endif
+
+test-sqlite:
+	env -u DATABASE_URL $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+test-postgres:
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -m "not e2e"
+
+test-e2e: install
+	$(PY) -m pytest e2e -m e2e
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) bench/run.py
+
+# Re-pin everything after changing requirements*.txt.
+lock:
+	rm -rf /tmp/precis-lock && $(PYTHON) -m venv /tmp/precis-lock
+	/tmp/precis-lock/bin/pip install --quiet -r requirements-dev.txt
+	( echo "# Transitive pins: everything pip installed for requirements-dev.txt, so a fresh"; \
+	  echo "# machine gets exactly what CI tested. Regenerate with \`make lock\`."; \
+	  /tmp/precis-lock/bin/pip freeze ) > constraints.txt
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,52 @@
+import re
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+
+
+def validate_orcid(value: str) -> None:
+    """An ORCID iD is four groups of four digits whose last character is a mod 11-2 checksum."""
+    if not ORCID_PATTERN.match(value):
+        raise ValidationError("An ORCID iD looks like 0000-0002-1825-0097.")
+    digits = value.replace("-", "")
+    total = 0
+    for digit in digits[:-1]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    expected = "X" if check == 10 else str(check)
+    if digits[-1] != expected:
+        raise ValidationError(f"{value} is not a valid ORCID iD (its checksum does not match).")
+
+
+class User(AbstractUser):
+    display_name = models.CharField(max_length=100, blank=True)
+    bio = models.CharField(max_length=300, blank=True, help_text="One or two lines about you.")
+    orcid = models.CharField("ORCID iD", max_length=19, blank=True, validators=[validate_orcid])
+    email_on_comment = models.BooleanField(
+        "e-mail me when someone comments on my summary", default=True
+    )
+    email_on_reply = models.BooleanField("e-mail me when someone replies to me", default=True)
+    email_on_followed = models.BooleanField(
+        "e-mail me about new summaries of papers and venues I follow", default=False
+    )
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", args=[self.username])
+
+    @property
+    def orcid_url(self) -> str:
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("u/<str:username>/", views.profile, name="profile"),
+    path("users/", views.user_list, name="users"),
+    path("settings/", views.settings_page, name="settings"),
+]

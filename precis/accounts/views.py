@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect, render
+
+from precis.summaries.models import Summary, Visibility
+
+from .forms import ProfileSettingsForm
+from .models import User
+
+# What counts towards a person's public record: listed summaries under their own name.
+# Anonymous summaries are left out, or the numbers would reveal who wrote them.
+CREDITED = Q(
+    summaries__visibility=Visibility.PUBLIC,
+    summaries__deleted_at__isnull=True,
+    summaries__anonymous=False,
+)
+USERS_PER_PAGE = 50
+
+
+def profile(request, username):
+    person = get_object_or_404(
+        User.objects.filter(is_active=True).annotate(
+            summary_count=Count("summaries", filter=CREDITED),
+            score=Coalesce(Sum("summaries__score", filter=CREDITED), 0),
+        ),
+        username=username,
+    )
+    own_page = request.user.pk == person.pk
+    summaries = Summary.objects.filter(author=person)
+    if own_page:
+        summaries = summaries.alive()
+    else:
+        summaries = summaries.listed().filter(anonymous=False)
+    summaries = summaries.for_display(request.user).order_by("-published_at", "-updated_at")
+    page = Paginator(summaries, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/profile.html",
+        {"person": person, "page": page, "own_page": own_page},
+    )
+
+
+def user_list(request):
+    people = (
+        User.objects.filter(is_active=True)
+        .annotate(
+            summary_count=Count("summaries", filter=CREDITED),
+            score=Coalesce(Sum("summaries__score", filter=CREDITED), 0),
+        )
+        .filter(summary_count__gt=0)
+        .order_by("-score", "-summary_count", "username")
+    )
+    page = Paginator(people, USERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page})
+
+
+@login_required
+def settings_page(request):
+    form = ProfileSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", {"form": form})

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Site-wide pages (home, about, random) and the shared templates and static files."""
+
+    name = "precis.core"
+    label = "core"

@@ -1,0 +1,100 @@
+"""Load the demo corpus: real paper metadata, summaries written for Precis. Idempotent."""
+
+from datetime import date, timedelta
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from precis.accounts.models import User
+from precis.demo import corpus
+from precis.papers.services import PaperRecord, save_venue, upsert_paper
+from precis.summaries import services as summary_services
+from precis.summaries.models import Summary
+
+DEMO_PASSWORD = "precis-demo"  # noqa: S105 - printed for the demo; demo users only
+
+
+class Command(BaseCommand):
+    help = "Load the demo corpus (papers, venues, users, summaries, votes). Safe to run twice."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        for venue in corpus.VENUES:
+            save_venue(**venue)
+        users = {spec["username"]: self._user(spec) for spec in corpus.USERS}
+        papers = {spec["arxiv"]: self._paper(spec) for spec in corpus.PAPERS}
+        summaries = {}
+        for index, spec in enumerate(corpus.SUMMARIES):
+            summary = summary_services.save_summary(
+                author=users[spec["author"]],
+                paper=papers[spec["paper"]],
+                source=spec["source"],
+                visibility=spec["visibility"],
+                anonymous=spec.get("anonymous", False),
+            )
+            self._backdate(summary, papers[spec["paper"]], index)
+            summaries[(spec["paper"], spec["author"])] = summary
+        for voter, paper, author, value in corpus.VOTES:
+            summary_services.cast_vote(
+                voter=users[voter], summary=summaries[(paper, author)], value=value
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: {len(corpus.VENUES)} venues, {len(papers)} papers, "
+                f"{len(users)} users, {len(summaries)} summaries, {len(corpus.VOTES)} votes."
+            )
+        )
+        self.stdout.write(
+            f"Sign in as any of {', '.join(users)} with the password “{DEMO_PASSWORD}”."
+        )
+
+    def _user(self, spec) -> User:
+        user, created = User.objects.get_or_create(
+            username=spec["username"],
+            defaults={
+                "email": spec["email"],
+                "display_name": spec["display_name"],
+                "bio": spec["bio"],
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.get_or_create(
+            user=user, email=spec["email"], defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def _paper(self, spec):
+        record = PaperRecord(
+            title=spec["title"],
+            authors=spec["authors"],
+            abstract=spec.get("abstract", ""),
+            year=spec["year"],
+            published_on=date.fromisoformat(spec["published"]) if spec.get("published") else None,
+            venue_key=spec["venue"],
+            url=spec.get("url", ""),
+            keywords=spec.get("keywords", []),
+            categories=spec.get("categories", []),
+            identifiers={
+                scheme: spec[scheme]
+                for scheme in ("arxiv", "doi", "dblp", "bibtex")
+                if spec.get(scheme)
+            },
+            source="demo",
+        )
+        paper, _ = upsert_paper(record)
+        return paper
+
+    @staticmethod
+    def _backdate(summary: Summary, paper, index: int) -> None:
+        """Spread publication dates over the past months so the tabs differ."""
+        if summary.published_at is None:
+            return
+        when = timezone.now() - timedelta(days=3 * (len(corpus.SUMMARIES) - index), hours=index)
+        Summary.objects.filter(pk=summary.pk).update(published_at=when)
+        summary.published_at = when
+        summary.refresh_rankings()
+        Summary.objects.filter(pk=summary.pk).update(popularity=summary.popularity)

@@ -1,0 +1,60 @@
+import random
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from precis.papers.fields import FIELDS
+from precis.summaries.models import Summary
+
+TABS = {
+    "popular": ("Popular", ["-popularity", "-pk"]),
+    "recent": ("Recent", ["-published_at", "-pk"]),
+    "best": ("Best", ["-wilson", "-score", "-published_at", "-pk"]),
+}
+FILTERABLE_FIELDS = {key: FIELDS[key] for key in ("cs", "stats", "physics", "math", "bio")}
+
+
+def home(request):
+    tab = request.GET.get("tab", "popular")
+    if tab not in TABS:
+        tab = "popular"
+    field = request.GET.get("field", "")
+    if field not in FILTERABLE_FIELDS:
+        field = ""
+    summaries = Summary.objects.listed().for_display(request.user).order_by(*TABS[tab][1])
+    if field:
+        summaries = summaries.filter(paper__field=field)
+    page = Paginator(summaries, settings.SUMMARIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/home.html",
+        {
+            "tabs": [(key, label) for key, (label, _) in TABS.items()],
+            "tab": tab,
+            "fields": FILTERABLE_FIELDS,
+            "field": field,
+            "page": page,
+            "summary_total": page.paginator.count,
+        },
+    )
+
+
+def about(request):
+    return render(request, "core/about.html")
+
+
+def random_summary(request):
+    listed = Summary.objects.listed()
+    count = listed.count()
+    if not count:
+        return redirect("core:home")
+    chosen = listed.order_by("pk").values_list("pk", flat=True)[random.randrange(count)]
+    return redirect("summaries:detail", pk=chosen)
+
+
+def not_found(request, exception=None):
+    message = ""
+    if exception is not None and exception.args and isinstance(exception.args[0], str):
+        message = exception.args[0]
+    return render(request, "404.html", {"message": message}, status=404)

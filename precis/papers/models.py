@@ -1,0 +1,157 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from precis.lib import identifiers
+
+from .fields import FIELDS, field_of_categories
+
+
+class Venue(models.Model):
+    """A conference, journal or archive; papers belong to one edition of it by year."""
+
+    key = models.SlugField(max_length=40, unique=True, help_text="Short key used in URLs: icml")
+    name = models.CharField(max_length=200)
+    url = models.URLField(blank=True)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    description_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("papers:venue", args=[self.key])
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PaperQuerySet(models.QuerySet):
+    def with_authors(self):
+        return self.select_related("venue").prefetch_related(
+            models.Prefetch(
+                "paper_authors",
+                queryset=PaperAuthor.objects.select_related("author").order_by("position"),
+            ),
+            "identifiers",
+        )
+
+    def by_identifier(self, scheme: str, value: str):
+        return self.filter(identifiers__scheme=scheme, identifiers__value=value)
+
+
+class Paper(models.Model):
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=80, blank=True)
+    abstract = models.TextField(blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    published_on = models.DateField("first published", null=True, blank=True)
+    venue = models.ForeignKey(
+        Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="papers"
+    )
+    url = models.URLField(max_length=500, blank=True)
+    pdf_url = models.URLField("PDF URL", max_length=500, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    categories = models.JSONField(default=list, blank=True, help_text="arXiv category codes")
+    field = models.CharField(max_length=10, choices=FIELDS.items(), default="other", db_index=True)
+    source = models.CharField(max_length=40, blank=True, help_text="Where the record came from")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    authors = models.ManyToManyField(Author, through="PaperAuthor", related_name="papers")
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "title"]
+        indexes = [models.Index(fields=["venue", "year"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.slug = slugify(self.title)[:80] or "paper"
+        self.field = field_of_categories(self.categories)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("papers:detail", args=[self.pk, self.slug or "paper"])
+
+    def ordered_authors(self) -> list["Author"]:
+        """Authors in paper order; uses the prefetch from ``with_authors()`` when present."""
+        return [link.author for link in self.paper_authors.all()]
+
+    def identifier(self, scheme: str) -> str:
+        """The paper's identifier of one scheme, or "" (uses the prefetched identifiers)."""
+        return next((i.value for i in self.identifiers.all() if i.scheme == scheme), "")
+
+    @property
+    def arxiv_id(self) -> str:
+        return self.identifier("arxiv")
+
+    @property
+    def doi(self) -> str:
+        return self.identifier("doi")
+
+    def links_out(self) -> list[tuple[str, str]]:
+        """(label, url) pairs for the paper elsewhere: arXiv, DOI, DBLP, PDF, publisher."""
+        links = []
+        if arxiv := self.identifier("arxiv"):
+            links.append(("arXiv", identifiers.arxiv_url(arxiv)))
+        if doi := self.identifier("doi"):
+            links.append(("DOI", identifiers.doi_url(doi)))
+        if dblp := self.identifier("dblp"):
+            links.append(("DBLP", identifiers.dblp_url(dblp)))
+        pdf = self.pdf_url or (identifiers.arxiv_pdf_url(arxiv) if arxiv else "")
+        if pdf:
+            links.append(("PDF", pdf))
+        if self.url and all(self.url != url for _, url in links):
+            links.append(("Website", self.url))
+        return links
+
+
+class PaperAuthor(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_authors")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="paper_links")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="paper_author_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.paper}"
+
+
+class Identifier(models.Model):
+    """An external id of a paper; values are stored normalised (precis.lib.identifiers)."""
+
+    SCHEMES = [
+        ("arxiv", "arXiv"),
+        ("doi", "DOI"),
+        ("dblp", "DBLP"),
+        ("bibtex", "ShortScience BibTeX key"),
+    ]
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(max_length=10, choices=SCHEMES)
+    value = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["scheme", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}:{self.value}"

@@ -1,0 +1,132 @@
+import pytest
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from precis.accounts.tests.factories import UserFactory
+from precis.papers.models import Identifier
+from precis.papers.services import PaperRecord, upsert_paper
+from precis.papers.tests.factories import PaperFactory, VenueFactory
+from precis.summaries import services
+from precis.summaries.tests.factories import SummaryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def resnet():
+    paper, _ = upsert_paper(
+        PaperRecord(
+            title="Deep Residual Learning for Image Recognition",
+            authors=["Kaiming He", "Xiangyu Zhang", "Shaoqing Ren", "Jian Sun"],
+            year=2016,
+            categories=["cs.CV"],
+            identifiers={
+                "arxiv": "1512.03385",
+                "bibtex": "journals/corr/HeZRS15",
+                "doi": "10.1109/CVPR.2016.90",
+                "dblp": "conf/cvpr/HeZRS16",
+            },
+        )
+    )
+    return paper
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/arxiv/1512.03385",
+        "/arxiv/1512.03385v2",
+        "/arxiv/arXiv:1512.03385",
+        "/arxiv/arXiv:1512.03385v1",
+        "/arxiv/https://arxiv.org/abs/1512.03385",
+        "/arxiv/https:/arxiv.org/abs/1512.03385v2",
+        "/arxiv/http://arxiv.org/pdf/1512.03385v1.pdf",
+        "/doi/10.1109/CVPR.2016.90",
+        "/doi/10.1109/cvpr.2016.90",
+        "/doi/https://doi.org/10.1109/CVPR.2016.90",
+        "/dblp/conf/cvpr/HeZRS16",
+        "/paper?bibtexKey=journals/corr/HeZRS15",
+        "/paper?bibtexKey=journals%2Fcorr%2FHeZRS15",
+        "/papers/{pk}/",
+        "/papers/{pk}/wrong-slug/",
+    ],
+)
+def test_every_identifier_form_redirects_to_the_canonical_page(client, resnet, path):
+    response = client.get(path.format(pk=resnet.pk))
+    assert response.status_code in (301, 302)
+    assert response.url == resnet.get_absolute_url()
+    assert client.get(response.url).status_code == 200
+
+
+def test_an_unknown_identifier_gets_a_helpful_404(client, resnet):
+    response = client.get("/arxiv/1706.03762")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "We don’t know this paper yet" in body
+    assert "https://arxiv.org/abs/1706.03762" in body
+
+
+@pytest.mark.parametrize("path", ["/arxiv/1512.0338", "/doi/11.1/x", "/paper?bibtexKey="])
+def test_a_malformed_identifier_gets_a_clear_400(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "is not a valid" in response.content.decode() or "empty" in response.content.decode()
+
+
+def test_the_paper_page_shows_the_paper_as_the_original_did(client, resnet):
+    resnet.abstract = "A long abstract. " * 40
+    resnet.save()
+    body = client.get(resnet.get_absolute_url()).content.decode()
+    assert "Deep Residual Learning for Image Recognition" in body
+    assert "Kaiming He, Xiangyu Zhang, Shaoqing Ren, Jian Sun" in strip_tags(body)
+    assert 'id="abstract-toggle"' in body  # more/less works without JavaScript
+    assert "https://arxiv.org/abs/1512.03385" in body
+    assert "https://doi.org/10.1109/cvpr.2016.90" in body
+    assert "No one has summarised this paper yet" in body
+
+
+def test_the_paper_page_orders_summaries_best_first_with_math(client, resnet):
+    voters = [UserFactory() for _ in range(4)]
+    texts = ["Weak: $a$", "Best: $b_1$", "Middle: $$c^2$$"]
+    summaries = [SummaryFactory(paper=resnet, source=text) for text in texts]
+    for voter in voters:
+        services.cast_vote(voter=voter, summary=summaries[1], value=1)
+    services.cast_vote(voter=voters[0], summary=summaries[2], value=1)
+    services.cast_vote(voter=voters[1], summary=summaries[0], value=-1)
+    body = client.get(resnet.get_absolute_url()).content.decode()
+    assert body.index("Best:") < body.index("Middle:") < body.index("Weak:")
+    assert body.count("<math") >= 3
+    assert "3 summaries" in body
+
+
+def test_venue_pages_list_papers_with_summaries_by_year(client):
+    venue = VenueFactory(key="icml", name="International Conference on Machine Learning")
+    venue.description_html = "<p>The leading venue.</p>"
+    venue.save()
+    old = PaperFactory(venue=venue, year=2015, title="Old paper")
+    new = PaperFactory(venue=venue, year=2017, title="New paper")
+    PaperFactory(venue=venue, year=2017, title="Unexplained paper")
+    SummaryFactory(paper=old)
+    SummaryFactory(paper=new)
+    listing = client.get(reverse("papers:venues")).content.decode()
+    assert "International Conference on Machine Learning" in listing
+    page = client.get(reverse("papers:venue", args=["icml"])).content.decode()
+    assert "Old paper" in page and "New paper" in page
+    assert "Unexplained paper" not in page
+    assert "The leading venue." in page
+    year_page = client.get(reverse("papers:venue_year", args=["icml", 2017])).content.decode()
+    assert "New paper" in year_page and "Old paper" not in year_page
+    assert 'href="/venues/icml/2015/"' in year_page
+
+
+def test_an_unknown_venue_is_a_404(client):
+    assert client.get("/venues/nope/").status_code == 404
+
+
+def test_upsert_merges_records_that_share_an_identifier(resnet):
+    paper, created = upsert_paper(
+        PaperRecord(title="ResNet", identifiers={"arxiv": "arXiv:1512.03385v3"}, abstract="New.")
+    )
+    assert (paper.pk, created) == (resnet.pk, False)
+    assert paper.abstract == "New."
+    assert Identifier.objects.filter(paper=resnet).count() == 4

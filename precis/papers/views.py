@@ -1,0 +1,165 @@
+import re
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from precis.lib import identifiers
+from precis.summaries.models import Summary, Visibility
+
+from .models import Paper, Venue
+
+LISTED_SUMMARY = Q(summaries__visibility=Visibility.PUBLIC, summaries__deleted_at__isnull=True)
+PAPERS_PER_PAGE = 20
+
+
+def paper_by_id(request, pk):
+    paper = get_object_or_404(Paper, pk=pk)
+    return redirect(paper, permanent=True)
+
+
+def paper_detail(request, pk, slug):
+    paper = get_object_or_404(Paper.objects.with_authors(), pk=pk)
+    if slug != paper.slug:
+        return redirect(paper, permanent=True)
+    summaries = list(
+        Summary.objects.listed_for(request.user)
+        .filter(paper=paper)
+        .for_display(request.user, with_paper=False)
+        .best_first()
+    )
+    own = next((s for s in summaries if s.author_id == request.user.pk), None)
+    return render(
+        request,
+        "papers/detail.html",
+        {"paper": paper, "summaries": summaries, "own_summary": own},
+    )
+
+
+# Proxies and browsers collapse "//" in paths, so /arxiv/https://arxiv.org/abs/x
+# arrives as /arxiv/https:/arxiv.org/abs/x.
+COLLAPSED_SCHEME = re.compile(r"^(https?):/(?!/)", re.IGNORECASE)
+
+
+def by_identifier(request, scheme, value):
+    """Redirect an external id (in any accepted form) to the paper's canonical page."""
+    value = COLLAPSED_SCHEME.sub(r"\1://", value)
+    if request.GET and scheme == "doi":
+        value = f"{value}?{request.GET.urlencode()}"
+    return _redirect_to_paper(request, scheme, value)
+
+
+def by_bibtex_key(request):
+    """The original site's /paper?bibtexKey=… links."""
+    key = request.GET.get("bibtexKey", "")
+    return _redirect_to_paper(request, "bibtex", key)
+
+
+def _redirect_to_paper(request, scheme, value):
+    try:
+        normalized = identifiers.normalize(scheme, value)
+    except identifiers.InvalidIdentifier as exc:
+        return render(
+            request,
+            "papers/unknown_identifier.html",
+            {"scheme": scheme, "value": value, "error": str(exc)},
+            status=400,
+        )
+    paper = Paper.objects.by_identifier(scheme, normalized).first()
+    if paper is None and scheme == "bibtex":
+        paper = _paper_for_legacy_key(normalized)
+    if paper is None:
+        return render(
+            request,
+            "papers/unknown_identifier.html",
+            {
+                "scheme": scheme,
+                "value": normalized,
+                "external_url": _external_url(scheme, normalized),
+            },
+            status=404,
+        )
+    return redirect(paper)
+
+
+def _paper_for_legacy_key(key):
+    """Original-site keys were often DBLP keys or arXiv ids; try those before giving up."""
+    for scheme in ("dblp", "arxiv"):
+        try:
+            normalized = identifiers.normalize(scheme, key)
+        except identifiers.InvalidIdentifier:
+            continue
+        paper = Paper.objects.by_identifier(scheme, normalized).first()
+        if paper:
+            return paper
+    return None
+
+
+def _external_url(scheme, value):
+    return {
+        "arxiv": identifiers.arxiv_url,
+        "doi": identifiers.doi_url,
+        "dblp": identifiers.dblp_url,
+    }.get(scheme, lambda _: "")(value)
+
+
+def venue_list(request):
+    listed = Q(
+        papers__summaries__visibility=Visibility.PUBLIC,
+        papers__summaries__deleted_at__isnull=True,
+    )
+    venues = Venue.objects.annotate(
+        paper_count=Count("papers", filter=listed, distinct=True),
+        summary_count=Count("papers__summaries", filter=listed),
+    ).order_by("-summary_count", "name")
+    return render(request, "papers/venue_list.html", {"venues": venues})
+
+
+def _papers_with_summaries():
+    return Paper.objects.filter(LISTED_SUMMARY).values("pk")
+
+
+def venue_detail(request, key, year=None):
+    venue = get_object_or_404(Venue, key=key)
+    years = list(
+        Paper.objects.filter(venue=venue, pk__in=_papers_with_summaries())
+        .exclude(year=None)
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+        .values_list("year", "n")
+    )
+    papers = (
+        Paper.objects.filter(venue=venue)
+        .annotate(
+            best=Max("summaries__wilson", filter=LISTED_SUMMARY),
+            summary_count=Count("summaries", filter=LISTED_SUMMARY),
+        )
+        .filter(summary_count__gt=0)
+        .order_by("-best", "-summary_count", "title")
+        .with_authors()
+    )
+    if year is not None:
+        papers = papers.filter(year=year)
+    page = Paginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
+    top_summaries = _top_summary_of_each(page.object_list, request.user)
+    entries = [(paper, top_summaries.get(paper.pk)) for paper in page.object_list]
+    return render(
+        request,
+        "papers/venue_detail.html",
+        {"venue": venue, "year": year, "years": years, "page": page, "entries": entries},
+    )
+
+
+def _top_summary_of_each(papers, user):
+    """The best listed summary of each paper, in one query."""
+    best = {}
+    summaries = (
+        Summary.objects.listed()
+        .filter(paper__in=list(papers))
+        .for_display(user, with_paper=False)
+        .best_first()
+    )
+    for summary in summaries:
+        best.setdefault(summary.paper_id, summary)
+    return best

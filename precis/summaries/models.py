@@ -1,0 +1,176 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+
+from precis.lib import richtext
+from precis.papers.models import Paper
+
+from . import ranking
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Private: only you"
+    UNLISTED = "unlisted", "Unlisted: anyone with the link"
+    PUBLIC = "public", "Public"
+
+
+class SummaryQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def listed(self):
+        """What may appear in any listing, count or feed: public and not deleted."""
+        return self.alive().filter(visibility=Visibility.PUBLIC)
+
+    def listed_for(self, user):
+        """Listings as ``user`` sees them: public ones, plus their own of any visibility."""
+        if user.is_authenticated:
+            return self.alive().filter(Q(visibility=Visibility.PUBLIC) | Q(author=user))
+        return self.listed()
+
+    def viewable_by(self, user):
+        """What ``user`` may open by permalink: public, unlisted, and their own."""
+        shared = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED], deleted_at__isnull=True)
+        if user.is_authenticated:
+            return self.filter(shared | Q(author=user))
+        return self.filter(shared)
+
+    def for_display(self, user, *, with_paper: bool = True):
+        """Everything a summary card shows, in a constant number of queries."""
+        qs = self.select_related("author")
+        if with_paper:
+            qs = qs.prefetch_related(
+                models.Prefetch("paper", queryset=Paper.objects.with_authors())
+            )
+        if user.is_authenticated:
+            qs = qs.annotate(
+                my_vote=Subquery(
+                    Vote.objects.filter(summary=OuterRef("pk"), voter=user).values("value")[:1]
+                )
+            )
+        return qs
+
+    def best_first(self):
+        return self.order_by("-wilson", "-score", "-published_at", "-pk")
+
+
+class Summary(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="summaries")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="summaries"
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    anonymous = models.BooleanField(
+        default=False, help_text="Show “Anonymous” instead of your name, everywhere."
+    )
+    source = models.TextField()
+    html = models.TextField(editable=False)
+    excerpt_html = models.TextField(editable=False)
+    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+    score = models.IntegerField(default=0)
+    wilson = models.FloatField(default=0.0, db_index=True)
+    popularity = models.FloatField(default=0.0, db_index=True)
+    views = models.PositiveIntegerField(default=0)
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "summaries"
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "author"], name="one_summary_per_writer"),
+        ]
+        indexes = [models.Index(fields=["visibility", "deleted_at", "published_at"])]
+
+    def __str__(self) -> str:
+        return f"Summary of {self.paper} by {self.author}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("summaries:detail", args=[self.pk])
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == Visibility.PRIVATE
+
+    @property
+    def is_listed(self) -> bool:
+        return self.visibility == Visibility.PUBLIC and self.deleted_at is None
+
+    def render(self) -> None:
+        self.html = richtext.render(self.source)
+        self.excerpt_html = richtext.render_excerpt(self.source)
+        self.renderer_version = richtext.RENDERER_VERSION
+
+    def refresh_rankings(self) -> None:
+        self.score = self.upvotes - self.downvotes
+        self.wilson = ranking.wilson_lower_bound(self.upvotes, self.downvotes)
+        self.popularity = ranking.popularity(self.score, self.views, self.published_at)
+
+
+class Revision(models.Model):
+    """One saved state of a summary; never edited or deleted while the summary lives."""
+
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    source = models.TextField()
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    anonymous = models.BooleanField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "number"], name="revision_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of summary {self.summary_id}"
+
+
+class Vote(models.Model):
+    UP, DOWN = 1, -1
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
+    value = models.SmallIntegerField(choices=[(UP, "up"), (DOWN, "down")])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "voter"], name="one_vote_per_voter"),
+            models.CheckConstraint(condition=Q(value__in=[1, -1]), name="vote_is_up_or_down"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} {self.value:+d} on {self.summary_id}"
+
+
+class DailyViews(models.Model):
+    """Views of a summary per day; no IP address or visitor id is ever stored."""
+
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "daily views"
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "day"], name="daily_views_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} views of {self.summary_id} on {self.day}"

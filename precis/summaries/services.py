@@ -1,0 +1,181 @@
+"""Write paths for summaries: save (with revisions), delete and undo, restore a
+revision, vote, count a view. Views, commands and the API all call these."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from .models import DailyViews, Revision, Summary, Visibility, Vote
+
+MAX_SOURCE_CHARS = 60_000
+
+
+def validate_source(source: str) -> str:
+    source = source.replace("\r\n", "\n").strip()
+    if not source:
+        raise ValidationError("A summary cannot be empty.")
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ValidationError(
+            f"A summary can be at most {MAX_SOURCE_CHARS:,} characters; this one has {len(source):,}."
+        )
+    return source
+
+
+@transaction.atomic
+def save_summary(*, author, paper, source, visibility, anonymous=False, note="") -> Summary:
+    """Create or update ``author``'s summary of ``paper``.
+
+    Appends a Revision whenever the text, visibility or anonymity changes (saving
+    the same state twice, e.g. a double submit, adds nothing). A soft-deleted
+    summary is brought back by saving it again.
+    """
+    source = validate_source(source)
+    if visibility not in Visibility.values:
+        raise ValidationError(f"Unknown visibility {visibility!r}.")
+    summary = Summary.objects.select_for_update().filter(
+        author=author, paper=paper
+    ).first() or Summary(author=author, paper=paper)
+    changed = (
+        summary.pk is None
+        or summary.source != source
+        or summary.visibility != visibility
+        or summary.anonymous != anonymous
+        or summary.deleted_at is not None
+    )
+    if not changed:
+        return summary
+    summary.source = source
+    summary.visibility = visibility
+    summary.anonymous = anonymous
+    summary.deleted_at = None
+    summary.render()
+    if visibility == Visibility.PUBLIC and summary.published_at is None:
+        summary.published_at = timezone.now()
+    summary.refresh_rankings()
+    summary.save()
+    last = summary.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    Revision.objects.create(
+        summary=summary,
+        number=last + 1,
+        editor=author,
+        source=source,
+        visibility=visibility,
+        anonymous=anonymous,
+        note=note,
+    )
+    return summary
+
+
+def restore_revision(*, summary: Summary, revision: Revision, editor) -> Summary:
+    """Make an old revision's text current again, as a new revision (history only grows)."""
+    if summary.author_id != editor.pk:
+        raise PermissionDenied("Only the writer can restore a revision.")
+    if revision.summary_id != summary.pk:
+        raise ValidationError("That revision belongs to another summary.")
+    return save_summary(
+        author=editor,
+        paper=summary.paper,
+        source=revision.source,
+        visibility=summary.visibility,
+        anonymous=summary.anonymous,
+        note=f"Restored revision {revision.number}",
+    )
+
+
+def delete_summary(*, summary: Summary, editor) -> Summary:
+    """Soft delete: hidden everywhere, kept with its history, undoable by the writer."""
+    if summary.author_id != editor.pk:
+        raise PermissionDenied("Only the writer can delete a summary.")
+    if summary.deleted_at is None:
+        summary.deleted_at = timezone.now()
+        summary.save(update_fields=["deleted_at", "updated_at"])
+    return summary
+
+
+def undelete_summary(*, summary: Summary, editor) -> Summary:
+    if summary.author_id != editor.pk:
+        raise PermissionDenied("Only the writer can restore a summary.")
+    if summary.deleted_at is not None:
+        summary.deleted_at = None
+        summary.save(update_fields=["deleted_at", "updated_at"])
+    return summary
+
+
+@transaction.atomic
+def cast_vote(*, voter, summary: Summary, value: int) -> Summary:
+    """Set ``voter``'s vote on ``summary`` to +1 or -1, or retract it with 0.
+
+    The summary row is locked and its counts recomputed from the votes table,
+    so concurrent voters can never leave the stored counts out of step.
+    """
+    if value not in (Vote.UP, Vote.DOWN, 0):
+        raise ValidationError("A vote is +1, -1, or 0 to take it back.")
+    if summary.author_id == voter.pk:
+        raise PermissionDenied("You cannot vote on your own summary.")
+    if not summary.is_listed and summary.visibility != Visibility.UNLISTED:
+        raise PermissionDenied("This summary cannot be voted on.")
+    locked = Summary.objects.select_for_update().get(pk=summary.pk)
+    if value == 0:
+        Vote.objects.filter(summary=locked, voter=voter).delete()
+    else:
+        Vote.objects.update_or_create(summary=locked, voter=voter, defaults={"value": value})
+    counts = Vote.objects.filter(summary=locked).aggregate(
+        up=Count("pk", filter=Q(value=Vote.UP)), down=Count("pk", filter=Q(value=Vote.DOWN))
+    )
+    locked.upvotes, locked.downvotes = counts["up"], counts["down"]
+    locked.refresh_rankings()
+    locked.save(update_fields=["upvotes", "downvotes", "score", "wilson", "popularity"])
+    return locked
+
+
+# A visitor is counted once per summary per day. The key is a salted hash kept only
+# in the cache for a day: no IP address or visitor id reaches the database.
+VIEW_DEDUP_SECONDS = 24 * 60 * 60
+
+
+def record_view(*, summary: Summary, visitor: str) -> bool:
+    """Count one view of a listed summary by an opaque visitor string; True if counted."""
+    if not summary.is_listed:
+        return False
+    today = timezone.localdate()
+    digest = hashlib.sha256(f"{today}|{summary.pk}|{visitor}".encode()).hexdigest()[:32]
+    if not cache.add(f"view:{digest}", 1, VIEW_DEDUP_SECONDS):
+        return False
+    with transaction.atomic():
+        daily, created = DailyViews.objects.get_or_create(
+            summary=summary, day=today, defaults={"count": 1}
+        )
+        if not created:
+            DailyViews.objects.filter(pk=daily.pk).update(count=F("count") + 1)
+        locked = Summary.objects.select_for_update().get(pk=summary.pk)
+        locked.views += 1
+        locked.refresh_rankings()
+        locked.save(update_fields=["views", "popularity"])
+    return True
+
+
+def rerender_stale(*, batch_size: int = 200, progress=None) -> int:
+    """Re-render every summary whose HTML predates the current renderer; returns the count.
+
+    Resumable by construction: each batch is committed, and finished rows no
+    longer match the stale filter.
+    """
+    from precis.lib.richtext import RENDERER_VERSION
+
+    done = 0
+    while True:
+        batch = list(
+            Summary.objects.exclude(renderer_version=RENDERER_VERSION).order_by("pk")[:batch_size]
+        )
+        if not batch:
+            return done
+        for summary in batch:
+            summary.render()
+        Summary.objects.bulk_update(batch, ["html", "excerpt_html", "renderer_version"])
+        done += len(batch)
+        if progress:
+            progress(done)

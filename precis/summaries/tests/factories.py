@@ -1,0 +1,24 @@
+import factory
+
+from precis.accounts.tests.factories import UserFactory
+from precis.papers.tests.factories import PaperFactory
+from precis.summaries import services
+
+
+class SummaryFactory(factory.Factory):
+    """Builds summaries through the real service, so HTML and revisions are real."""
+
+    class Meta:
+        model = dict
+
+    author = factory.SubFactory(UserFactory)
+    paper = factory.SubFactory(PaperFactory)
+    source = "The paper shows that $x_1 + x_2 = y$ under **mild** assumptions."
+    visibility = "public"
+    anonymous = False
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return services.save_summary(**kwargs)
+
+    _build = _create

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "summaries"
+urlpatterns = [
+    path("papers/<int:paper_id>/write", views.write, name="write"),
+    path("summaries/preview", views.preview, name="preview"),
+    path("summaries/<int:pk>/", views.detail, name="detail"),
+    path("summaries/<int:pk>/edit", views.edit, name="edit"),
+    path("summaries/<int:pk>/history", views.history, name="history"),
+    path("summaries/<int:pk>/history/<int:number>/restore", views.restore, name="restore"),
+    path("summaries/<int:pk>/delete", views.delete, name="delete"),
+    path("summaries/<int:pk>/undelete", views.undelete, name="undelete"),
+    path("summaries/<int:pk>/vote", views.vote, name="vote"),
+]

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("precis.core.urls")),
+    path("", include("precis.papers.urls")),
+    path("", include("precis.summaries.urls")),
+    path("", include("precis.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "precis.core.views.not_found"
