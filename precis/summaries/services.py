@@ -5,10 +5,11 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from . import ranking
 from .models import DailyViews, Revision, Summary, Visibility, Vote
 
 MAX_SOURCE_CHARS = 60_000
@@ -146,15 +147,18 @@ def record_view(*, summary: Summary, visitor: str) -> bool:
     if not cache.add(f"view:{digest}", 1, VIEW_DEDUP_SECONDS):
         return False
     with transaction.atomic():
-        daily, created = DailyViews.objects.get_or_create(
-            summary=summary, day=today, defaults={"count": 1}
+        counted = DailyViews.objects.filter(summary=summary, day=today).update(count=F("count") + 1)
+        if not counted:
+            try:
+                with transaction.atomic():
+                    DailyViews.objects.create(summary=summary, day=today, count=1)
+            except IntegrityError:  # another request created today's row first
+                DailyViews.objects.filter(summary=summary, day=today).update(count=F("count") + 1)
+        # Popularity from the loaded score is close enough; votes recompute it exactly.
+        Summary.objects.filter(pk=summary.pk).update(
+            views=F("views") + 1,
+            popularity=ranking.popularity(summary.score, summary.views + 1, summary.published_at),
         )
-        if not created:
-            DailyViews.objects.filter(pk=daily.pk).update(count=F("count") + 1)
-        locked = Summary.objects.select_for_update().get(pk=summary.pk)
-        locked.views += 1
-        locked.refresh_rankings()
-        locked.save(update_fields=["views", "popularity"])
     return True
 
 

@@ -1,0 +1,88 @@
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from precis.lib import env
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_docs_list_every_environment_variable():
+    source = (ROOT / "precis" / "settings.py").read_text()
+    used = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', source))
+    documented = set(
+        re.findall(r"^\| `([A-Z_]+)`", (ROOT / "docs" / "settings.md").read_text(), re.M)
+    )
+    assert used, "no env reads found; has settings.py changed shape?"
+    assert used - documented == set()
+
+
+def test_a_bad_boolean_is_a_loud_error(monkeypatch):
+    monkeypatch.setenv("PRECIS_TEST_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="PRECIS_TEST_FLAG"):
+        env.boolean("PRECIS_TEST_FLAG", False)
+
+
+def test_a_bad_integer_is_a_loud_error(monkeypatch):
+    monkeypatch.setenv("PRECIS_TEST_NUMBER", "ten")
+    with pytest.raises(ImproperlyConfigured, match="not an integer"):
+        env.integer("PRECIS_TEST_NUMBER", 1)
+    monkeypatch.setenv("PRECIS_TEST_NUMBER", "-3")
+    with pytest.raises(ImproperlyConfigured, match="minimum"):
+        env.integer("PRECIS_TEST_NUMBER", 1, minimum=0)
+
+
+def test_a_value_can_come_from_a_file(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("PRECIS_TEST_SECRET_FILE", str(secret))
+    assert env.string("PRECIS_TEST_SECRET") == "from-a-file"
+
+
+def run_manage(*args, **extra_env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SECURE_", "SECRET_KEY", "DEBUG", "DATABASE_URL"))
+    }
+    environment.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="a-production-secret-" + "x" * 40,
+        ALLOWED_HOSTS="precis.example.org",
+        SITE_URL="https://precis.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_without_a_secret_key_outside_debug():
+    result = run_manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_malformed_database_url_is_reported():
+    result = run_manage("check", SECRET_KEY="k" * 50, DATABASE_URL="nonsense://")
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
