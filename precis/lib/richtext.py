@@ -10,11 +10,12 @@ Math delimiters
     (``\\begin{align}`` …) written without delimiters; ``$`…`$`` (GitLab
     style) is inline math.
 
-    A single ``$`` pair is math unless the character right before the opening
-    ``$`` or right after the closing ``$`` is a digit, so "costs $5 or $10"
-    stays prose while ``$x_1$`` and ``$ x $`` are math. ``\\$`` is a literal
-    dollar. Math is tokenised before emphasis, so ``_`` and ``*`` inside it
-    survive.
+    A ``$`` pair is not math when the opening ``$`` directly follows a letter
+    or digit ("US$5"), when the closing ``$`` is directly followed by a digit
+    ("costs $5 or $10"), or when the span starts with a digit and ends with a
+    space ("$5 million and $x$"). Otherwise ``$x_1$`` and ``$ x $`` are math.
+    ``\\$`` is a literal dollar. Math is tokenised before emphasis, so ``_``
+    and ``*`` inside it survive.
 
 Every formula becomes MathML (latex2mathml) carrying its TeX in an
 ``application/x-tex`` annotation; TeX that latex2mathml rejects, or that is
@@ -26,6 +27,7 @@ foreign URL scheme survives.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
@@ -40,8 +42,6 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.amsmath import amsmath_plugin
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 RENDERER_VERSION: int = 1
@@ -193,31 +193,54 @@ def _is_escaped(src: str, index: int) -> bool:
     return backslashes % 2 == 1
 
 
-def _find_closing_dollar(src: str, start: int, stop: int, marker: str) -> int:
-    """Index of the first unescaped ``marker`` in src[start:stop], or -1."""
-    index = src.find(marker, start, stop)
+def _find_closer(state: StateInline | StateBlock, marker: str, start: int, stop: int) -> int:
+    """Index of the first unescaped ``marker`` in src[start:stop], or -1.
+
+    The last answer per marker is remembered on the parse's env, so a text
+    full of unclosed openers is scanned once rather than once per opener.
+    """
+    src = state.src
+    cache = state.env.setdefault("_precis_closers", {})
+    key = (src, marker)
+    cached = cache.get(key)
+    if cached is not None:
+        searched_from, found = cached
+        if searched_from <= start and (found < 0 or found >= start):
+            return found if found < stop else -1
+    index = src.find(marker, start)
     while index >= 0 and _is_escaped(src, index):
-        index = src.find(marker, index + 1, stop)
-    return index
+        index = src.find(marker, index + 1)
+    cache[key] = (start, index)
+    return index if index < stop else -1
+
+
+def _looks_like_money(content: str, following: str) -> bool:
+    """Whether a ``$…$`` candidate is really two prices ("$5 or $10", "$5 and $x").
+
+    The closing ``$`` then starts a number, or the span starts with a digit
+    and ends in a space.
+    """
+    return following.isdigit() or (content[:1].isdigit() and content[-1:].isspace())
 
 
 def _math_dollar_inline(state: StateInline, silent: bool) -> bool:
     """Inline rule for ``$…$`` (inline) and ``$$…$$`` (display inside a paragraph).
 
-    A digit right before the opening or right after the closing single ``$``
-    means money, not math. Escaped openers never reach this rule: the
+    An opening ``$`` glued to a preceding letter or digit ("US$5") is prose,
+    and so is a single-dollar pair that looks like money (see
+    ``_looks_like_money``). Escaped openers never reach this rule: the
     ``escape`` rule consumes ``\\$`` first.
     """
     src, pos, stop = state.src, state.pos, state.posMax
-    if src[pos] != "$" or (pos > 0 and src[pos - 1].isdigit()):
+    if src[pos] != "$" or (pos > 0 and src[pos - 1].isalnum()):
         return False
     marker = "$$" if src.startswith("$$", pos) else "$"
     start = pos + len(marker)
-    end = _find_closing_dollar(src, start, stop, marker)
+    end = _find_closer(state, marker, start, stop)
     if end < 0 or not src[start:end].strip():
         return False
     after = end + len(marker)
-    if marker == "$" and after < stop and src[after].isdigit():
+    if marker == "$" and _looks_like_money(src[start:end], src[after : after + 1]):
         return False
     if not silent:
         token = state.push("math_inline_double" if marker == "$$" else "math_inline", "math", 0)
@@ -232,14 +255,13 @@ _BRACKET_CLOSERS = {"(": "\\)", "[": "\\]"}
 
 def _math_bracket_inline(state: StateInline, silent: bool) -> bool:
     """Inline rule for ``\\(…\\)`` (inline) and ``\\[…\\]`` (display)."""
-    pos = state.pos
-    src = state.src
-    if src[pos] != "\\" or pos + 1 >= state.posMax:
+    src, pos, stop = state.src, state.pos, state.posMax
+    if src[pos] != "\\" or pos + 1 >= stop:
         return False
     closer = _BRACKET_CLOSERS.get(src[pos + 1])
     if closer is None:
         return False
-    end = src.find(closer, pos + 2, state.posMax)
+    end = _find_closer(state, closer, pos + 2, stop)
     if end < 0 or not src[pos + 2 : end].strip():
         return False
     if not silent:
@@ -251,36 +273,69 @@ def _math_bracket_inline(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _math_bracket_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    """Block rule for ``\\[`` … ``\\]`` display math starting a line."""
+_ENVIRONMENT_RE = re.compile(
+    r"\\begin\{((?:equation|multline|gather|align|alignat|flalign|eqnarray|"
+    r"[pbBvV]?matrix)\*?)\}"
+)
+
+
+def _display_opener(line: str) -> tuple[str, int, bool] | None:
+    """(closing marker, TeX start offset, keep markers) for a display-math line.
+
+    ``$$`` and ``\\[`` delimit the TeX; a bare amsmath environment is itself
+    the TeX, so its ``\\begin``/``\\end`` are kept.
+    """
+    if line.startswith("$$"):
+        return "$$", 2, False
+    if line.startswith("\\["):
+        return "\\]", 2, False
+    match = _ENVIRONMENT_RE.match(line)
+    if match:
+        return f"\\end{{{match.group(1)}}}", 0, True
+    return None
+
+
+def _display_math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: ``$$``, ``\\[`` or ``\\begin{align}``… up to a closer ending a line.
+
+    The closer must end its line (else the inline rules handle the text);
+    blank lines inside are tolerated because notes often contain them.
+    """
     if state.sCount[start_line] - state.blkIndent >= 4:
         return False
     begin = state.bMarks[start_line] + state.tShift[start_line]
-    first = state.src[begin : state.eMarks[start_line]]
-    if not first.startswith("\\["):
+    opener = _display_opener(state.src[begin : state.eMarks[start_line]])
+    if opener is None:
         return False
-    line = start_line
-    text = first[2:]
-    while True:
-        close = text.find("\\]")
-        if close >= 0:
-            if text[close + 2 :].strip():
-                return False  # trailing text: let the inline rule handle it
-            break
-        line += 1
-        if line >= end_line or state.isEmpty(line):
-            return False
-        line_text = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
-        text = text + "\n" + line_text
+    closer, tex_offset, keep_markers = opener
+    close_at = _find_closer(state, closer, begin + max(tex_offset, 1), len(state.src))
+    if close_at < 0:
+        return False
+    close_line = bisect.bisect_right(state.bMarks, close_at, 0, end_line) - 1
+    line_end = state.eMarks[close_line]
+    if close_line >= end_line or close_at + len(closer) > line_end:
+        return False
+    if state.src[close_at + len(closer) : line_end].strip():
+        return False
     if silent:
         return True
+    content_end = close_at + len(closer) if keep_markers else close_at
     token = state.push("math_block", "math", 0)
     token.block = True
-    token.content = text[:close]
-    token.markup = "\\["
-    token.map = [start_line, line + 1]
-    state.line = line + 1
+    token.content = _block_source(state, start_line, close_line, begin + tex_offset, content_end)
+    token.markup = closer
+    token.map = [start_line, close_line + 1]
+    state.line = close_line + 1
     return True
+
+
+def _block_source(state: StateBlock, first: int, last: int, start: int, end: int) -> str:
+    """Source of lines first..last between ``start`` and ``end``, minus container markers."""
+    parts = []
+    for line in range(first, last + 1):
+        line_start = start if line == first else state.bMarks[line] + state.tShift[line]
+        parts.append(state.src[line_start : min(state.eMarks[line], end)])
+    return "\n".join(parts)
 
 
 # --------------------------------------------------------------------------
@@ -468,21 +523,21 @@ def _build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
-    # Blank lines inside $$…$$ are invalid TeX but common in notes; a block
-    # still needs its closing $$, so a stray opener swallows nothing.
-    md.use(dollarmath_plugin, allow_labels=False, allow_blank_lines=True)
-    md.use(amsmath_plugin)
-    md.inline.ruler.at("math_inline", _math_dollar_inline)
+    md.inline.ruler.before("escape", "math_dollar", _math_dollar_inline)
     md.inline.ruler.before("escape", "math_bracket", _math_bracket_inline)
     md.inline.ruler.before("escape", "cite", _cite_inline)
-    md.block.ruler.before("fence", "math_bracket_block", _math_bracket_block)
+    md.block.ruler.before(
+        "fence",
+        "math_display",
+        _display_math_block,
+        {"alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]},
+    )
     md.core.ruler.push("identifier_links", _identifier_core_rule)
     md.validateLink = _validate_link  # type: ignore[method-assign]
     rules: dict[str, Callable] = {
         "math_inline": _render_math_inline,
         "math_inline_double": _render_math_inline_display,
         "math_block": _render_math_block,
-        "amsmath": _render_math_block,
         "link_open": _render_link_open,
         "image": _render_image,
         "heading_open": _render_heading_open,
@@ -863,7 +918,7 @@ def _plain_pieces(tokens: Sequence[Token]) -> list[str]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if token.type in ("math_block", "amsmath") or (
+        if token.type == "math_block" or (
             token.type == "fence" and token.info.strip().lower() == "math"
         ):
             pieces.append(_clean_tex(token.content))

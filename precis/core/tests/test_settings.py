@@ -48,7 +48,7 @@ def run_manage(*args, **extra_env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("SECURE_", "SECRET_KEY", "DEBUG", "DATABASE_URL"))
+        if not key.startswith(("SECURE_", "SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW"))
     }
     environment.update(extra_env)
     return subprocess.run(
