@@ -26,14 +26,14 @@ def main() -> None:
     scratch = tempfile.mkdtemp(prefix="precis-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
     os.environ.update(
-        SECRET_KEY="bench-only",
+        SECRET_KEY="bench-only",  # noqa: S106 - a throw-away database
         SECURE_SSL_REDIRECT="false",
         ALLOWED_HOSTS="testserver",
         LOG_LEVEL="ERROR",
-        STATIC_ROOT=f"{scratch}/static", DJANGO_SETTINGS_MODULE="precis.settings"
+        STATIC_ROOT=f"{scratch}/static",
+        DJANGO_SETTINGS_MODULE="precis.settings",
     )
     import django
-
 
     django.setup()
     from django.core.management import call_command

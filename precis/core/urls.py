@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("random", views.random_summary, name="random"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -3,6 +3,7 @@ import random
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from precis.papers.fields import FIELDS
 from precis.summaries.models import Summary
@@ -51,6 +52,10 @@ def random_summary(request):
         return redirect("core:home")
     chosen = listed.order_by("pk").values_list("pk", flat=True)[random.randrange(count)]
     return redirect("summaries:detail", pk=chosen)
+
+
+def favicon(request):
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def not_found(request, exception=None):

@@ -386,12 +386,23 @@ def _cite_inline(state: StateInline, silent: bool) -> bool:
     if not keys or not all(_CITE_KEY_RE.match(key) for key in keys):
         return False
     if not silent:
+        label_for = state.env.get("cite_label") or (lambda _key: None)
         for number, key in enumerate(keys):
             if number:
                 state.push("text", "", 0).content = ", "
-            _push_link(state, "/paper?bibtexKey=" + quote(key, safe=""), key, "cite")
+            href = "/paper?bibtexKey=" + quote(key, safe="")
+            _push_link(state, href, _cite_label(label_for, key), "cite")
     state.pos = match.end()
     return True
+
+
+def _cite_label(label_for, key: str) -> str:
+    """The resolver's label for a citation key (e.g. the paper's title), else the key."""
+    try:
+        label = label_for(key)
+    except Exception:  # a failing lookup must not break rendering
+        label = None
+    return label.strip() if isinstance(label, str) and label.strip() else key
 
 
 def _trim_doi(doi: str) -> str:
@@ -606,7 +617,9 @@ _ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "ol": frozenset({"footnotes-list"}),
 }
 _LANGUAGE_CLASS_RE = re.compile(r"^language-[A-Za-z0-9_+#.-]{1,40}$")
-_FOOTNOTE_ID_RE = re.compile(r"^fn(?:ref)?\d{1,6}(?::\d{1,6})?$")
+_DOC_ID_RE = re.compile(r"^[a-z0-9]{1,16}$")
+_FOOTNOTE_ID_RE = re.compile(r"^fn(?:ref)?(?:-[a-z0-9]{1,16}-)?\d{1,6}(?::\d{1,6})?$")
+# Spacing attributes stay below 100 units so \hspace{9999em} cannot wreck a page.
 _MATH_LENGTH_RE = re.compile(
     r"^[+-]?(?:\d{1,2}(?:\.\d+)?|\.\d+)(?:em|ex|px|pt|mu|%)?$|^[a-z]*mathspace$"
 )
@@ -675,10 +688,23 @@ def _parse(source: str, env: dict) -> list[Token]:
     return _MD.parse(source, env)
 
 
-def render(source: str, *, heading_offset: int = 2) -> str:
-    """Render Markdown with math to sanitised HTML. Never raises."""
+def render(
+    source: str,
+    *,
+    heading_offset: int = 2,
+    cite_label: Callable[[str], str | None] | None = None,
+    doc_id: str | None = None,
+) -> str:
+    """Render Markdown with math to sanitised HTML. Never raises.
+
+    ``cite_label(key)`` may return the text for a ``\\cite{key}`` link (say, the
+    paper's title); ``doc_id`` (short, ``[a-z0-9]``) keeps footnote ids unique
+    when several rendered documents share a page.
+    """
     text = _normalise_source(source)
-    env: dict = {"heading_offset": int(heading_offset)}
+    env: dict = {"heading_offset": int(heading_offset), "cite_label": cite_label}
+    if doc_id and _DOC_ID_RE.match(doc_id):
+        env["docId"] = doc_id
     try:
         tokens = _parse(text, env)
         return _sanitise(_MD.renderer.render(tokens, _MD.options, env))

@@ -37,6 +37,29 @@ def find_paper(scheme: str, value: str) -> Paper | None:
     return Paper.objects.by_identifier(scheme, normalized).first()
 
 
+def find_paper_by_citation_key(key: str) -> Paper | None:
+    """The paper a ``\\cite{key}`` or original-site ``bibtexKey`` means, or None.
+
+    Original-site keys were mostly DBLP keys or arXiv ids, so those schemes are
+    tried after the stored BibTeX keys.
+    """
+    for scheme in ("bibtex", "dblp", "arxiv"):
+        try:
+            normalized = identifiers.normalize(scheme, key)
+        except identifiers.InvalidIdentifier:
+            continue
+        paper = Paper.objects.by_identifier(scheme, normalized).first()
+        if paper:
+            return paper
+    return None
+
+
+def citation_title(key: str) -> str | None:
+    """The title to show for ``\\cite{key}``, when the paper is known."""
+    paper = find_paper_by_citation_key(key)
+    return paper.title if paper else None
+
+
 @transaction.atomic
 def upsert_paper(record: PaperRecord) -> tuple[Paper, bool]:
     """Create the paper, or update the one that shares any identifier with it.

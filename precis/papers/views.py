@@ -8,6 +8,7 @@ from precis.lib import identifiers
 from precis.summaries.models import Summary, Visibility
 
 from .models import Paper, Venue
+from .services import find_paper_by_citation_key
 
 LISTED_SUMMARY = Q(summaries__visibility=Visibility.PUBLIC, summaries__deleted_at__isnull=True)
 PAPERS_PER_PAGE = 20
@@ -65,9 +66,10 @@ def _redirect_to_paper(request, scheme, value):
             {"scheme": scheme, "value": value, "error": str(exc)},
             status=400,
         )
-    paper = Paper.objects.by_identifier(scheme, normalized).first()
-    if paper is None and scheme == "bibtex":
-        paper = _paper_for_legacy_key(normalized)
+    if scheme == "bibtex":
+        paper = find_paper_by_citation_key(normalized)
+    else:
+        paper = Paper.objects.by_identifier(scheme, normalized).first()
     if paper is None:
         return render(
             request,
@@ -80,19 +82,6 @@ def _redirect_to_paper(request, scheme, value):
             status=404,
         )
     return redirect(paper)
-
-
-def _paper_for_legacy_key(key):
-    """Original-site keys were often DBLP keys or arXiv ids; try those before giving up."""
-    for scheme in ("dblp", "arxiv"):
-        try:
-            normalized = identifiers.normalize(scheme, key)
-        except identifiers.InvalidIdentifier:
-            continue
-        paper = Paper.objects.by_identifier(scheme, normalized).first()
-        if paper:
-            return paper
-    return None
 
 
 def _external_url(scheme, value):

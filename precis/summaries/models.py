@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
@@ -5,6 +7,7 @@ from django.urls import reverse
 
 from precis.lib import richtext
 from precis.papers.models import Paper
+from precis.papers.services import citation_title
 
 from . import ranking
 
@@ -105,7 +108,9 @@ class Summary(models.Model):
         return self.visibility == Visibility.PUBLIC and self.deleted_at is None
 
     def render(self) -> None:
-        self.html = richtext.render(self.source)
+        # Footnote ids must differ between summaries shown on one page.
+        doc_id = hashlib.sha1(self.source.encode(), usedforsecurity=False).hexdigest()[:8]
+        self.html = richtext.render(self.source, cite_label=citation_title, doc_id=doc_id)
         self.excerpt_html = richtext.render_excerpt(self.source)
         self.renderer_version = richtext.RENDERER_VERSION
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -222,6 +223,47 @@ BEHAVIOURS = [
     ("money-is-not-math", "costs $5 or $10", ["<p>costs $5 or $10</p>"], ["<math"]),
     ("money-sentence", "It was $3.50, then $4.", ["$3.50, then $4."], ["<math"]),
     ("escaped-dollar", "price \\$x\\$ here", ["<p>price $x$ here</p>"], ["<math"]),
+    (
+        "money-then-math",
+        "The $5 million and $x$ var",
+        ["The $5 million and <math", "x</annotation>"],
+        [],
+    ),
+    ("money-currency-prefix", "US$5 and US$6", ["US$5 and US$6"], ["<math"]),
+    ("unclosed-dollar", "only $x here", ["only $x here"], ["<math"]),
+    (
+        "display-math-in-blockquote",
+        "> $$\n> a +\n> b\n> $$\n> after",
+        ["<blockquote>", 'display="block"', "a +\nb</annotation>", "<p>after</p>"],
+        ["&gt;", "$"],
+    ),
+    (
+        "display-math-in-list",
+        "- item\n  $$\n  x = 1\n  $$\n- next",
+        ['display="block"', "x = 1</annotation>", "<li>next</li>"],
+        ["$"],
+    ),
+    (
+        "display-math-interrupts-paragraph",
+        "Goal:\n$$\nx\n$$\nmore",
+        ["<p>Goal:</p>", "<p>more</p>", 'display="block"'],
+        ["$"],
+    ),
+    ("display-math-with-blank-line", "$$\na\n\nb\n$$", ['display="block"'], ["$", "<p>"]),
+    (
+        "amsmath-environment",
+        "\\begin{align}\na &= b \\\\\nc &= d\n\\end{align}",
+        ['display="block"', "<mtable", "\\begin{align}"],
+        ["<p>"],
+    ),
+    ("math-in-table-cell", "| a |\n|---|\n| $x_1$ |", ["<td><math"], ["$"]),
+    ("math-in-heading", "# About $x^2$", ["<h3>About <math"], ["$"]),
+    (
+        "math-in-footnote",
+        "Ref[^n]\n\n[^n]: With $y$.",
+        ['<li id="fn1" class="footnote-item"><p>With <math'],
+        ["$"],
+    ),
     ("bad-tex-inline", "bad $\\left( x$ here", ['<code class="tex">\\left( x</code>'], ["<math"]),
     (
         "bad-tex-display",
@@ -251,6 +293,13 @@ BEHAVIOURS = [
         "\\cite{Smith:2020/x}",
         ['href="/paper?bibtexKey=Smith%3A2020%2Fx"', ">Smith:2020/x</a>"],
         [],
+    ),
+    ("cite-not-in-code", "`\\cite{k}`", ["<code>\\cite{k}</code>"], ["<a"]),
+    (
+        "cite-not-in-link",
+        "[see \\cite{k}](https://e.org)",
+        ['rel="nofollow ugc noopener">see \\cite{k}</a>'],
+        ['class="cite"'],
     ),
     (
         "arxiv-new",
@@ -416,6 +465,32 @@ def test_pathological_input_never_raises(source: str) -> None:
     for output in (render(source), render_excerpt(source), plain_text(source)):
         assert isinstance(output, str)
     assert audit(render(source)) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "\\begin{align}\n" * 10000,
+        "$$ a\n" * 10000,
+        "\\[ " * 10000,
+        "\\( " * 10000,
+        "$$ a $ " * 10000,
+        "\\cite{" * 10000,
+    ],
+    ids=[
+        "amsmath-openers",
+        "dollar-block-openers",
+        "bracket-openers",
+        "paren-openers",
+        "mixed-dollars",
+        "cite-openers",
+    ],
+)
+def test_unclosed_openers_take_linear_time(source: str) -> None:
+    started = time.perf_counter()
+    render(source)
+    render_excerpt(source)
+    assert time.perf_counter() - started < 5
 
 
 # --------------------------------------------------------------------------
@@ -644,3 +719,23 @@ def test_plain_text_is_bounded(source: str, max_chars: int) -> None:
     text = plain_text(source, max_chars=max_chars)
     assert len(text) <= max_chars
     assert text == text.strip()
+
+
+def test_cite_links_use_the_resolvers_label_and_fall_back_to_the_key():
+    titles = {"journals/corr/HeZRS15": "Deep Residual Learning"}
+    html = render(r"See \cite{journals/corr/HeZRS15,unknown}.", cite_label=titles.get)
+    assert '">Deep Residual Learning</a>' in html
+    assert '">unknown</a>' in html
+
+
+def test_a_failing_cite_resolver_does_not_break_rendering():
+    html = render(r"\cite{key}", cite_label=lambda key: 1 / 0)
+    assert '">key</a>' in html
+
+
+def test_doc_ids_keep_footnote_ids_apart():
+    source = "Claim[^1].\n\n[^1]: Evidence."
+    first, second = render(source, doc_id="aaa"), render(source, doc_id="bbb")
+    assert 'id="fn-aaa-1"' in first and 'href="#fn-aaa-1"' in first
+    assert 'id="fn-bbb-1"' in second
+    assert 'id="fn1"' in render(source, doc_id="Bad Id!")

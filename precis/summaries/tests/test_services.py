@@ -168,3 +168,9 @@ def test_it_rerenders_only_stale_summaries(alice):
     assert stale.html == fresh.html
     assert seen == [1]
     assert services.rerender_stale() == 0
+
+
+def test_citations_of_known_papers_show_their_titles(alice):
+    cited = PaperFactory(title="Adam: A Method for Stochastic Optimization", arxiv="1412.6980")
+    summary = SummaryFactory(author=alice, source=r"Trained with \cite{1412.6980}.")
+    assert f">{cited.title}</a>" in summary.html
