@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from precis.lib import richtext
 from precis.lib.navigation import safe_next, wants_json
+from precis.lib.ratelimit import rate_limited
 from precis.papers.models import Paper
 
 from . import services
@@ -34,6 +35,7 @@ def _visitor(request) -> str:
     return f"{address}|{request.headers.get('User-Agent', '')}"
 
 
+@rate_limited("summary_save", limit=30, window_seconds=60)
 def write(request, paper_id):
     """Write or edit the signed-in user's summary of a paper.
 
@@ -114,6 +116,7 @@ def edit(request, pk):
 
 @login_required
 @require_POST
+@rate_limited("preview", limit=120, window_seconds=60)
 def preview(request):
     source = request.POST.get("source", "")
     if len(source) > services.MAX_SOURCE_CHARS:
@@ -187,6 +190,7 @@ VOTE_VALUES = {"up": Vote.UP, "down": Vote.DOWN, "clear": 0}
 
 @login_required
 @require_POST
+@rate_limited("vote", limit=60, window_seconds=60)
 def vote(request, pk):
     summary = get_object_or_404(Summary.objects.viewable_by(request.user), pk=pk)
     value = VOTE_VALUES.get(request.POST.get("value", ""))

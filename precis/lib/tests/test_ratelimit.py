@@ -1,0 +1,36 @@
+import pytest
+from django.urls import reverse
+
+from precis.lib import ratelimit
+from precis.lib.ratelimit import allow
+from precis.summaries.tests.factories import SummaryFactory
+
+
+@pytest.fixture(autouse=True)
+def frozen_window(monkeypatch):
+    """Keep every request in one window, so no test straddles a window boundary."""
+    monkeypatch.setattr(ratelimit, "clock", lambda: 1_000_020.0)
+
+
+def test_it_allows_up_to_the_limit_per_window():
+    results = [allow("test", "actor", limit=3, window_seconds=60) for _ in range(5)]
+    assert results == [True, True, True, False, False]
+    assert allow("test", "someone-else", limit=3, window_seconds=60)
+
+
+@pytest.mark.django_db
+def test_vote_floods_get_a_429_with_a_clear_message(client, alice, carol):
+    summary = SummaryFactory(author=alice)
+    client.force_login(carol)
+    url = reverse("summaries:vote", args=[summary.pk])
+    statuses = [
+        client.post(url, {"value": "up"}, headers={"Accept": "application/json"}).status_code
+        for _ in range(62)
+    ]
+    assert statuses[:60] == [200] * 60
+    response = client.post(url, {"value": "up"}, headers={"Accept": "application/json"})
+    assert response.status_code == 429
+    assert "at most 60 per 60 seconds" in response.json()["detail"]
+    page = client.post(url, {"value": "up"})
+    assert page.status_code == 429
+    assert "Please wait a moment" in page.content.decode()
