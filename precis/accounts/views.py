@@ -20,13 +20,17 @@ CREDITED = Q(
 USERS_PER_PAGE = 50
 
 
+def with_public_record(users):
+    """Annotate ``summary_count`` and ``score`` from credited summaries only."""
+    return users.annotate(
+        summary_count=Count("summaries", filter=CREDITED),
+        score=Coalesce(Sum("summaries__score", filter=CREDITED), 0),
+    )
+
+
 def profile(request, username):
     person = get_object_or_404(
-        User.objects.filter(is_active=True).annotate(
-            summary_count=Count("summaries", filter=CREDITED),
-            score=Coalesce(Sum("summaries__score", filter=CREDITED), 0),
-        ),
-        username=username,
+        with_public_record(User.objects.filter(is_active=True)), username=username
     )
     own_page = request.user.pk == person.pk
     summaries = Summary.objects.filter(author=person)
@@ -45,11 +49,7 @@ def profile(request, username):
 
 def user_list(request):
     people = (
-        User.objects.filter(is_active=True)
-        .annotate(
-            summary_count=Count("summaries", filter=CREDITED),
-            score=Coalesce(Sum("summaries__score", filter=CREDITED), 0),
-        )
+        with_public_record(User.objects.filter(is_active=True))
         .filter(summary_count__gt=0)
         .order_by("-score", "-summary_count", "username")
     )
