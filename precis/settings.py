@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "precis.accounts",
     "precis.papers",
     "precis.summaries",
+    "precis.importers",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
 }
+
+# --- Outbound HTTP (precis/lib/safehttp.py) ---------------------------------
+OUTBOUND_HTTP = env.boolean("OUTBOUND_HTTP", True)
+CONTACT_EMAIL = env.string("CONTACT_EMAIL", "admin@localhost")
+OUTBOUND_USER_AGENT = f"Precis/0.1 (+{SITE_URL}; mailto:{CONTACT_EMAIL})"
+OUTBOUND_HOSTS = {
+    "export.arxiv.org",
+    "arxiv.org",
+    "api.crossref.org",
+    "doi.org",
+    "dblp.org",
+    "dblp.uni-trier.de",
+    "pub.orcid.org",
+    "orcid.org",
+}
+# Seconds between two requests to one host: arXiv asks for 3 s between API calls.
+OUTBOUND_HOST_DELAYS = {"export.arxiv.org": 3.0, "arxiv.org": 3.0, "dblp.org": 1.0}
 
 # --- Precis -----------------------------------------------------------------
 SUMMARIES_PER_PAGE = env.integer("SUMMARIES_PER_PAGE", 20, minimum=1)

@@ -4,6 +4,8 @@ from django.utils.text import slugify
 
 from precis.lib import identifiers
 
+from precis.importers import names
+
 from .fields import FIELDS, field_of_categories
 
 
@@ -28,6 +30,7 @@ class Venue(models.Model):
 
 class Author(models.Model):
     name = models.CharField(max_length=200, db_index=True)
+    orcid = models.CharField("ORCID iD", max_length=19, blank=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -65,6 +68,9 @@ class Paper(models.Model):
     categories = models.JSONField(default=list, blank=True, help_text="arXiv category codes")
     field = models.CharField(max_length=10, choices=FIELDS.items(), default="other", db_index=True)
     source = models.CharField(max_length=40, blank=True, help_text="Where the record came from")
+    # For finding the same paper from another source: see precis.importers.names.title_key.
+    title_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    first_author_key = models.CharField(max_length=100, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     authors = models.ManyToManyField(Author, through="PaperAuthor", related_name="papers")
@@ -79,9 +85,14 @@ class Paper(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def derive_fields(self) -> None:
+        """Fields computed from others; called by save() and before bulk writes."""
         self.slug = slugify(self.title)[:80] or "paper"
         self.field = field_of_categories(self.categories)
-        super().save(*args, **kwargs)
+        self.title_key = names.title_key(self.title)
 
     def get_absolute_url(self) -> str:
         return reverse("papers:detail", args=[self.pk, self.slug or "paper"])
@@ -132,6 +143,17 @@ class PaperAuthor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.paper}"
+
+
+class PaperRedirect(models.Model):
+    """The id of a paper merged into another, so its old URLs keep working."""
+
+    old_id = models.PositiveBigIntegerField(unique=True)
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="redirects_from")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.old_id} → {self.paper_id}"
 
 
 class Identifier(models.Model):

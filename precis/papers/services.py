@@ -1,31 +1,56 @@
-"""Write paths for papers and venues."""
+"""Write paths for papers and venues: the one upsert path every importer uses, and merging."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
+from precis.importers import names
+from precis.importers.base import AuthorName, ImportProblem, PaperRecord
+from precis.importers.venues import BY_KEY as KNOWN_VENUES
 from precis.lib import identifiers, richtext
 
-from .models import Author, Identifier, Paper, PaperAuthor, Venue
+from .models import Author, Identifier, Paper, PaperAuthor, PaperRedirect, Venue
+
+__all__ = ["ImportReport", "PaperRecord", "upsert_paper", "upsert_papers"]
+
+# Sources whose venue and year describe a preprint; a published venue wins over them.
+PREPRINT_SOURCES = {"arxiv", "arxiv-oai"}
+UPDATABLE_FIELDS = [
+    "title", "abstract", "year", "published_on", "venue", "url", "pdf_url", "keywords",
+    "categories", "field", "slug", "title_key", "first_author_key", "source",
+]  # fmt: skip
 
 
 @dataclass
-class PaperRecord:
-    """One paper as any source describes it; ``upsert_paper`` writes it."""
+class ImportReport:
+    """What an import did. ``skipped`` holds (item, reason) pairs a person can act on."""
 
-    title: str
-    authors: list[str] = field(default_factory=list)
-    abstract: str = ""
-    year: int | None = None
-    published_on: date | None = None
-    venue_key: str = ""
-    url: str = ""
-    pdf_url: str = ""
-    keywords: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    identifiers: dict[str, str] = field(default_factory=dict)
-    source: str = ""
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    merged: int = 0  # records that matched an existing paper by another id or by title
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    paper_ids: list[int | None] = field(default_factory=list)  # per record, when asked for
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged + len(self.skipped)
+
+    def add(self, other: "ImportReport") -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.merged += other.merged
+        self.skipped += other.skipped
+        self.paper_ids += other.paper_ids
+
+    def summary(self) -> str:
+        return (
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.merged} merged with papers known by another id, {len(self.skipped)} skipped"
+        )
 
 
 def find_paper(scheme: str, value: str) -> Paper | None:
@@ -60,46 +85,320 @@ def citation_title(key: str) -> str | None:
     return paper.title if paper else None
 
 
-@transaction.atomic
 def upsert_paper(record: PaperRecord) -> tuple[Paper, bool]:
-    """Create the paper, or update the one that shares any identifier with it.
+    """Write one record; returns (paper, created). Raises ValueError for an unusable record."""
+    report = upsert_papers([record], collect_ids=True)
+    if report.skipped:
+        raise ValueError(report.skipped[0][1])
+    paper = Paper.objects.get(pk=report.paper_ids[0])
+    return paper, report.created == 1
 
-    Returns (paper, created). Identifiers are normalised; a field the record
-    leaves empty never blanks a stored one.
+
+def upsert_papers(
+    items: Iterable[PaperRecord | ImportProblem],
+    *,
+    batch_size: int = 1000,
+    collect_ids: bool = False,
+    on_batch: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Write records in batches; idempotent (the same records twice change nothing).
+
+    A record matches an existing paper when they share any identifier, or else
+    when title, first author's family name and year (±1) agree; it then fills
+    what the paper lacks and adds its identifiers. Problems from the parser are
+    reported as skipped. ``on_batch`` gets each batch's report after its commit.
     """
-    normalized = {
-        scheme: identifiers.normalize(scheme, value)
-        for scheme, value in record.identifiers.items()
-        if value
-    }
-    existing = Identifier.objects.select_related("paper").filter(
-        scheme__in=normalized.keys(), value__in=normalized.values()
-    )
-    match = next((i.paper for i in existing if normalized.get(i.scheme) == i.value), None)
-    paper = match or Paper()
-    created = match is None
-    for name in ("title", "abstract", "year", "published_on", "url", "pdf_url", "source"):
-        value = getattr(record, name)
-        if value or created:
-            setattr(paper, name, value)
-    for name in ("keywords", "categories"):
-        if getattr(record, name):
-            setattr(paper, name, list(getattr(record, name)))
-    if record.venue_key:
-        paper.venue = Venue.objects.filter(key=record.venue_key).first() or paper.venue
-    paper.save()
-    if record.authors and (created or not paper.paper_authors.exists()):
-        set_authors(paper, record.authors)
-    for scheme, value in normalized.items():
-        Identifier.objects.get_or_create(scheme=scheme, value=value, defaults={"paper": paper})
-    return paper, created
+    total = ImportReport()
+    batch: list[PaperRecord | ImportProblem] = []
+    writer = _BatchWriter()
+    for item in items:
+        batch.append(item)
+        if len(batch) >= batch_size:
+            total.add(_write(writer, batch, collect_ids, on_batch))
+            batch = []
+    if batch:
+        total.add(_write(writer, batch, collect_ids, on_batch))
+    return total
 
 
-def set_authors(paper: Paper, names: list[str]) -> None:
+def _write(writer, batch, collect_ids, on_batch) -> ImportReport:
+    with transaction.atomic():
+        report = writer.write(batch)
+    if not collect_ids:
+        report.paper_ids = []
+    if on_batch:
+        on_batch(report)
+    return report
+
+
+@dataclass
+class _Pending:
+    record: PaperRecord
+    ids: dict[str, str]
+    paper: Paper | None = None
+    created: bool = False
+    matched_by_other: bool = False
+
+
+class _BatchWriter:
+    """Writes one batch with a constant number of queries per batch, not per record."""
+
+    def __init__(self):
+        self.venues: dict[str, Venue] = {}
+
+    def write(self, batch) -> ImportReport:
+        report = ImportReport()
+        pending: list[_Pending] = []
+        slots: list[_Pending | None] = []
+        for item in batch:
+            entry = self._prepare(item, report)
+            slots.append(entry)
+            if entry is not None:
+                pending.append(entry)
+        self._match_existing(pending)
+        self._match_within_batch(pending)
+        self._create_new(pending)
+        self._update_existing(pending, report)
+        self._write_links(pending)
+        report.created = sum(1 for entry in pending if entry.created)
+        report.merged = sum(1 for entry in pending if entry.matched_by_other)
+        report.paper_ids = [entry.paper.pk if entry else None for entry in slots]
+        return report
+
+    # -- preparing ---------------------------------------------------------------
+
+    def _prepare(self, item, report) -> _Pending | None:
+        if isinstance(item, ImportProblem):
+            report.skipped.append((item.source_ref, item.message))
+            return None
+        ref = item.source_ref or item.title[:60]
+        if item.deleted:
+            report.skipped.append((ref, "deleted at the source"))
+            return None
+        if not item.title.strip():
+            report.skipped.append((ref, "the record has no title"))
+            return None
+        ids = {}
+        for scheme, value in item.identifiers.items():
+            if not value or scheme not in identifiers.SCHEMES:
+                continue
+            try:
+                ids[scheme] = identifiers.normalize(scheme, value)
+            except identifiers.InvalidIdentifier:
+                continue  # a bad secondary id must not cost us the paper
+        return _Pending(record=item, ids=ids)
+
+    # -- matching ----------------------------------------------------------------
+
+    def _match_existing(self, pending: list[_Pending]) -> None:
+        values = {value for entry in pending for value in entry.ids.values()}
+        known: dict[tuple[str, str], int] = {}
+        if values:
+            for scheme, value, paper_id in Identifier.objects.filter(value__in=values).values_list(
+                "scheme", "value", "paper_id"
+            ):
+                known[(scheme, value)] = paper_id
+        by_title: dict[str, list[Paper]] = {}
+        unmatched_keys = {
+            names.title_key(entry.record.title)
+            for entry in pending
+            if not any((s, v) in known for s, v in entry.ids.items())
+        } - {""}
+        if unmatched_keys:
+            for paper in Paper.objects.filter(title_key__in=unmatched_keys):
+                by_title.setdefault(paper.title_key, []).append(paper)
+        paper_ids = set(known.values())
+        papers = Paper.objects.in_bulk(paper_ids) if paper_ids else {}
+        for entry in pending:
+            matches = [known[(s, v)] for s, v in entry.ids.items() if (s, v) in known]
+            if matches:
+                entry.paper = papers[matches[0]]
+                entry.matched_by_other = (
+                    any((s, v) not in known for s, v in entry.ids.items())
+                    and entry.paper.source != entry.record.source
+                )
+                continue
+            candidate = self._title_match(entry.record, by_title)
+            if candidate:
+                entry.paper = candidate
+                entry.matched_by_other = True
+
+    @staticmethod
+    def _title_match(record: PaperRecord, by_title: dict[str, list[Paper]]) -> Paper | None:
+        key = names.title_key(record.title)
+        if len(key) < 12:  # short titles ("Introduction") say too little
+            return None
+        first = names.family_name(record.authors[0].name) if record.authors else ""
+        for paper in by_title.get(key, []):
+            same_author = not first or not paper.first_author_key or first == paper.first_author_key
+            close_year = not record.year or not paper.year or abs(record.year - paper.year) <= 1
+            if same_author and close_year:
+                return paper
+        return None
+
+    def _match_within_batch(self, pending: list[_Pending]) -> None:
+        """Records in one batch that describe the same new paper share one Paper."""
+        seen: dict[tuple[str, str], _Pending] = {}
+        for entry in pending:
+            if entry.paper is not None:
+                continue
+            keys = [(s, v) for s, v in entry.ids.items()]
+            first = names.family_name(entry.record.authors[0].name) if entry.record.authors else ""
+            keys.append(("title", f"{names.title_key(entry.record.title)}|{first}"))
+            leader = next((seen[k] for k in keys if k in seen), None)
+            if leader is not None:
+                entry.paper = leader  # resolved to the leader's Paper after creation
+                entry.matched_by_other = True
+            for key in keys:
+                seen.setdefault(key, leader or entry)
+
+    # -- writing -----------------------------------------------------------------
+
+    def _create_new(self, pending: list[_Pending]) -> None:
+        leaders = [entry for entry in pending if entry.paper is None]
+        new_papers = []
+        for entry in leaders:
+            paper = Paper()
+            self._apply(paper, entry.record, created=True)
+            paper.derive_fields()
+            new_papers.append(paper)
+        Paper.objects.bulk_create(new_papers)
+        for entry, paper in zip(leaders, new_papers, strict=True):
+            entry.paper, entry.created = paper, True
+        for entry in pending:
+            if isinstance(entry.paper, _Pending):
+                entry.paper = entry.paper.paper
+
+    def _update_existing(self, pending: list[_Pending], report: ImportReport) -> None:
+        changed: dict[int, Paper] = {}
+        for entry in pending:
+            if entry.created:
+                continue
+            paper = entry.paper
+            before = {name: getattr(paper, name) for name in UPDATABLE_FIELDS}
+            self._apply(paper, entry.record, created=False)
+            paper.derive_fields()
+            if any(getattr(paper, name) != value for name, value in before.items()):
+                paper.updated_at = timezone.now()
+                changed[paper.pk] = paper
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        if changed:
+            Paper.objects.bulk_update(list(changed.values()), [*UPDATABLE_FIELDS, "updated_at"])
+
+    def _apply(self, paper: Paper, record: PaperRecord, *, created: bool) -> None:
+        """Fill ``paper`` from ``record``: blanks are filled, published venues win over preprints."""
+        preprint = record.source in PREPRINT_SOURCES
+        published_paper = paper.venue_id is not None and paper.venue_id != self._venue_id("arxiv")
+        venue = self._venue(record.venue_key or ("arxiv" if preprint else ""))
+        takes_venue = created or (venue and not (preprint and published_paper))
+        if takes_venue and venue:
+            paper.venue = venue
+            if record.year:
+                paper.year = record.year
+        elif created or not paper.year:
+            paper.year = record.year
+        for name in ("title", "abstract", "url", "pdf_url", "published_on"):
+            value = getattr(record, name)
+            if value and (created or not getattr(paper, name)):
+                setattr(paper, name, value)
+        if record.abstract and preprint:
+            paper.abstract = record.abstract  # arXiv holds the authors' own latest abstract
+        if record.categories and (created or preprint or not paper.categories):
+            paper.categories = list(record.categories)
+        if record.keywords and not paper.keywords:
+            paper.keywords = list(record.keywords)
+        if created or not paper.source:
+            paper.source = record.source
+        if record.authors and (created or not paper.first_author_key):
+            paper.first_author_key = names.family_name(record.authors[0].name)
+
+    def _write_links(self, pending: list[_Pending]) -> None:
+        """Identifiers for every record; authors for papers that have none yet."""
+        identifier_rows = [
+            Identifier(paper=entry.paper, scheme=scheme, value=value)
+            for entry in pending
+            for scheme, value in entry.ids.items()
+        ]
+        Identifier.objects.bulk_create(identifier_rows, ignore_conflicts=True)
+        needing_authors = {}
+        for entry in pending:
+            if entry.record.authors and entry.paper.pk not in needing_authors:
+                needing_authors[entry.paper.pk] = entry
+        if not needing_authors:
+            return
+        have_authors = set(
+            PaperAuthor.objects.filter(paper_id__in=needing_authors)
+            .values_list("paper_id", flat=True)
+            .distinct()
+        )
+        todo = [e for pk, e in needing_authors.items() if pk not in have_authors]
+        authors = _authors_by_name([name for e in todo for name in e.record.authors])
+        PaperAuthor.objects.bulk_create(
+            [
+                PaperAuthor(paper=entry.paper, author=authors[name.name], position=position)
+                for entry in todo
+                for position, name in enumerate(_unique_names(entry.record.authors))
+            ],
+            ignore_conflicts=True,
+        )
+
+    # -- venues ------------------------------------------------------------------
+
+    def _venue(self, key: str) -> Venue | None:
+        if not key:
+            return None
+        if key not in self.venues:
+            known = KNOWN_VENUES.get(key)
+            venue = Venue.objects.filter(key=key).first()
+            if venue is None:
+                venue = Venue.objects.create(key=key, name=known.name if known else key.upper())
+            self.venues[key] = venue
+        return self.venues[key]
+
+    def _venue_id(self, key: str) -> int | None:
+        venue = self._venue(key)
+        return venue.pk if venue else None
+
+
+def _unique_names(authors: list[AuthorName]) -> list[AuthorName]:
+    seen, unique = set(), []
+    for author in authors:
+        if author.name and author.name not in seen:
+            seen.add(author.name)
+            unique.append(author)
+    return unique
+
+
+def _authors_by_name(wanted: list[AuthorName]) -> dict[str, Author]:
+    """Existing Author rows by name (ORCID first when given), creating the missing ones."""
+    names_wanted = {a.name for a in wanted if a.name}
+    found: dict[str, Author] = {}
+    orcids = {a.orcid: a.name for a in wanted if a.orcid}
+    if orcids:
+        for author in Author.objects.filter(orcid__in=orcids):
+            found.setdefault(orcids[author.orcid], author)
+    for author in Author.objects.filter(name__in=names_wanted - found.keys()).order_by("pk"):
+        found.setdefault(author.name, author)
+    orcid_of = {a.name: a.orcid for a in wanted if a.orcid}
+    missing = [
+        Author(name=n, orcid=orcid_of.get(n, "")) for n in sorted(names_wanted - found.keys())
+    ]
+    for author in Author.objects.bulk_create(missing):
+        found[author.name] = author
+    return found
+
+
+def set_authors(paper: Paper, names_in_order: list[str]) -> None:
     paper.paper_authors.all().delete()
-    for position, name in enumerate(names):
-        author = Author.objects.filter(name=name).first() or Author.objects.create(name=name)
-        PaperAuthor.objects.create(paper=paper, author=author, position=position)
+    authors = _authors_by_name([AuthorName(name) for name in names_in_order])
+    PaperAuthor.objects.bulk_create(
+        [
+            PaperAuthor(paper=paper, author=authors[name], position=position)
+            for position, name in enumerate(dict.fromkeys(names_in_order))
+        ]
+    )
 
 
 def save_venue(*, key: str, name: str, url: str = "", description: str = "") -> Venue:
@@ -115,3 +414,32 @@ def save_venue(*, key: str, name: str, url: str = "", description: str = "") -> 
         },
     )
     return venue
+
+
+@transaction.atomic
+def merge_papers(*, duplicate: Paper, into: Paper) -> Paper:
+    """Fold ``duplicate`` into ``into``: summaries, identifiers and old URLs all move.
+
+    Where one writer summarised both, the duplicate's revisions are appended to
+    the kept summary's history (nothing is lost) and its votes move across.
+    """
+    from precis.summaries.services import absorb_summaries
+
+    if duplicate.pk == into.pk:
+        raise ValueError("A paper cannot be merged into itself.")
+    absorb_summaries(source_paper=duplicate, target_paper=into)
+    Identifier.objects.filter(paper=duplicate).exclude(
+        value__in=Identifier.objects.filter(paper=into).values("value")
+    ).update(paper=into)
+    if not into.paper_authors.exists():
+        duplicate.paper_authors.update(paper=into)
+    for name in ("abstract", "published_on", "url", "pdf_url"):
+        if not getattr(into, name) and getattr(duplicate, name):
+            setattr(into, name, getattr(duplicate, name))
+    if into.venue_id is None:
+        into.venue_id, into.year = duplicate.venue_id, duplicate.year
+    into.save()
+    PaperRedirect.objects.filter(paper=duplicate).update(paper=into)
+    PaperRedirect.objects.create(old_id=duplicate.pk, paper=into)
+    duplicate.delete()
+    return into

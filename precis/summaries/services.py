@@ -124,12 +124,7 @@ def cast_vote(*, voter, summary: Summary, value: int) -> Summary:
         Vote.objects.filter(summary=locked, voter=voter).delete()
     else:
         Vote.objects.update_or_create(summary=locked, voter=voter, defaults={"value": value})
-    counts = Vote.objects.filter(summary=locked).aggregate(
-        up=Count("pk", filter=Q(value=Vote.UP)), down=Count("pk", filter=Q(value=Vote.DOWN))
-    )
-    locked.upvotes, locked.downvotes = counts["up"], counts["down"]
-    locked.refresh_rankings()
-    locked.save(update_fields=["upvotes", "downvotes", "score", "wilson", "popularity"])
+    _recount_votes(locked)
     return locked
 
 
@@ -183,3 +178,45 @@ def rerender_stale(*, batch_size: int = 200, progress=None) -> int:
         done += len(batch)
         if progress:
             progress(done)
+
+
+@transaction.atomic
+def absorb_summaries(*, source_paper, target_paper) -> None:
+    """Move every summary of ``source_paper`` to ``target_paper`` (for merging duplicates).
+
+    Where a writer has a summary on both, the source summary's revisions are
+    appended to the target summary's history and its votes move across (a voter
+    who voted on both keeps their vote on the target); the emptied summary goes.
+    """
+    targets = {s.author_id: s for s in Summary.objects.filter(paper=target_paper)}
+    for summary in Summary.objects.filter(paper=source_paper):
+        kept = targets.get(summary.author_id)
+        if kept is None:
+            summary.paper = target_paper
+            summary.save(update_fields=["paper", "updated_at"])
+            continue
+        next_number = (
+            kept.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
+        for offset, revision in enumerate(summary.revisions.order_by("number")):
+            revision.summary = kept
+            revision.number = next_number + offset
+            revision.note = (
+                revision.note + " · " if revision.note else ""
+            ) + "from a merged duplicate paper"
+            revision.save(update_fields=["summary", "number", "note"])
+        voters = set(kept.votes.values_list("voter_id", flat=True))
+        summary.votes.exclude(voter_id__in=voters).exclude(voter_id=kept.author_id).update(
+            summary=kept
+        )
+        summary.delete()
+        _recount_votes(kept)
+
+
+def _recount_votes(summary: Summary) -> None:
+    counts = Vote.objects.filter(summary=summary).aggregate(
+        up=Count("pk", filter=Q(value=Vote.UP)), down=Count("pk", filter=Q(value=Vote.DOWN))
+    )
+    summary.upvotes, summary.downvotes = counts["up"], counts["down"]
+    summary.refresh_rankings()
+    summary.save(update_fields=["upvotes", "downvotes", "score", "wilson", "popularity"])

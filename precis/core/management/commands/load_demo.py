@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from precis.accounts.models import User
 from precis.demo import corpus
-from precis.papers.services import PaperRecord, save_venue, upsert_paper
+from precis.importers.base import PaperRecord
+from precis.papers.services import save_venue, upsert_paper
 from precis.summaries import services as summary_services
 from precis.summaries.models import Summary
 

@@ -1,0 +1,43 @@
+"""Author names from any source into one display form: "Given Family"."""
+
+import re
+import unicodedata
+
+DBLP_HOMONYM_SUFFIX = re.compile(r"\s+\d{4}$")  # DBLP tells namesakes apart: "Wei Wang 0001"
+SPACES = re.compile(r"\s+")
+ORCID_IN_TEXT = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])")
+
+
+def normalize_name(raw: str) -> str:
+    """``"He, Kaiming"`` → ``"Kaiming He"``; strips DBLP's homonym numbers, braces, spaces.
+
+    "Family, Jr., Given" (BibTeX's three-part form) becomes "Given Family Jr.".
+    """
+    name = unicodedata.normalize("NFC", raw).replace("{", "").replace("}", "").replace("~", " ")
+    name = SPACES.sub(" ", name).strip().strip(",").strip()
+    name = DBLP_HOMONYM_SUFFIX.sub("", name)
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) == 2 and all(parts):
+        name = f"{parts[1]} {parts[0]}"
+    elif len(parts) == 3 and all(parts):
+        name = f"{parts[2]} {parts[0]} {parts[1]}"
+    return SPACES.sub(" ", name).strip()
+
+
+def normalize_orcid(raw: str) -> str:
+    """The bare ORCID iD from ``https://orcid.org/0000-…`` or similar; "" if there is none."""
+    match = ORCID_IN_TEXT.search(raw or "")
+    return match.group(1).upper() if match else ""
+
+
+def title_key(title: str) -> str:
+    """A title reduced for duplicate matching: lower-case letters and digits only."""
+    text = unicodedata.normalize("NFKD", title or "")
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return re.sub(r"[^a-z0-9]+", "", text.lower())[:200]
+
+
+def family_name(name: str) -> str:
+    """The last word of a normalised name, lower-cased, accents dropped (for matching)."""
+    words = normalize_name(name).split(" ")
+    return title_key(words[-1]) if words else ""
