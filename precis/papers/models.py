@@ -2,9 +2,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
-from precis.lib import identifiers
-
 from precis.importers import names
+from precis.lib import identifiers
 
 from .fields import FIELDS, field_of_categories
 
@@ -88,14 +87,14 @@ class Paper(models.Model):
         self.derive_fields()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("papers:detail", args=[self.pk, self.slug or "paper"])
+
     def derive_fields(self) -> None:
         """Fields computed from others; called by save() and before bulk writes."""
         self.slug = slugify(self.title)[:80] or "paper"
         self.field = field_of_categories(self.categories)
         self.title_key = names.title_key(self.title)
-
-    def get_absolute_url(self) -> str:
-        return reverse("papers:detail", args=[self.pk, self.slug or "paper"])
 
     def ordered_authors(self) -> list["Author"]:
         """Authors in paper order; uses the prefetch from ``with_authors()`` when present."""

@@ -3,8 +3,8 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from precis.accounts.tests.factories import UserFactory
-from precis.papers.models import Identifier
 from precis.importers.base import PaperRecord
+from precis.papers.models import Identifier
 from precis.papers.services import upsert_paper
 from precis.papers.tests.factories import PaperFactory, VenueFactory
 from precis.summaries import services
