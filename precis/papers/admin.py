@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from .models import Author, Identifier, Paper, PaperAuthor, Venue
+from .models import Author, Identifier, Paper, PaperAuthor, PaperRedirect, Venue
+from .services import merge_papers
 
 
 class PaperAuthorInline(admin.TabularInline):
@@ -20,6 +21,29 @@ class PaperAdmin(admin.ModelAdmin):
     list_filter = ("field", "venue")
     search_fields = ("title", "identifiers__value")
     inlines = [PaperAuthorInline, IdentifierInline]
+    actions = ["merge_into_oldest"]
+
+    @admin.action(description="Merge selected papers into the oldest one", permissions=["change"])
+    def merge_into_oldest(self, request, queryset):
+        papers = list(queryset.order_by("pk"))
+        if len(papers) < 2:
+            self.message_user(request, "Select at least two papers to merge.", messages.WARNING)
+            return
+        kept = papers[0]
+        for duplicate in papers[1:]:
+            merge_papers(duplicate=duplicate, into=kept)
+        self.message_user(
+            request,
+            f"Merged {len(papers) - 1} paper(s) into “{kept}”; their summaries and ids moved, "
+            "and their old links redirect.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(PaperRedirect)
+class PaperRedirectAdmin(admin.ModelAdmin):
+    list_display = ("old_id", "paper", "created_at")
+    raw_id_fields = ("paper",)
 
 
 @admin.register(Venue)

@@ -2,12 +2,13 @@ import re
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from precis.lib import identifiers
 from precis.summaries.models import Summary, Visibility
 
-from .models import Paper, Venue
+from .models import Paper, PaperRedirect, Venue
 from .services import find_paper_by_citation_key
 
 LISTED_SUMMARY = Q(summaries__visibility=Visibility.PUBLIC, summaries__deleted_at__isnull=True)
@@ -15,13 +16,23 @@ PAPERS_PER_PAGE = 20
 
 
 def paper_by_id(request, pk):
-    paper = get_object_or_404(Paper, pk=pk)
-    return redirect(paper, permanent=True)
+    return redirect(_paper_or_redirect(Paper.objects, pk), permanent=True)
+
+
+def _paper_or_redirect(papers, pk):
+    """The paper with ``pk``, or the one it was merged into; 404 if neither exists."""
+    paper = papers.filter(pk=pk).first()
+    if paper is None:
+        merged = PaperRedirect.objects.filter(old_id=pk).select_related("paper").first()
+        if merged is None:
+            raise Http404("No such paper.")
+        paper = merged.paper
+    return paper
 
 
 def paper_detail(request, pk, slug):
-    paper = get_object_or_404(Paper.objects.with_authors(), pk=pk)
-    if slug != paper.slug:
+    paper = _paper_or_redirect(Paper.objects.with_authors(), pk)
+    if paper.pk != pk or slug != paper.slug:
         return redirect(paper, permanent=True)
     summaries = list(
         Summary.objects.listed_for(request.user)
