@@ -57,3 +57,47 @@ def carol(db):
     from precis.accounts.tests.factories import UserFactory
 
     return UserFactory(username="carol", display_name="Carol Stranger")
+
+
+class FakeNetwork:
+    """Replays recorded responses by URL prefix; any other request fails the test loudly."""
+
+    def __init__(self):
+        self.routes: list[tuple[str, object]] = []
+        self.requests: list = []
+
+    def route(self, url_prefix: str, body: bytes | str = b"", *, status: int = 200, headers=None):
+        import httpx
+
+        content = body.encode() if isinstance(body, str) else body
+
+        def respond(request):
+            return httpx.Response(status, content=content, headers=headers or {})
+
+        self.routes.append((url_prefix, respond))
+
+    def fail(self, url_prefix: str, error: Exception):
+        def respond(request):
+            raise error
+
+        self.routes.append((url_prefix, respond))
+
+    def handle(self, request):
+        self.requests.append(request)
+        for prefix, respond in reversed(self.routes):
+            if str(request.url).startswith(prefix):
+                return respond(request)
+        raise AssertionError(f"a test tried to reach the network: {request.method} {request.url}")
+
+
+@pytest.fixture(autouse=True)
+def network(monkeypatch):
+    """No test reaches the network: routes added here replay recorded responses."""
+    import httpx
+
+    from precis.lib import safehttp
+
+    fake = FakeNetwork()
+    monkeypatch.setattr(safehttp, "sleep", lambda seconds: None)
+    with safehttp.use_transport(httpx.MockTransport(fake.handle)):
+        yield fake

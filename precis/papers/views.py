@@ -5,7 +5,8 @@ from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from precis.lib import identifiers
+from precis.importers.services import ImportFailed, import_by_identifier
+from precis.lib import identifiers, ratelimit
 from precis.summaries.models import Summary, Visibility
 
 from .models import Paper, PaperRedirect, Venue
@@ -68,31 +69,49 @@ def by_bibtex_key(request):
 
 
 def _redirect_to_paper(request, scheme, value):
+    """Redirect to the paper; import it first when it is new here and the id is valid."""
     try:
         normalized = identifiers.normalize(scheme, value)
     except identifiers.InvalidIdentifier as exc:
-        return render(
-            request,
-            "papers/unknown_identifier.html",
-            {"scheme": scheme, "value": value, "error": str(exc)},
-            status=400,
-        )
+        return _identifier_page(request, scheme, value, status=400, error=str(exc))
     if scheme == "bibtex":
         paper = find_paper_by_citation_key(normalized)
     else:
         paper = Paper.objects.by_identifier(scheme, normalized).first()
-    if paper is None:
-        return render(
-            request,
-            "papers/unknown_identifier.html",
-            {
-                "scheme": scheme,
-                "value": normalized,
-                "external_url": _external_url(scheme, normalized),
-            },
-            status=404,
+    if paper is not None:
+        return redirect(paper)
+    if not ratelimit.allow(
+        "paper_import", ratelimit.actor_of(request), limit=IMPORTS_PER_MINUTE, window_seconds=60
+    ):
+        message = "Too many papers imported from this address in the last minute."
+        return _identifier_page(request, scheme, normalized, status=429, error=message, retry=True)
+    try:
+        paper = import_by_identifier(scheme, normalized)
+    except ImportFailed as exc:
+        status = 404 if exc.not_found else 503 if exc.retryable else 502
+        return _identifier_page(
+            request, scheme, normalized, status=status, error=str(exc), retry=exc.retryable
         )
     return redirect(paper)
+
+
+IMPORTS_PER_MINUTE = 30
+
+
+def _identifier_page(request, scheme, value, *, status, error, retry=False):
+    return render(
+        request,
+        "papers/unknown_identifier.html",
+        {
+            "scheme": scheme,
+            "value": value,
+            "error": error,
+            "malformed": status == 400,
+            "retry": retry,
+            "external_url": "" if status == 400 else _external_url(scheme, value),
+        },
+        status=status,
+    )
 
 
 def _external_url(scheme, value):

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from precis.accounts.tests.factories import UserFactory
+from precis.importers.arxiv.parse import unwrap_capture
 from precis.importers.base import PaperRecord
 from precis.papers.models import Identifier
 from precis.papers.services import upsert_paper
@@ -59,12 +60,28 @@ def test_every_identifier_form_redirects_to_the_canonical_page(client, resnet, p
     assert client.get(response.url).status_code == 200
 
 
-def test_an_unknown_identifier_gets_a_helpful_404(client, resnet):
+def test_an_id_that_arxiv_does_not_know_gets_a_helpful_404(client, network, shared_fixtures):
+    empty = unwrap_capture(
+        (shared_fixtures / "arxiv_api/arxivpy_2026_id_0000.0000_empty.json").read_bytes()
+    )
+    network.route("https://export.arxiv.org/api/query", empty)
     response = client.get("/arxiv/1706.03762")
     body = response.content.decode()
     assert response.status_code == 404
-    assert "We don’t know this paper yet" in body
+    assert "We could not find this paper" in body
+    assert "arXiv has no paper with the id 1706.03762" in body
     assert "https://arxiv.org/abs/1706.03762" in body
+
+
+def test_an_unreachable_source_gets_a_retry_page(client, network):
+    import httpx
+
+    network.fail("https://export.arxiv.org/", httpx.ConnectError("connection refused"))
+    response = client.get("/arxiv/1706.03762")
+    body = response.content.decode()
+    assert response.status_code == 503
+    assert "Could not reach export.arxiv.org" in body
+    assert "Try again" in body
 
 
 @pytest.mark.parametrize("path", ["/arxiv/1512.0338", "/doi/11.1/x", "/paper?bibtexKey="])

@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from precis.lib import identifiers
+from precis.lib.ratelimit import rate_limited
+
+from . import services
+from .forms import AddPaperForm
+
+MAX_UPLOAD_BYTES = services.MAX_PASTE_BYTES
+
+
+@login_required
+@rate_limited("paper_import", limit=20, window_seconds=60)
+def add_paper(request):
+    """Find or import a paper from whatever the person has, then go on to summarise it."""
+    form = AddPaperForm(request.POST or None, request.FILES or None)
+    found, error, retryable = None, "", False
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            if upload and upload.size > MAX_UPLOAD_BYTES:
+                raise services.ImportFailed("That file is too large; at most 2 MB here.")
+            found = services.find_or_import(
+                form.cleaned_data["query"], upload=upload.read() if upload else None
+            )
+        except identifiers.InvalidIdentifier as exc:
+            error = str(exc)
+        except services.ImportFailed as exc:
+            error, retryable = str(exc), exc.retryable
+        else:
+            if found.kind == "identifier":
+                paper = found.papers[0]
+                messages.success(request, f"Found “{paper.title}”. Write your summary below.")
+                return redirect("summaries:write", paper_id=paper.pk)
+    status = 200 if not error else (503 if retryable else 400)
+    return render(
+        request,
+        "importers/add_paper.html",
+        {"form": form, "found": found, "error": error, "retryable": retryable},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+@rate_limited("paper_import", limit=20, window_seconds=60)
+def import_candidate(request):
+    """Import the search hit the person picked, by its DBLP key, then open the editor."""
+    try:
+        paper = services.import_by_identifier("dblp", request.POST.get("dblp", ""))
+    except (identifiers.InvalidIdentifier, services.ImportFailed) as exc:
+        messages.error(request, f"{exc} Please try again.")
+        return redirect("importers:add")
+    messages.success(request, f"Added “{paper.title}”. Write your summary below.")
+    return redirect("summaries:write", paper_id=paper.pk)
