@@ -61,20 +61,25 @@ class Response:
 
 
 _transport: httpx.BaseTransport | None = None
+_polite = True
 _last_request_at: dict[str, float] = {}
 _host_lock = threading.Lock()
 sleep = time.sleep  # replaced in tests so retries and politeness cost no time
 
 
 @contextlib.contextmanager
-def use_transport(transport: httpx.BaseTransport):
-    """Route every fetch through ``transport`` (tests replay recorded responses with it)."""
-    global _transport
-    previous, _transport = _transport, transport
+def use_transport(transport: httpx.BaseTransport, *, polite: bool = True):
+    """Route every fetch through ``transport`` (replays of recorded responses use it).
+
+    ``polite=False`` drops the per-host delay, for replays that reach no real server.
+    """
+    global _transport, _polite
+    previous = _transport, _polite
+    _transport, _polite = transport, polite
     try:
         yield
     finally:
-        _transport = previous
+        _transport, _polite = previous
 
 
 def get(
@@ -155,7 +160,7 @@ def _fetch_once(url, params, headers, timeout_seconds, max_bytes) -> Response:
 
 def _wait_politely(host: str) -> None:
     """Keep at least the configured delay between two requests to one host (per process)."""
-    delay = settings.OUTBOUND_HOST_DELAYS.get(host, 0.0)
+    delay = settings.OUTBOUND_HOST_DELAYS.get(host, 0.0) if _polite else 0.0
     with _host_lock:
         now = time.monotonic()
         wait = _last_request_at.get(host, 0.0) + delay - now
