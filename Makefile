@@ -62,6 +62,7 @@ format: install
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/import_bench.py
 
 # Re-pin everything after changing requirements*.txt.
 lock:

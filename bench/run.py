@@ -26,7 +26,7 @@ def main() -> None:
     scratch = tempfile.mkdtemp(prefix="precis-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
     os.environ.update(
-        SECRET_KEY="bench-only",  # noqa: S106 - a throw-away database
+        SECRET_KEY="bench-only",
         SECURE_SSL_REDIRECT="false",
         ALLOWED_HOSTS="testserver",
         LOG_LEVEL="ERROR",

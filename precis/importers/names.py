@@ -30,11 +30,16 @@ def normalize_orcid(raw: str) -> str:
     return match.group(1).upper() if match else ""
 
 
+NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+
+
 def title_key(title: str) -> str:
     """A title reduced for duplicate matching: lower-case letters and digits only."""
-    text = unicodedata.normalize("NFKD", title or "")
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return re.sub(r"[^a-z0-9]+", "", text.lower())[:200]
+    text = title or ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char))
+    return NOT_ALPHANUMERIC.sub("", text.lower())[:200]
 
 
 def family_name(name: str) -> str:

@@ -11,6 +11,7 @@ from precis.importers.base import AuthorName, ImportProblem, PaperRecord
 from precis.importers.venues import BY_KEY as KNOWN_VENUES
 from precis.lib import identifiers, richtext
 
+from .bulk import RowBuilder, insert_rows, reserve_ids
 from .models import Author, Identifier, Paper, PaperAuthor, PaperRedirect, Venue
 
 __all__ = ["ImportReport", "PaperRecord", "upsert_paper", "upsert_papers"]
@@ -21,6 +22,9 @@ UPDATABLE_FIELDS = [
     "title", "abstract", "year", "published_on", "venue", "url", "pdf_url", "keywords",
     "categories", "field", "slug", "title_key", "first_author_key", "source",
 ]  # fmt: skip
+
+
+PAPER_ROWS = RowBuilder(Paper)
 
 
 @dataclass
@@ -135,6 +139,8 @@ def _write(writer, batch, collect_ids, on_batch) -> ImportReport:
 class _Pending:
     record: PaperRecord
     ids: dict[str, str]
+    title_key: str
+    first_author_key: str
     paper: Paper | None = None
     created: bool = False
     matched_by_other: bool = False
@@ -186,7 +192,10 @@ class _BatchWriter:
                 ids[scheme] = identifiers.normalize(scheme, value)
             except identifiers.InvalidIdentifier:
                 continue  # a bad secondary id must not cost us the paper
-        return _Pending(record=item, ids=ids)
+        first = names.family_name(item.authors[0].name) if item.authors else ""
+        return _Pending(
+            record=item, ids=ids, title_key=names.title_key(item.title), first_author_key=first
+        )
 
     # -- matching ----------------------------------------------------------------
 
@@ -200,7 +209,7 @@ class _BatchWriter:
                 known[(scheme, value)] = paper_id
         by_title: dict[str, list[Paper]] = {}
         unmatched_keys = {
-            names.title_key(entry.record.title)
+            entry.title_key
             for entry in pending
             if not any((s, v) in known for s, v in entry.ids.items())
         } - {""}
@@ -218,18 +227,17 @@ class _BatchWriter:
                     and entry.paper.source != entry.record.source
                 )
                 continue
-            candidate = self._title_match(entry.record, by_title)
+            candidate = self._title_match(entry, by_title)
             if candidate:
                 entry.paper = candidate
                 entry.matched_by_other = True
 
     @staticmethod
-    def _title_match(record: PaperRecord, by_title: dict[str, list[Paper]]) -> Paper | None:
-        key = names.title_key(record.title)
-        if len(key) < 12:  # short titles ("Introduction") say too little
+    def _title_match(entry: _Pending, by_title: dict[str, list[Paper]]) -> Paper | None:
+        record, first = entry.record, entry.first_author_key
+        if len(entry.title_key) < 12:  # short titles ("Introduction") say too little
             return None
-        first = names.family_name(record.authors[0].name) if record.authors else ""
-        for paper in by_title.get(key, []):
+        for paper in by_title.get(entry.title_key, []):
             same_author = not first or not paper.first_author_key or first == paper.first_author_key
             close_year = not record.year or not paper.year or abs(record.year - paper.year) <= 1
             if same_author and close_year:
@@ -243,8 +251,7 @@ class _BatchWriter:
             if entry.paper is not None:
                 continue
             keys = [(s, v) for s, v in entry.ids.items()]
-            first = names.family_name(entry.record.authors[0].name) if entry.record.authors else ""
-            keys.append(("title", f"{names.title_key(entry.record.title)}|{first}"))
+            keys.append(("title", f"{entry.title_key}|{entry.first_author_key}"))
             leader = next((seen[k] for k in keys if k in seen), None)
             if leader is not None:
                 entry.paper = leader  # resolved to the leader's Paper after creation
@@ -256,15 +263,14 @@ class _BatchWriter:
 
     def _create_new(self, pending: list[_Pending]) -> None:
         leaders = [entry for entry in pending if entry.paper is None]
-        new_papers = []
-        for entry in leaders:
-            paper = Paper()
+        now = timezone.now()
+        ids = reserve_ids(Paper, len(leaders))
+        for entry, pk in zip(leaders, ids, strict=True):
+            paper = Paper(pk=pk, created_at=now, updated_at=now)
             self._apply(paper, entry.record, created=True)
             paper.derive_fields()
-            new_papers.append(paper)
-        Paper.objects.bulk_create(new_papers)
-        for entry, paper in zip(leaders, new_papers, strict=True):
             entry.paper, entry.created = paper, True
+        insert_rows(Paper, PAPER_ROWS.columns, [PAPER_ROWS.row(entry.paper) for entry in leaders])
         for entry in pending:
             if isinstance(entry.paper, _Pending):
                 entry.paper = entry.paper.paper
@@ -316,28 +322,37 @@ class _BatchWriter:
 
     def _write_links(self, pending: list[_Pending]) -> None:
         """Identifiers for every record; authors for papers that have none yet."""
-        identifier_rows = [
-            Identifier(paper=entry.paper, scheme=scheme, value=value)
-            for entry in pending
-            for scheme, value in entry.ids.items()
-        ]
-        Identifier.objects.bulk_create(identifier_rows, ignore_conflicts=True)
+        insert_rows(
+            Identifier,
+            ["paper_id", "scheme", "value"],
+            [
+                (entry.paper.pk, scheme, value)
+                for entry in pending
+                for scheme, value in entry.ids.items()
+            ],
+            ignore_conflicts=True,
+        )
         needing_authors = {}
         for entry in pending:
             if entry.record.authors and entry.paper.pk not in needing_authors:
                 needing_authors[entry.paper.pk] = entry
+        existing = [pk for pk, entry in needing_authors.items() if not entry.created]
+        if existing:
+            have_authors = set(
+                PaperAuthor.objects.filter(paper_id__in=existing)
+                .values_list("paper_id", flat=True)
+                .distinct()
+            )
+            needing_authors = {pk: e for pk, e in needing_authors.items() if pk not in have_authors}
         if not needing_authors:
             return
-        have_authors = set(
-            PaperAuthor.objects.filter(paper_id__in=needing_authors)
-            .values_list("paper_id", flat=True)
-            .distinct()
-        )
-        todo = [e for pk, e in needing_authors.items() if pk not in have_authors]
-        authors = _authors_by_name([name for e in todo for name in e.record.authors])
-        PaperAuthor.objects.bulk_create(
+        todo = list(needing_authors.values())
+        authors = _author_ids([name for entry in todo for name in entry.record.authors])
+        insert_rows(
+            PaperAuthor,
+            ["paper_id", "author_id", "position"],
             [
-                PaperAuthor(paper=entry.paper, author=authors[name.name], position=position)
+                (entry.paper.pk, authors[name.name], position)
                 for entry in todo
                 for position, name in enumerate(_unique_names(entry.record.authors))
             ],
@@ -371,31 +386,42 @@ def _unique_names(authors: list[AuthorName]) -> list[AuthorName]:
     return unique
 
 
-def _authors_by_name(wanted: list[AuthorName]) -> dict[str, Author]:
-    """Existing Author rows by name (ORCID first when given), creating the missing ones."""
+def _author_ids(wanted: list[AuthorName]) -> dict[str, int]:
+    """Author ids by name (matched by ORCID first when given), creating the missing authors."""
     names_wanted = {a.name for a in wanted if a.name}
-    found: dict[str, Author] = {}
+    found: dict[str, int] = {}
     orcids = {a.orcid: a.name for a in wanted if a.orcid}
     if orcids:
-        for author in Author.objects.filter(orcid__in=orcids):
-            found.setdefault(orcids[author.orcid], author)
-    for author in Author.objects.filter(name__in=names_wanted - found.keys()).order_by("pk"):
-        found.setdefault(author.name, author)
+        for orcid, pk in Author.objects.filter(orcid__in=orcids).values_list("orcid", "pk"):
+            found.setdefault(orcids[orcid], pk)
+    for chunk in _chunks(sorted(names_wanted - found.keys()), 500):
+        for name, pk in (
+            Author.objects.filter(name__in=chunk).order_by("pk").values_list("name", "pk")
+        ):
+            found.setdefault(name, pk)
     orcid_of = {a.name: a.orcid for a in wanted if a.orcid}
-    missing = [
-        Author(name=n, orcid=orcid_of.get(n, "")) for n in sorted(names_wanted - found.keys())
-    ]
-    for author in Author.objects.bulk_create(missing):
-        found[author.name] = author
+    missing = sorted(names_wanted - found.keys())
+    ids = reserve_ids(Author, len(missing))
+    insert_rows(
+        Author,
+        ["id", "name", "orcid"],
+        [(pk, n, orcid_of.get(n, "")) for pk, n in zip(ids, missing, strict=True)],
+    )
+    found.update(zip(missing, ids, strict=True))
     return found
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def set_authors(paper: Paper, names_in_order: list[str]) -> None:
     paper.paper_authors.all().delete()
-    authors = _authors_by_name([AuthorName(name) for name in names_in_order])
+    authors = _author_ids([AuthorName(name) for name in names_in_order])
     PaperAuthor.objects.bulk_create(
         [
-            PaperAuthor(paper=paper, author=authors[name], position=position)
+            PaperAuthor(paper=paper, author_id=authors[name], position=position)
             for position, name in enumerate(dict.fromkeys(names_in_order))
         ]
     )

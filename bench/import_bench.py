@@ -1,0 +1,137 @@
+"""Import throughput and memory: an OAI-PMH page set and a synthetic dblp.xml dump.
+
+Builds the inputs in a temporary folder from the real slices in ../shared/fixtures
+(same structure, records renumbered so each is a distinct paper), then imports
+each into a fresh SQLite database in a child process and prints records/s and
+the child's peak RSS. Two dump sizes show whether memory stays flat.
+
+    .venv/bin/python bench/import_bench.py [--dblp 200000] [--oai 50000]
+"""
+
+import argparse
+import copy
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT.parent / "shared" / "fixtures"
+sys.path.insert(0, str(ROOT))
+
+
+def clean_dtd(text: str) -> str:
+    """Only the declarations: the shared copy of dblp.dtd has unrelated text appended."""
+    without_comments = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    return "\n".join(re.findall(r"<!(?:ENTITY|ELEMENT|ATTLIST)\b[^>]*>", without_comments))
+
+
+def build_dblp_dump(path: Path, records: int) -> None:
+    """A dblp.xml of ``records`` publications cycling through the real slices' records."""
+    from lxml import etree
+
+    dtd = clean_dtd((FIXTURES / "dblp" / "dblp.dtd").read_text(encoding="utf-8"))
+    (path.parent / "dblp.dtd").write_text(dtd, encoding="utf-8")
+    templates = []
+    for name in ("askmrsinh_dblp-tiny.xml", "evelasquez_dblp_sample_with_homepages.xml"):
+        copy_path = path.parent / name
+        shutil.copy(FIXTURES / "dblp" / name, copy_path)
+        parser = etree.XMLParser(load_dtd=True, resolve_entities=True, no_network=True)
+        tree = etree.parse(str(copy_path), parser)
+        copy_path.unlink()
+        templates += [r for r in tree.getroot() if isinstance(r.tag, str) and r.tag != "www"]
+    with path.open("wb") as out:
+        out.write(
+            b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<!DOCTYPE dblp SYSTEM "dblp.dtd">\n<dblp>\n'
+        )
+        for number in range(records):
+            record = copy.deepcopy(templates[number % len(templates)])
+            stream = record.get("key", "conf/x/y").split("/")[1]
+            record.set("key", f"conf/{stream}/Synthetic{number}")
+            title = record.find("title")
+            if title is not None:
+                title.text = f"{(title.text or 'Untitled').rstrip('.')} (synthetic {number})."
+            for ee in record.findall("ee"):
+                record.remove(ee)
+            out.write(etree.tostring(record, encoding="ISO-8859-1", xml_declaration=False))
+        out.write(b"</dblp>\n")
+
+
+def run_import(kind: str, inputs: list[Path]) -> None:
+    """In a child process: import into a fresh database, print throughput and peak RSS."""
+    scratch = Path(tempfile.mkdtemp(prefix="precis-import-bench-"))
+    os.environ.update(
+        DATABASE_URL=f"sqlite:///{scratch}/bench.sqlite3",
+        SECRET_KEY="bench-only",
+        DJANGO_SETTINGS_MODULE="precis.settings",
+        LOG_LEVEL="ERROR",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from precis.importers.formats import read_records
+    from precis.papers.services import ImportReport, upsert_papers
+
+    call_command("migrate", verbosity=0)
+    report = ImportReport()
+    started = time.perf_counter()
+    for path in inputs:
+        fmt = "dblp" if kind == "dblp" else "arxiv-oai"
+        report.add(upsert_papers(read_records(path, fmt), batch_size=2000))
+    seconds = time.perf_counter() - started
+    peak_mib = peak_rss_mib()
+    print(
+        f"{kind:5} {report.total:>8,} records {seconds:7.1f} s {report.total / seconds:>9,.0f} rec/s "
+        f"peak RSS {peak_mib:6.0f} MiB  ({report.created:,} created, {len(report.skipped):,} skipped)"
+    )
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss would include the parent's)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dblp", type=int, default=200_000, help="records in the big dump")
+    parser.add_argument("--oai", type=int, default=50_000, help="records in the OAI page set")
+    parser.add_argument("--run", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        run_import(args.run[0], [Path(p) for p in args.run[1:]])
+        return
+    if not FIXTURES.is_dir():
+        sys.exit(f"needs the real slices in {FIXTURES}")
+    work = Path(tempfile.mkdtemp(prefix="precis-import-inputs-"))
+    try:
+        from precis.importers.tests.oai_sequence import split_into_pages
+
+        source = FIXTURES / "arxiv_oai" / "arxivsync_ListRecords_arXiv_1000_records.xml"
+        pages = split_into_pages(
+            source, work / "oai", per_page=1000, repeat=max(1, args.oai // 1000)
+        )
+        small_dump, big_dump = work / "small" / "dblp.xml", work / "big" / "dblp.xml"
+        small_dump.parent.mkdir()
+        big_dump.parent.mkdir()
+        build_dblp_dump(small_dump, args.dblp // 4)
+        build_dblp_dump(big_dump, args.dblp)
+        me = [sys.executable, __file__, "--run"]
+        subprocess.run([*me, "oai", *map(str, pages)], check=True)
+        subprocess.run([*me, "dblp", str(small_dump)], check=True)
+        subprocess.run([*me, "dblp", str(big_dump)], check=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
