@@ -75,15 +75,14 @@ def run_import(kind: str, inputs: list[Path]) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from precis.importers.formats import read_records
+    from precis.importers.pipeline import read_records_in_background
     from precis.papers.services import ImportReport, upsert_papers
 
     call_command("migrate", verbosity=0)
     report = ImportReport()
     started = time.perf_counter()
-    for path in inputs:
-        fmt = "dblp" if kind == "dblp" else "arxiv-oai"
-        report.add(upsert_papers(read_records(path, fmt), batch_size=2000))
+    fmt = "dblp" if kind == "dblp" else "arxiv-oai"
+    report.add(upsert_papers(read_records_in_background(inputs, fmt), batch_size=2000))
     seconds = time.perf_counter() - started
     peak_mib = peak_rss_mib()
     print(

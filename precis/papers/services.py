@@ -276,48 +276,60 @@ class _BatchWriter:
                 entry.paper = entry.paper.paper
 
     def _update_existing(self, pending: list[_Pending], report: ImportReport) -> None:
-        changed: dict[int, Paper] = {}
+        """Apply each record to its stored paper; a paper is written once, if it changed."""
+        before: dict[int, dict] = {}
         for entry in pending:
             if entry.created:
                 continue
             paper = entry.paper
-            before = {name: getattr(paper, name) for name in UPDATABLE_FIELDS}
+            before.setdefault(paper.pk, {name: getattr(paper, name) for name in UPDATABLE_FIELDS})
             self._apply(paper, entry.record, created=False)
             paper.derive_fields()
-            if any(getattr(paper, name) != value for name, value in before.items()):
+        changed = []
+        papers = {entry.paper.pk: entry.paper for entry in pending if not entry.created}
+        for pk, paper in papers.items():
+            if any(getattr(paper, name) != value for name, value in before[pk].items()):
                 paper.updated_at = timezone.now()
-                changed[paper.pk] = paper
-                report.updated += 1
-            else:
-                report.unchanged += 1
+                changed.append(paper)
+        changed_ids = {paper.pk for paper in changed}
+        for entry in pending:
+            if not entry.created:
+                if entry.paper.pk in changed_ids:
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
         if changed:
-            Paper.objects.bulk_update(list(changed.values()), [*UPDATABLE_FIELDS, "updated_at"])
+            Paper.objects.bulk_update(changed, [*UPDATABLE_FIELDS, "updated_at"])
 
     def _apply(self, paper: Paper, record: PaperRecord, *, created: bool) -> None:
-        """Fill ``paper`` from ``record``: blanks are filled, published venues win over preprints."""
+        """Fill ``paper`` from ``record``.
+
+        Blanks are filled and nothing else changes, except that a published venue
+        (with its year) replaces a preprint one. Every rule only moves a field
+        one way, so applying records again, in any order, changes nothing.
+        """
         preprint = record.source in PREPRINT_SOURCES
-        published_paper = paper.venue_id is not None and paper.venue_id != self._venue_id("arxiv")
         venue = self._venue(record.venue_key or ("arxiv" if preprint else ""))
-        takes_venue = created or (venue and not (preprint and published_paper))
-        if takes_venue and venue:
+        arxiv_id = self._venue_id("arxiv")
+        upgrades_venue = venue is not None and (
+            paper.venue_id is None or (paper.venue_id == arxiv_id and venue.pk != arxiv_id)
+        )
+        if created or upgrades_venue:
             paper.venue = venue
-            if record.year:
-                paper.year = record.year
-        elif created or not paper.year:
+            paper.year = record.year or paper.year
+        elif not paper.year:
             paper.year = record.year
         for name in ("title", "abstract", "url", "pdf_url", "published_on"):
             value = getattr(record, name)
-            if value and (created or not getattr(paper, name)):
+            if value and not getattr(paper, name):
                 setattr(paper, name, value)
-        if record.abstract and preprint:
-            paper.abstract = record.abstract  # arXiv holds the authors' own latest abstract
-        if record.categories and (created or preprint or not paper.categories):
+        if record.categories and not paper.categories:
             paper.categories = list(record.categories)
         if record.keywords and not paper.keywords:
             paper.keywords = list(record.keywords)
-        if created or not paper.source:
+        if not paper.source:
             paper.source = record.source
-        if record.authors and (created or not paper.first_author_key):
+        if record.authors and not paper.first_author_key:
             paper.first_author_key = names.family_name(record.authors[0].name)
 
     def _write_links(self, pending: list[_Pending]) -> None:
