@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -124,9 +126,18 @@ class Paper(models.Model):
         pdf = self.pdf_url or (identifiers.arxiv_pdf_url(arxiv) if arxiv else "")
         if pdf:
             links.append(("PDF", pdf))
-        if self.url and all(self.url != url for _, url in links):
+        if self.url and not _is_mirror_of(self.url, links):
             links.append(("Website", self.url))
         return links
+
+
+IDENTIFIER_HOSTS = ("arxiv.org", "doi.org", "dblp.org", "dblp.uni-trier.de")
+
+
+def _is_mirror_of(url: str, links: list[tuple[str, str]]) -> bool:
+    """Whether ``url`` only repeats a link we already show (a versioned arXiv page, say)."""
+    host = urlsplit(url).hostname or ""
+    return any(url == known for _, known in links) or host.endswith(IDENTIFIER_HOSTS)
 
 
 class PaperAuthor(models.Model):
