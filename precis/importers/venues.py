@@ -42,7 +42,7 @@ KNOWN_VENUES = [
     KnownVenue("uai", "Conference on Uncertainty in Artificial Intelligence (UAI)", ("uai",),
                (r"\buai\b", r"uncertainty in artificial intelligence")),
     KnownVenue("colt", "Conference on Learning Theory (COLT)", ("colt",),
-               (r"\bcolt\b", r"conference on learning theory")),
+               (r"\bcolt\b", r"conference on (computational )?learning theory")),
     KnownVenue("miccai", "Medical Image Computing and Computer-Assisted Intervention (MICCAI)", ("miccai",),
                (r"\bmiccai\b", r"medical image computing and computer.assisted intervention")),
     KnownVenue("jmlr", "Journal of Machine Learning Research (JMLR)", ("jmlr",),
@@ -72,10 +72,16 @@ def venue_for_dblp_key(key: str) -> KnownVenue | None:
     return None
 
 
+WORKSHOP = re.compile(r"\bworkshops?\b", re.IGNORECASE)
+
+
 def venue_for_name(name: str) -> KnownVenue | None:
-    """Match a booktitle, journal name or journal-ref against the known venues."""
+    """Match a booktitle, journal name or journal-ref against the known venues.
+
+    Workshops held at a conference ("ICML Workshop on …") are not the conference.
+    """
     text = " ".join((name or "").split())
-    if not text:
+    if not text or WORKSHOP.search(text):
         return None
     for venue, pattern in _COMPILED:
         if pattern.search(text):
