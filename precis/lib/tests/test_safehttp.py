@@ -58,7 +58,7 @@ def test_it_gives_up_with_a_clear_message(network):
 
 def test_connection_failures_become_fetch_errors(network):
     network.fail(URL, httpx.ConnectError("refused"))
-    with pytest.raises(safehttp.FetchError, match="Could not reach api.crossref.org"):
+    with pytest.raises(safehttp.FetchError, match=r"Could not reach api\.crossref\.org"):
         safehttp.get(URL, retries=1)
 
 
