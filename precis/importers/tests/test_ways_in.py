@@ -83,3 +83,27 @@ def test_pasted_bibtex_imports_good_entries_and_lists_broken_ones(client, alice)
     assert paper.venue.key == "cvpr"
     assert reverse("summaries:write", args=[paper.pk]) in body
     assert "Not imported" in body
+
+
+def test_an_unknown_doi_is_imported_from_crossref(client, network, shared_fixtures):
+    work = shared_fixtures / "crossref" / "hepcrawl_work_10.1109_tasc.2017.2776938.json"
+    network.route("https://api.crossref.org/works/", work.read_bytes())
+    response = client.get("/doi/https://doi.org/10.1109/TASC.2017.2776938")
+    paper = Paper.objects.get()
+    assert response.url == paper.get_absolute_url()
+    assert paper.identifier("doi") == "10.1109/tasc.2017.2776938"
+    assert paper.year == 2018  # issued: [[2018, 4]], so no day: no published_on
+    assert paper.published_on is None
+
+
+def test_a_doi_crossref_does_not_know_is_a_404(client, network):
+    network.route("https://api.crossref.org/works/", b"Resource not found.", status=404)
+    response = client.get("/doi/10.9999/nothing.here")
+    assert response.status_code == 404
+    assert "10.9999/nothing.here" in response.content.decode()
+
+
+def test_an_arxiv_doi_is_fetched_from_arxiv(client, arxiv_1707):
+    response = client.get("/doi/10.48550/arXiv.1707.08567")
+    assert response.status_code == 302
+    assert Paper.objects.get().identifier("arxiv") == "1707.08567"
