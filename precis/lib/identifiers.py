@@ -104,6 +104,8 @@ def _clean(value: object, error) -> str:
 
 def _has_blank_or_invisible(text: str) -> bool:
     """True when ``text`` holds whitespace or a control, format or other non-printing character."""
+    if text.isascii():  # the common case, without a per-character Unicode lookup
+        return not text.isprintable() or " " in text
     return any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in text)
 
 

@@ -177,7 +177,8 @@ def test_probmlbib_undefined_macros_keep_their_name_and_still_map(bib):
     alemi = records["Alemi2017"]
     assert (alemi.venue_name, alemi.venue_key) == ("iclr", "iclr")
     assert (records["Arpit2017"].venue_name, records["Arpit2017"].venue_key) == ("icml", "icml")
-    assert sum(record.venue_key == "iclr" for record in records.values()) == 37
+    # 36 `journal = iclr`, plus one `journal = {ICLR Workshop}`: a workshop is not ICLR.
+    assert sum(record.venue_key == "iclr" for record in records.values()) == 36
     assert sum("arxiv" in record.identifiers for record in records.values()) == 36
 
 
@@ -189,7 +190,7 @@ def test_probmlbib_with_shortstrings_resolves_macros(bib):
     assert records["Le2016"].venue_name == "AISTATS"
     assert records["Amos2016"].venue_name == "arXiv"
     assert records["Alemi2017"].year == 2017
-    assert sum(record.venue_key == "iclr" for record in records.values()) == 37
+    assert sum(record.venue_key == "iclr" for record in records.values()) == 36
 
 
 def test_probmlbib_names_with_latex_and_stray_spaces(bib):
