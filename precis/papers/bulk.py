@@ -65,15 +65,52 @@ class RowBuilder:
         ]
         self.columns = [field.column for field in fields]
         self._getters = [(field.attname, self._converter(field)) for field in fields]
+        self._defaults = {field.attname: field.get_default() for field in fields}
 
     @staticmethod
     def _converter(field):
         if isinstance(field, (models.JSONField, models.DateTimeField, models.DateField)):
-            return lambda value: field.get_db_prep_save(value, connection)
+            return _memoized(lambda value: field.get_db_prep_save(value, connection))
         return None
+
+    def new_instance(self):
+        """A plain object with every column's default, cheaper than a model instance."""
+        return _Row(self._defaults)
 
     def row(self, instance) -> tuple:
         return tuple(
             convert(getattr(instance, attname)) if convert else getattr(instance, attname)
             for attname, convert in self._getters
         )
+
+
+class _Row:
+    """Attribute bag standing in for a model instance that is only ever inserted."""
+
+    def __init__(self, defaults: dict):
+        for name, value in defaults.items():
+            setattr(self, name, list(value) if isinstance(value, list) else value)
+
+    @property
+    def pk(self):
+        return self.id
+
+
+def _memoized(convert, limit: int = 4096):
+    """Bulk rows repeat values (one timestamp, empty lists, a few dates): convert each once."""
+    cache: dict = {}
+
+    def converted(value):
+        key = tuple(value) if isinstance(value, list) else value
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable contents
+            return convert(value)
+        if len(cache) >= limit:
+            cache.clear()
+        cache[key] = result = convert(value)
+        return result
+
+    return converted

@@ -25,6 +25,8 @@ UPDATABLE_FIELDS = [
 
 
 PAPER_ROWS = RowBuilder(Paper)
+# Compared by attribute name, so reading the venue does not load the Venue row.
+COMPARED_ATTRIBUTES = [Paper._meta.get_field(name).attname for name in UPDATABLE_FIELDS]
 
 
 @dataclass
@@ -143,6 +145,7 @@ class _Pending:
     first_author_key: str
     paper: Paper | None = None
     created: bool = False
+    joined_new: bool = False  # matched a paper another record of this batch created
     matched_by_other: bool = False
 
 
@@ -262,42 +265,47 @@ class _BatchWriter:
     # -- writing -----------------------------------------------------------------
 
     def _create_new(self, pending: list[_Pending]) -> None:
+        """Insert a row per new paper, with what every record of it in the batch says."""
         leaders = [entry for entry in pending if entry.paper is None]
         now = timezone.now()
         ids = reserve_ids(Paper, len(leaders))
         for entry, pk in zip(leaders, ids, strict=True):
-            paper = Paper(pk=pk, created_at=now, updated_at=now)
+            paper = PAPER_ROWS.new_instance()
+            paper.id, paper.created_at, paper.updated_at = pk, now, now
             self._apply(paper, entry.record, created=True)
-            paper.derive_fields()
             entry.paper, entry.created = paper, True
-        insert_rows(Paper, PAPER_ROWS.columns, [PAPER_ROWS.row(entry.paper) for entry in leaders])
         for entry in pending:
-            if isinstance(entry.paper, _Pending):
-                entry.paper = entry.paper.paper
+            if isinstance(entry.paper, _Pending):  # a later record of a paper new in this batch
+                entry.paper, entry.joined_new = entry.paper.paper, True
+                self._apply(entry.paper, entry.record, created=False)
+        for entry in leaders:
+            Paper.derive_fields(entry.paper)
+        insert_rows(Paper, PAPER_ROWS.columns, [PAPER_ROWS.row(entry.paper) for entry in leaders])
 
     def _update_existing(self, pending: list[_Pending], report: ImportReport) -> None:
         """Apply each record to its stored paper; a paper is written once, if it changed."""
+        existing = [entry for entry in pending if not (entry.created or entry.joined_new)]
+        report.updated += sum(1 for entry in pending if entry.joined_new)
         before: dict[int, dict] = {}
-        for entry in pending:
-            if entry.created:
-                continue
+        for entry in existing:
             paper = entry.paper
-            before.setdefault(paper.pk, {name: getattr(paper, name) for name in UPDATABLE_FIELDS})
+            before.setdefault(
+                paper.pk, {name: getattr(paper, name) for name in COMPARED_ATTRIBUTES}
+            )
             self._apply(paper, entry.record, created=False)
             paper.derive_fields()
         changed = []
-        papers = {entry.paper.pk: entry.paper for entry in pending if not entry.created}
+        papers = {entry.paper.pk: entry.paper for entry in existing}
         for pk, paper in papers.items():
             if any(getattr(paper, name) != value for name, value in before[pk].items()):
                 paper.updated_at = timezone.now()
                 changed.append(paper)
         changed_ids = {paper.pk for paper in changed}
-        for entry in pending:
-            if not entry.created:
-                if entry.paper.pk in changed_ids:
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
+        for entry in existing:
+            if entry.paper.pk in changed_ids:
+                report.updated += 1
+            else:
+                report.unchanged += 1
         if changed:
             Paper.objects.bulk_update(changed, [*UPDATABLE_FIELDS, "updated_at"])
 
@@ -315,7 +323,7 @@ class _BatchWriter:
             paper.venue_id is None or (paper.venue_id == arxiv_id and venue.pk != arxiv_id)
         )
         if created or upgrades_venue:
-            paper.venue = venue
+            paper.venue_id = venue.pk if venue else None
             paper.year = record.year or paper.year
         elif not paper.year:
             paper.year = record.year
