@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AuthorName:
     """One author as a source gives it: display name ("Given Family") and ORCID iD if known."""
 
@@ -16,7 +16,7 @@ class AuthorName:
     orcid: str = ""
 
 
-@dataclass(slots=True)  # slots: lighter to build and to pickle between processes
+@dataclass
 class PaperRecord:
     title: str
     authors: list[AuthorName] = field(default_factory=list)
