@@ -59,15 +59,6 @@ class ImportReport:
         )
 
 
-def find_paper(scheme: str, value: str) -> Paper | None:
-    """The paper with this identifier (value in any accepted form), or None.
-
-    Raises identifiers.InvalidIdentifier when ``value`` is malformed.
-    """
-    normalized = identifiers.normalize(scheme, value)
-    return Paper.objects.by_identifier(scheme, normalized).first()
-
-
 def find_paper_by_citation_key(key: str) -> Paper | None:
     """The paper a ``\\cite{key}`` or original-site ``bibtexKey`` means, or None.
 
@@ -434,17 +425,6 @@ def _author_ids(wanted: list[AuthorName]) -> dict[str, int]:
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def set_authors(paper: Paper, names_in_order: list[str]) -> None:
-    paper.paper_authors.all().delete()
-    authors = _author_ids([AuthorName(name) for name in names_in_order])
-    PaperAuthor.objects.bulk_create(
-        [
-            PaperAuthor(paper=paper, author_id=authors[name], position=position)
-            for position, name in enumerate(dict.fromkeys(names_in_order))
-        ]
-    )
 
 
 def save_venue(*, key: str, name: str, url: str = "", description: str = "") -> Venue:
