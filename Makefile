@@ -8,7 +8,8 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/precis
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 # Two processes suit the 2-core machines this runs on; override with PYTEST_WORKERS=auto.
 PYTEST_WORKERS ?= 2
-DEMO_ENV := DEBUG=true
+# The demo runs background tasks (search indexing) inline, so it needs no worker.
+DEMO_ENV := DEBUG=true TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 
 .PHONY: install demo serve worker test test-sqlite test-postgres test-e2e lint format bench lock clean
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "precis.papers",
     "precis.summaries",
     "precis.importers",
+    "precis.search",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("precis.core.urls")),
     path("", include("precis.importers.urls")),
+    path("", include("precis.search.urls")),
     path("", include("precis.papers.urls")),
     path("", include("precis.summaries.urls")),
     path("", include("precis.accounts.urls")),

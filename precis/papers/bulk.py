@@ -27,7 +27,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
                 [table, pk_column, count],
             )
             return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f'SELECT COALESCE(MAX("{pk_column}"), 0) FROM "{table}"')  # noqa: S608
+        cursor.execute(f'SELECT COALESCE(MAX("{pk_column}"), 0) FROM "{table}"')
         highest = cursor.fetchone()[0]
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
         row = cursor.fetchone()
@@ -49,7 +49,7 @@ def insert_rows(
     column_list = ", ".join(quote(column) for column in columns)
     placeholders = ", ".join(["%s"] * len(columns))
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({column_list}) VALUES ({placeholders}){conflict}"  # noqa: S608
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({column_list}) VALUES ({placeholders}){conflict}"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 

@@ -119,8 +119,11 @@ def upsert_papers(
 
 
 def _write(writer, batch, collect_ids, on_batch) -> ImportReport:
+    from precis.search.services import index_papers_soon
+
     with transaction.atomic():
         report = writer.write(batch)
+        index_papers_soon([pk for pk in report.paper_ids if pk])
     if not collect_ids:
         report.paper_ids = []
     if on_batch:
@@ -449,6 +452,7 @@ def merge_papers(*, duplicate: Paper, into: Paper) -> Paper:
     Where one writer summarised both, the duplicate's revisions are appended to
     the kept summary's history (nothing is lost) and its votes move across.
     """
+    from precis.search.services import index_papers_soon, remove_papers
     from precis.summaries.services import absorb_summaries
 
     if duplicate.pk == into.pk:
@@ -467,5 +471,7 @@ def merge_papers(*, duplicate: Paper, into: Paper) -> Paper:
     into.save()
     PaperRedirect.objects.filter(paper=duplicate).update(paper=into)
     PaperRedirect.objects.create(old_id=duplicate.pk, paper=into)
+    remove_papers([duplicate.pk])
+    index_papers_soon([into.pk])
     duplicate.delete()
     return into

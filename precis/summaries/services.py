@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from precis.search.services import index_papers_soon, refresh_scores
+
 from . import ranking
 from .models import DailyViews, Revision, Summary, Visibility, Vote
 
@@ -68,6 +70,7 @@ def save_summary(*, author, paper, source, visibility, anonymous=False, note="")
         anonymous=anonymous,
         note=note,
     )
+    index_papers_soon([summary.paper_id])
     return summary
 
 
@@ -94,6 +97,7 @@ def delete_summary(*, summary: Summary, editor) -> Summary:
     if summary.deleted_at is None:
         summary.deleted_at = timezone.now()
         summary.save(update_fields=["deleted_at", "updated_at"])
+        index_papers_soon([summary.paper_id])
     return summary
 
 
@@ -103,6 +107,7 @@ def undelete_summary(*, summary: Summary, editor) -> Summary:
     if summary.deleted_at is not None:
         summary.deleted_at = None
         summary.save(update_fields=["deleted_at", "updated_at"])
+        index_papers_soon([summary.paper_id])
     return summary
 
 
@@ -125,6 +130,7 @@ def cast_vote(*, voter, summary: Summary, value: int) -> Summary:
     else:
         Vote.objects.update_or_create(summary=locked, voter=voter, defaults={"value": value})
     _recount_votes(locked)
+    transaction.on_commit(lambda: refresh_scores(locked.paper_id))
     return locked
 
 
@@ -211,6 +217,7 @@ def absorb_summaries(*, source_paper, target_paper) -> None:
         )
         summary.delete()
         _recount_votes(kept)
+    index_papers_soon([target_paper.pk])
 
 
 def _recount_votes(summary: Summary) -> None:

@@ -77,7 +77,84 @@
     });
   };
 
+  // Search as you type: titles from the server, keyboard-navigable (a plain form without JS).
+  const enhanceSuggest = () => {
+    const input = document.querySelector("[data-suggest-url]");
+    const list = document.getElementById(input?.getAttribute("aria-controls") ?? "");
+    if (!input || !list) return;
+    let timer = null;
+    let active = -1;
+    let latest = 0;
+    const options = () => Array.from(list.querySelectorAll("[role=option]"));
+    const close = () => {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    };
+    const highlight = (index) => {
+      const items = options();
+      items.forEach((item, i) => item.setAttribute("aria-selected", String(i === index)));
+      active = index;
+      if (items[index]) input.setAttribute("aria-activedescendant", items[index].id);
+    };
+    const show = (results) => {
+      list.replaceChildren();
+      results.forEach((result, i) => {
+        const item = document.createElement("li");
+        item.id = `suggestion-${i}`;
+        item.setAttribute("role", "option");
+        const link = document.createElement("a");
+        link.href = result.url;
+        link.textContent = result.title;
+        const meta = document.createElement("span");
+        meta.className = "suggestion-meta";
+        meta.textContent = result.meta;
+        item.append(link, meta);
+        list.append(item);
+      });
+      list.hidden = results.length === 0;
+      input.setAttribute("aria-expanded", String(results.length > 0));
+      active = -1;
+    };
+    const fetchSuggestions = async () => {
+      const text = input.value.trim();
+      const ticket = ++latest;
+      if (text.length < 2) return close();
+      try {
+        const url = `${input.dataset.suggestUrl}?q=${encodeURIComponent(text)}`;
+        const response = await fetch(url, { headers: { Accept: "application/json" } });
+        if (!response.ok || ticket !== latest) return;
+        show((await response.json()).results);
+      } catch {
+        close();
+      }
+    };
+    input.addEventListener("input", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(fetchSuggestions, 150);
+    });
+    input.addEventListener("keydown", (event) => {
+      const items = options();
+      if (list.hidden || items.length === 0) return;
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        highlight((active + 1) % items.length);
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        highlight((active - 1 + items.length) % items.length);
+      } else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        window.location.assign(items[active].querySelector("a").href);
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    input.addEventListener("blur", () => window.setTimeout(close, 150));
+  };
+
   document.documentElement.classList.add("js");
+  enhanceSuggest();
   enhanceVotes();
   enhancePreview();
   enhanceAutosubmit();

@@ -41,6 +41,9 @@ class Command(BaseCommand):
             summary_services.cast_vote(
                 voter=users[voter], summary=summaries[(paper, author)], value=value
             )
+        from precis.search.services import reindex
+
+        reindex(restart=True)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {len(corpus.VENUES)} venues, {len(papers)} papers, "

@@ -1,0 +1,46 @@
+"""The full-text index behind one interface: FTS5 on SQLite, tsvector + pg_trgm on PostgreSQL."""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Snippet markers: control characters no document contains, so the snippet text
+# can be HTML-escaped first and the markers turned into <mark> afterwards.
+MARK_START, MARK_END = "\x02", "\x03"
+# Counting every match of a common word costs more than it tells: past this, "1,000+".
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Hit:
+    paper_id: int
+    score: float
+    snippet: str = ""  # plain text with MARK_START/MARK_END around matched words
+
+    @property
+    def snippet_html(self) -> SafeString:
+        html = escape(self.snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+        return mark_safe(html)  # noqa: S308 - escaped above; only our <mark> tags are added
+
+
+@dataclass(frozen=True)
+class Page:
+    hits: list[Hit]
+    total: int  # capped at COUNT_CAP + 1
+    corrected: bool = False  # the hits come from the typo-tolerant fallback
+
+    @property
+    def total_is_capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+
+def backend():
+    if connection.vendor == "postgresql":
+        from .postgres import PostgresBackend
+
+        return PostgresBackend()
+    from .sqlite import SqliteBackend
+
+    return SqliteBackend()

@@ -1,0 +1,41 @@
+from django.db import models
+
+from precis.papers.models import Paper
+
+
+class SearchDocument(models.Model):
+    """What search sees of one paper: its text, its public summaries' text, and filter columns.
+
+    The full-text index lives beside it and is kept in step by precis.search.services:
+    an FTS5 table using this one as external content on SQLite; a generated,
+    weighted tsvector column with GIN indexes on PostgreSQL (see the migrations).
+    Only listed (public, not deleted) summaries are ever copied in.
+    """
+
+    paper = models.OneToOneField(
+        Paper, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    title = models.TextField()
+    authors = models.TextField(blank=True)  # names joined by "; "
+    abstract = models.TextField(blank=True)
+    summaries = models.TextField(blank=True)
+    venue_key = models.CharField(max_length=40, blank=True, db_index=True)
+    venue_name = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, db_index=True)
+    summary_count = models.PositiveIntegerField(default=0, db_index=True)
+    best_wilson = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReindexState(models.Model):
+    """Progress of a full reindex, so a stopped one resumes after the last paper done."""
+
+    last_paper_id = models.BigIntegerField(default=0)
+    papers_done = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"reindex at paper {self.last_paper_id}"
