@@ -39,6 +39,14 @@ class Author(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("papers:author", args=[self.pk, self.slug])
+
+    @property
+    def slug(self) -> str:
+        """The name for URLs; names with no Latin letters or digits get a stand-in."""
+        return slugify(self.name)[:80] or "author"
+
 
 class PaperQuerySet(models.QuerySet):
     def with_authors(self):
@@ -187,3 +195,37 @@ class Identifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme}:{self.value}"
+
+
+class RelatedPaper(models.Model):
+    """A paper worth reading next to another; computed offline by precis.papers.related."""
+
+    class Reason(models.TextChoices):
+        AUTHORS = "authors", "same authors"
+        VENUE = "venue", "same venue and year"
+        TEXT = "text", "similar topic"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "related"], name="related_paper_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.related_id} related to {self.paper_id} ({self.reason})"
+
+    @property
+    def reason_label(self) -> str:
+        """Why it is shown, for readers: "same authors", "also at ICML 2015", "similar topic"."""
+        if self.reason == self.Reason.VENUE and self.related.venue_id:
+            venue = self.related.venue
+            # "International Conference on Machine Learning (ICML)" → "ICML"
+            short = venue.name.rsplit("(", 1)[-1].rstrip(")") if venue.name.endswith(")") else ""
+            name = short or venue.name
+            return f"also at {name} {self.related.year}" if self.related.year else f"also at {name}"
+        return self.get_reason_display()

@@ -13,4 +13,7 @@ urlpatterns = [
     path("venues/", views.venue_list, name="venues"),
     path("venues/<slug:key>/", views.venue_detail, name="venue"),
     path("venues/<slug:key>/<int:year>/", views.venue_detail, name="venue_year"),
+    path("authors/<int:pk>/<slug:slug>/", views.author_detail, name="author"),
+    # <path:> so that keywords with a slash ("I/O") have a page too.
+    path("topics/<path:name>/", views.topic_detail, name="topic"),
 ]

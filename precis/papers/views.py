@@ -9,7 +9,8 @@ from precis.importers.services import ImportFailed, import_by_identifier
 from precis.lib import identifiers, ratelimit
 from precis.summaries.models import Summary, Visibility
 
-from .models import Paper, PaperRedirect, Venue
+from . import discovery
+from .models import Author, Paper, PaperRedirect, Venue
 from .services import find_paper_by_citation_key
 
 LISTED_SUMMARY = Q(summaries__visibility=Visibility.PUBLIC, summaries__deleted_at__isnull=True)
@@ -45,7 +46,12 @@ def paper_detail(request, pk, slug):
     return render(
         request,
         "papers/detail.html",
-        {"paper": paper, "summaries": summaries, "own_summary": own},
+        {
+            "paper": paper,
+            "summaries": summaries,
+            "own_summary": own,
+            "related": discovery.related_papers(paper),
+        },
     )
 
 
@@ -182,3 +188,51 @@ def _top_summary_of_each(papers, user):
     for summary in summaries:
         best.setdefault(summary.paper_id, summary)
     return best
+
+
+def author_detail(request, pk, slug):
+    author = get_object_or_404(Author, pk=pk)
+    if slug != author.slug:
+        return redirect(author, permanent=True)
+    page = Paginator(discovery.papers_of_author(author), PAPERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "papers/author_detail.html",
+        {
+            "author": author,
+            "page": page,
+            "entries": _entries(page, request.user),
+            "co_authors": discovery.co_authors(author),
+        },
+    )
+
+
+def topic_detail(request, name):
+    """Papers of an arXiv category (cs.LG) or with a keyword (any case)."""
+    canonical = discovery.canonical_category(name)
+    if canonical and canonical != name:
+        return redirect("papers:topic", canonical, permanent=True)
+    page = Paginator(discovery.papers_on_topic(name), PAPERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    if not page.paginator.count:
+        raise Http404("No paper on this topic.")
+    return render(
+        request,
+        "papers/topic.html",
+        {
+            "name": name,
+            "label": discovery.category_label(name),
+            "is_category": discovery.looks_like_category(name),
+            "page": page,
+            "entries": _entries(page, request.user),
+        },
+    )
+
+
+def _entries(page, user):
+    """(paper, its best listed summary or None) for each paper of the page."""
+    best = _top_summary_of_each(page.object_list, user)
+    return [(paper, best.get(paper.pk)) for paper in page.object_list]

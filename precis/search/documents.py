@@ -14,6 +14,26 @@ from .models import SearchDocument
 SUMMARY_CHARS = 8000
 
 
+def venue_tag(key: str) -> str:
+    return "xvenue" + "".join(char for char in key.lower() if char.isalnum())
+
+
+def year_tag(year: int) -> str:
+    return f"xyear{year}"
+
+
+HAS_SUMMARY_TAG = "xhassummary"
+
+
+def filter_tags(venue_key: str, year: int | None, summary_count: int) -> str:
+    tags = [venue_tag(venue_key)] if venue_key else []
+    if year:
+        tags.append(year_tag(year))
+    if summary_count:
+        tags.append(HAS_SUMMARY_TAG)
+    return " ".join(tags)
+
+
 def build_documents(paper_ids: list[int]) -> list[SearchDocument]:
     """Documents for the papers that exist among ``paper_ids`` (listed summaries only)."""
     papers = (
@@ -50,6 +70,7 @@ def build_documents(paper_ids: list[int]) -> list[SearchDocument]:
                 venue_name=paper.venue.name if paper.venue else "",
                 year=paper.year,
                 summary_count=len(texts),
+                tags=filter_tags(paper.venue.key if paper.venue else "", paper.year, len(texts)),
                 best_wilson=max((wilson for _, wilson in texts), default=0.0),
             )
         )

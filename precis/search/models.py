@@ -23,6 +23,9 @@ class SearchDocument(models.Model):
     venue_name = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, db_index=True)
     summary_count = models.PositiveIntegerField(default=0, db_index=True)
+    # Filter values as words ("xvenueicml xyear2015 xhassummary"), so SQLite's word
+    # index answers filters by intersecting lists instead of checking rows one by one.
+    tags = models.TextField(blank=True)
     best_wilson = models.FloatField(default=0.0)
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 
 from precis.papers.models import Paper
 from precis.summaries.models import Summary, Visibility
@@ -47,12 +47,10 @@ def remove_papers(paper_ids: list[int]) -> None:
 def refresh_scores(paper_id: int) -> None:
     """After a vote: the ranking boost changes, the indexed text does not."""
     listed = Q(summaries__visibility=Visibility.PUBLIC, summaries__deleted_at__isnull=True)
-    numbers = Paper.objects.filter(pk=paper_id).aggregate(
-        count=Count("summaries", filter=listed), best=Max("summaries__wilson", filter=listed)
-    )
-    SearchDocument.objects.filter(paper_id=paper_id).update(
-        summary_count=numbers["count"] or 0, best_wilson=numbers["best"] or 0.0
-    )
+    best = Paper.objects.filter(pk=paper_id).aggregate(
+        best=Max("summaries__wilson", filter=listed)
+    )["best"]
+    SearchDocument.objects.filter(paper_id=paper_id).update(best_wilson=best or 0.0)
 
 
 def reindex(*, restart: bool = False, progress: Callable[[int, int], None] | None = None) -> int:

@@ -11,6 +11,9 @@ from django.utils.safestring import SafeString, mark_safe
 MARK_START, MARK_END = "\x02", "\x03"
 # Counting every match of a common word costs more than it tells: past this, "1,000+".
 COUNT_CAP = 1000
+# Past this many matches a query is "broad" and only a bounded sample of matches is
+# scored (see each backend); exact ranking of every match would cost seconds at 1M papers.
+BROAD_QUERY_MATCHES = 2000
 
 
 @dataclass(frozen=True)

@@ -2,23 +2,27 @@
 
 import re
 
-from django.db import connection
+from django.db import connection, transaction
 
 from precis.papers.bulk import RowBuilder, insert_rows
 
 from ..models import SearchDocument
 from ..query import ParsedQuery
-from . import COUNT_CAP, Hit, Page
+from . import BROAD_QUERY_MATCHES, COUNT_CAP, Hit, Page
 from .filters import BOOST_SQL, filter_sql
 
 DOCUMENT_ROWS = RowBuilder(SearchDocument)
+RERANKED = 200  # matches re-ranked with the full text after the cheap title ordering
+PROBE_SAMPLE = 20_000  # GIN rows enough to tell a broad query from a narrow one
 LEXEME = re.compile(r"[^\w]+", re.UNICODE)
 HEADLINE_OPTIONS = (
     'StartSel=\x02, StopSel=\x03, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'
 )
 
 
-def tsquery(query: ParsedQuery, *, prefix_last: bool = False) -> tuple[str, list]:
+def tsquery(
+    query: ParsedQuery, *, prefix_last: bool = False, phrases_as_words: bool = False
+) -> tuple[str, list]:
     """A tsquery SQL expression and its parameters; user text only ever travels as parameters."""
     parts: list[str] = []
     params: list = []
@@ -32,7 +36,9 @@ def tsquery(query: ParsedQuery, *, prefix_last: bool = False) -> tuple[str, list
         parts.append("plainto_tsquery('english', %s)")
         params.append(term)
     for phrase in query.phrases:
-        parts.append("phraseto_tsquery('english', %s)")
+        # phrases_as_words: every word anywhere, which the GIN index answers without
+        # reading positions (a cheap superset of the phrase matches).
+        parts.append(f"{'plainto' if phrases_as_words else 'phraseto'}_tsquery('english', %s)")
         params.append(phrase)
     for author in query.authors:
         words = [w for w in LEXEME.split(author.lower()) if w]
@@ -94,33 +100,63 @@ class PostgresBackend:
 
     def _search(self, query, expression, params, *, limit, offset) -> Page:
         where, filter_params = filter_sql(query)
-        if expression:
-            source = f"search_searchdocument d, (SELECT {expression}) AS query(q)"
-            where = ["d.vector @@ q", *where]
-            score = f"ts_rank_cd(d.vector, q, 1) * {BOOST_SQL.format(a='d')}"
-            order = "score DESC, d.paper_id"
-        else:
-            source, params = "search_searchdocument d", []
-            score = "0.0"
-            order = (
-                "d.best_wilson DESC, d.summary_count DESC, d.year DESC NULLS LAST, d.paper_id DESC"
-            )
-        condition = " AND ".join(where) or "TRUE"
+        if not expression:
+            return self._browse(where, filter_params, limit=limit, offset=offset)
+        source = f"search_searchdocument d, (SELECT {expression}) AS query(q)"
+        condition = " AND ".join(["d.vector @@ q", *where])
         all_params = [*params, *filter_params]
-        with connection.cursor() as cursor:
+        probe, probe_params = tsquery(query, phrases_as_words=True)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Only "more than BROAD_QUERY_MATCHES or not" matters here, so GIN need not
+            # walk the whole posting list of a common word.
+            cursor.execute(f"SET LOCAL gin_fuzzy_search_limit = {PROBE_SAMPLE}")
             cursor.execute(
-                f"SELECT d.paper_id, {score} AS score FROM {source} WHERE {condition} "
-                f"ORDER BY {order} LIMIT %s OFFSET %s",
-                [*all_params, limit, offset],
-            )
-            ranked = cursor.fetchall()
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {condition} LIMIT %s) AS capped",
-                [*all_params, COUNT_CAP + 1],
+                f"SELECT count(*) FROM (SELECT 1 FROM search_searchdocument d, (SELECT {probe}) "
+                f"AS query(q) WHERE {condition} LIMIT %s) AS capped",
+                [*probe_params, *filter_params, BROAD_QUERY_MATCHES + 1],
             )
             total = cursor.fetchone()[0]
+            if total <= BROAD_QUERY_MATCHES:
+                cursor.execute("SET LOCAL gin_fuzzy_search_limit = 0")  # exact from here on
+            else:
+                # A broad query: rank a sample of the matches, not all of them. GIN's soft
+                # limit caps the rows its scan returns; the planner must use that scan.
+                cursor.execute(f"SET LOCAL gin_fuzzy_search_limit = {BROAD_QUERY_MATCHES}")
+                cursor.execute("SET LOCAL enable_seqscan = off")
+            # Two stages: order every match by the small title-and-authors vector, then
+            # re-rank the leading few with the full vector (which lives in TOAST).
+            cursor.execute(
+                f"WITH head_ranked AS (SELECT d.paper_id, d.vector, {BOOST_SQL.format(a='d')} AS boost, q "
+                f"FROM {source} WHERE {condition} "
+                f"ORDER BY ts_rank(d.head_vector, q) * {BOOST_SQL.format(a='d')} DESC, d.paper_id "
+                f"LIMIT %s) "
+                "SELECT paper_id, ts_rank(vector, q) * boost AS score FROM head_ranked "
+                "ORDER BY score DESC, paper_id LIMIT %s OFFSET %s",
+                [*all_params, RERANKED + offset, limit, offset],
+            )
+            ranked = cursor.fetchall()
             snippets = self._headlines(cursor, expression, params, [pk for pk, _ in ranked])
         return Page([Hit(pk, score, snippets.get(pk, "")) for pk, score in ranked], total)
+
+    @staticmethod
+    def _browse(where, params, *, limit, offset) -> Page:
+        """Filters without words: the best-summarised papers first."""
+        condition = " AND ".join(where) or "TRUE"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.paper_id FROM search_searchdocument d WHERE {condition} "
+                "ORDER BY d.best_wilson DESC, d.summary_count DESC, d.year DESC NULLS LAST, "
+                "d.paper_id DESC LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM search_searchdocument d WHERE {condition} "
+                "LIMIT %s) AS capped",
+                [*params, COUNT_CAP + 1],
+            )
+            total = cursor.fetchone()[0]
+        return Page([Hit(pk, 0.0) for pk in ids], total)
 
     @staticmethod
     def _headlines(cursor, expression, params, paper_ids) -> dict[int, str]:
@@ -129,7 +165,8 @@ class PostgresBackend:
             return {}
         cursor.execute(
             "SELECT d.paper_id, ts_headline('english', d.title || ' — ' || d.abstract || ' ' "
-            f"|| d.summaries, q, %s) FROM search_searchdocument d, (SELECT {expression}) AS query(q) "
+            f"|| left(d.summaries, 2000), q, %s) FROM search_searchdocument d, "
+            f"(SELECT {expression}) AS query(q) "
             "WHERE d.paper_id = ANY(%s)",
             [HEADLINE_OPTIONS, *params, list(paper_ids)],
         )

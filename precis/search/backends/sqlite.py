@@ -1,17 +1,23 @@
 """SQLite FTS5: an external-content index over search_searchdocument, synced explicitly."""
 
+from dataclasses import replace
+
 from django.db import connection
 
+from precis.importers.venues import venue_for_name
 from precis.papers.bulk import RowBuilder, insert_rows
 
+from ..documents import HAS_SUMMARY_TAG, venue_tag, year_tag
 from ..models import SearchDocument
 from ..query import ParsedQuery
-from . import COUNT_CAP, Hit, Page
-from .filters import BOOST_SQL, filter_sql
+from . import BROAD_QUERY_MATCHES, Hit, Page
+from .filters import BOOST_SQL
 
-FTS_COLUMNS = "title, authors, abstract, summaries"
-# bm25 weights per column: title > authors > abstract > summaries.
-BM25 = "bm25(search_fts, 10.0, 5.0, 2.0, 1.0)"
+FTS_COLUMNS = "title, authors, abstract, summaries, tags"
+# bm25 weights per column: title > authors > abstract > summaries; filter tags score nothing.
+BM25 = "bm25(search_fts, 10.0, 5.0, 2.0, 1.0, 0.0)"
+# Open-ended year ranges are closed at these years (each year in range is one index word).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 CHUNK = 500
 DOCUMENT_ROWS = RowBuilder(SearchDocument)
 
@@ -21,18 +27,38 @@ def _quoted(word: str) -> str:
 
 
 def match_expression(query: ParsedQuery, *, prefix_last: bool = False) -> str:
-    """An FTS5 MATCH string built only from quoted tokens, so user input cannot break it."""
+    """An FTS5 MATCH string built only from quoted tokens, so user input cannot break it.
+
+    Filters become words of the ``tags`` column (see search.documents.filter_tags).
+    """
     parts = [_quoted(term) for term in query.terms]
     if prefix_last and parts:
         parts[-1] += "*"
     parts += [_quoted(phrase) for phrase in query.phrases]
     parts += [f"authors : {_quoted(author)}" for author in query.authors]
+    parts += _filter_parts(query)
     if not parts:
         return ""
     expression = " AND ".join(parts)
     for word in query.excluded:
         expression = f"({expression}) NOT {_quoted(word)}"
     return expression
+
+
+def _filter_parts(query: ParsedQuery) -> list[str]:
+    parts = []
+    for fragment in query.venues:
+        known = venue_for_name(fragment)
+        keys = sorted({fragment} | ({known.key} if known else set()))
+        parts.append("tags : (" + " OR ".join(_quoted(venue_tag(key)) for key in keys) + ")")
+    if query.year_from is not None or query.year_to is not None:
+        first = max(query.year_from or FIRST_YEAR, FIRST_YEAR)
+        last = min(query.year_to or LAST_YEAR, LAST_YEAR)
+        years = [_quoted(year_tag(year)) for year in range(first, last + 1)] or ['"xyearnone"']
+        parts.append("tags : (" + " OR ".join(years) + ")")
+    if query.has_summary:
+        parts.append(f"tags : {_quoted(HAS_SUMMARY_TAG)}")
+    return parts
 
 
 class SqliteBackend:
@@ -90,47 +116,50 @@ class SqliteBackend:
         if not words:
             return []
         words[-1] += "*"
-        expression = "title : (" + " AND ".join(words) + ")"
-        where, params = filter_sql(query)
+        expression = " AND ".join(["title : (" + " AND ".join(words) + ")", *_filter_parts(query)])
         sql = (
-            f"SELECT d.paper_id, {BM25} * {BOOST_SQL.format(a='d')} AS score "
-            "FROM search_fts JOIN search_searchdocument d ON d.paper_id = search_fts.rowid "
-            f"WHERE search_fts MATCH %s {''.join(' AND ' + w for w in where)} "
-            "ORDER BY score LIMIT %s"
+            f"SELECT s.paper_id, s.raw * {BOOST_SQL.format(a='d')} AS score FROM "
+            f"(SELECT rowid AS paper_id, {BM25} AS raw FROM search_fts WHERE search_fts MATCH %s "
+            f"ORDER BY rowid DESC LIMIT {BROAD_QUERY_MATCHES}) s "
+            "JOIN search_searchdocument d ON d.paper_id = s.paper_id ORDER BY score LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, *params, limit])
+            cursor.execute(sql, [expression, limit])
             return [Hit(paper_id, -score) for paper_id, score in cursor.fetchall()]
 
     def _search(self, query: ParsedQuery, expression: str, *, limit: int, offset: int) -> Page:
-        where, params = filter_sql(query)
-        if expression:
-            source = "search_fts JOIN search_searchdocument d ON d.paper_id = search_fts.rowid"
-            where = ["search_fts MATCH %s", *where]
-            params = [expression, *params]
-            columns = (
-                f"d.paper_id, {BM25} * {BOOST_SQL.format(a='d')} AS score, "
-                # char(2)/char(3): the MARK_START/MARK_END snippet markers
-                f"snippet(search_fts, -1, char(2), char(3), '…', 24)"
-            )
-            order = "score"
-        else:
-            source = "search_searchdocument d"
-            columns = "d.paper_id, 0.0, ''"
-            order = "d.best_wilson DESC, d.summary_count DESC, d.year DESC, d.paper_id DESC"
-        condition = " AND ".join(where) or "1 = 1"
+        if not expression:
+            return Page([], 0)
+        text_query = bool(query.terms or query.phrases or query.authors)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {columns} FROM {source} WHERE {condition} ORDER BY {order} LIMIT %s OFFSET %s",
-                [*params, limit, offset],
-            )
-            hits = [Hit(pk, -score, snippet) for pk, score, snippet in cursor.fetchall()]
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {condition} LIMIT %s)",
-                [*params, COUNT_CAP + 1],
+                "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
+                [expression, BROAD_QUERY_MATCHES + 1],
             )
             total = cursor.fetchone()[0]
-        return Page(hits, total)
+            # A broad query (a common word over a large corpus) scores only its newest
+            # matches: FTS5 walks its lists in rowid order and stops at the LIMIT, where
+            # scoring every match would cost seconds.
+            window = (
+                ""
+                if total <= BROAD_QUERY_MATCHES
+                else f" ORDER BY search_fts.rowid DESC LIMIT {BROAD_QUERY_MATCHES}"
+            )
+            raw = BM25 if text_query else "-1.0"  # filters alone: order by the boost
+            cursor.execute(
+                f"SELECT s.paper_id, s.raw * {BOOST_SQL.format(a='d')} AS score FROM "
+                f"(SELECT search_fts.rowid AS paper_id, {raw} AS raw FROM search_fts "
+                f"WHERE search_fts MATCH %s{window}) s "
+                "JOIN search_searchdocument d ON d.paper_id = s.paper_id "
+                "ORDER BY score, d.year DESC, s.paper_id DESC LIMIT %s OFFSET %s",
+                [expression, limit, offset],
+            )
+            rows = cursor.fetchall()
+            words_only = match_expression(
+                replace(query, venues=(), year_from=None, year_to=None, has_summary=False)
+            )
+            snippets = _snippets(cursor, words_only, [pk for pk, _ in rows]) if text_query else {}
+        return Page([Hit(pk, -score, snippets.get(pk, "")) for pk, score in rows], total)
 
     def _corrected(self, query: ParsedQuery) -> ParsedQuery | None:
         """Typo fallback: each word the index lacks is swapped for its nearest indexed word.
@@ -139,8 +168,6 @@ class SqliteBackend:
         at the stem's length (±1): "resdual" reaches "residu" (from "residual").
         PostgreSQL uses trigram similarity on titles instead.
         """
-        from dataclasses import replace
-
         changed = False
         terms = []
         with connection.cursor() as cursor:
@@ -164,6 +191,20 @@ class SqliteBackend:
                 else:
                     terms.append(term)
         return replace(query, terms=tuple(terms)) if changed else None
+
+
+def _snippets(cursor, expression: str, paper_ids: list[int]) -> dict[int, str]:
+    """Highlighted fragments for one page of hits (snippet() is too costly for every match)."""
+    if not paper_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(paper_ids))
+    cursor.execute(
+        # char(2)/char(3) are the MARK_START/MARK_END snippet markers.
+        "SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', 24) FROM search_fts "
+        f"WHERE search_fts MATCH %s AND rowid IN ({marks})",
+        [expression, *paper_ids],
+    )
+    return dict(cursor.fetchall())
 
 
 def _nearest(word: str, candidates: list[tuple[str, int]]) -> str | None:

@@ -4,7 +4,7 @@ from django.db import migrations
 
 SQLITE_CREATE = """
 CREATE VIRTUAL TABLE search_fts USING fts5(
-    title, authors, abstract, summaries,
+    title, authors, abstract, summaries, tags,
     content='search_searchdocument', content_rowid='paper_id',
     tokenize='porter unicode61 remove_diacritics 2'
 )
@@ -25,12 +25,21 @@ POSTGRES_CREATE = [
         setweight(to_tsvector('english', coalesce(summaries, '')), 'D')
     ) STORED
     """,
+    # Title and authors alone: small enough to stay inline in the row, so ranking
+    # thousands of matches by it never reads the large vector out of TOAST.
+    """
+    ALTER TABLE search_searchdocument ADD COLUMN head_vector tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english', coalesce(title, '')), 'A') ||
+        setweight(to_tsvector('simple', coalesce(authors, '')), 'B')
+    ) STORED
+    """,
     "CREATE INDEX search_document_vector ON search_searchdocument USING GIN (vector)",
     "CREATE INDEX search_document_title_trgm ON search_searchdocument USING GIN (lower(title) gin_trgm_ops)",
 ]
 POSTGRES_DROP = [
     "DROP INDEX IF EXISTS search_document_title_trgm",
     "DROP INDEX IF EXISTS search_document_vector",
+    "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS head_vector",
     "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS vector",
 ]
 
