@@ -712,7 +712,9 @@ def render(
         return _escaped_fallback(text)
 
 
-def render_excerpt(source: str, *, max_chars: int = 500) -> str:
+def render_excerpt(
+    source: str, *, max_chars: int = 500, cite_label: Callable[[str], str | None] | None = None
+) -> str:
     """Render the leading blocks of ``source`` until about ``max_chars`` are used.
 
     Whole blocks are kept; a list is cut between items (recursively), and a
@@ -722,7 +724,7 @@ def render_excerpt(source: str, *, max_chars: int = 500) -> str:
     left out.
     """
     text = _normalise_source(source)
-    env: dict = {"heading_offset": 0}
+    env: dict = {"heading_offset": 0, "cite_label": cite_label}
     try:
         tokens = _parse(text, env)
         lines = text.split("\n")

@@ -111,7 +111,7 @@ class Summary(models.Model):
         # Footnote ids must differ between summaries shown on one page.
         doc_id = hashlib.sha1(self.source.encode(), usedforsecurity=False).hexdigest()[:8]
         self.html = richtext.render(self.source, cite_label=citation_title, doc_id=doc_id)
-        self.excerpt_html = richtext.render_excerpt(self.source)
+        self.excerpt_html = richtext.render_excerpt(self.source, cite_label=citation_title)
         self.renderer_version = richtext.RENDERER_VERSION
 
     def refresh_rankings(self) -> None:

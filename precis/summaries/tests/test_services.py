@@ -174,3 +174,4 @@ def test_citations_of_known_papers_show_their_titles(alice):
     cited = PaperFactory(title="Adam: A Method for Stochastic Optimization", arxiv="1412.6980")
     summary = SummaryFactory(author=alice, source=r"Trained with \cite{1412.6980}.")
     assert f">{cited.title}</a>" in summary.html
+    assert f">{cited.title}</a>" in summary.excerpt_html
