@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "precis.papers",
     "precis.summaries",
     "precis.importers",
+    "precis.notifications",
     "precis.search",
 ]
 
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "precis.core.context_processors.site",
+                "precis.notifications.context_processors.notifications",
             ],
         },
     },

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("precis.papers.urls")),
     path("", include("precis.summaries.urls")),
     path("", include("precis.accounts.urls")),
+    path("", include("precis.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,8 +18,11 @@ class ProfileSettingsForm(forms.ModelForm):
             "display_name",
             "bio",
             "orcid",
+            "email_frequency",
             "email_on_comment",
             "email_on_reply",
+            "email_on_answer",
+            "email_on_mention",
             "email_on_followed",
         ]
 

@@ -31,7 +31,21 @@ class User(AbstractUser):
     )
     email_on_reply = models.BooleanField("e-mail me when someone replies to me", default=True)
     email_on_followed = models.BooleanField(
-        "e-mail me about new summaries of papers and venues I follow", default=False
+        "e-mail me about new summaries of papers, venues and people I follow", default=True
+    )
+    email_on_answer = models.BooleanField("e-mail me when my question is answered", default=True)
+    email_on_mention = models.BooleanField("e-mail me when someone mentions me", default=True)
+
+    class EmailFrequency(models.TextChoices):
+        IMMEDIATELY = "immediately", "As it happens"
+        DAILY = "daily", "One daily digest"
+        OFF = "off", "Never"
+
+    email_frequency = models.CharField(
+        "e-mail notifications",
+        max_length=12,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATELY,
     )
 
     class Meta:

@@ -5,6 +5,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 
+from precis.notifications.services import is_following
 from precis.summaries.models import Summary, Visibility
 
 from .forms import ProfileSettingsForm
@@ -43,7 +44,12 @@ def profile(request, username):
     return render(
         request,
         "accounts/profile.html",
-        {"person": person, "page": page, "own_page": own_page},
+        {
+            "person": person,
+            "page": page,
+            "own_page": own_page,
+            "following": not own_page and is_following(request.user, user=person),
+        },
     )
 
 

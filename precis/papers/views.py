@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from precis.importers.services import ImportFailed, import_by_identifier
 from precis.lib import identifiers, ratelimit
+from precis.notifications.services import is_following
 from precis.summaries.models import Summary, Visibility
 
 from . import discovery
@@ -172,7 +173,14 @@ def venue_detail(request, key, year=None):
     return render(
         request,
         "papers/venue_detail.html",
-        {"venue": venue, "year": year, "years": years, "page": page, "entries": entries},
+        {
+            "venue": venue,
+            "year": year,
+            "years": years,
+            "page": page,
+            "entries": entries,
+            "following": is_following(request.user, venue=venue),
+        },
     )
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from precis.notifications import services as notifications
 from precis.search.services import index_papers_soon, refresh_scores
 
 from . import ranking
@@ -56,7 +57,8 @@ def save_summary(*, author, paper, source, visibility, anonymous=False, note="")
     summary.anonymous = anonymous
     summary.deleted_at = None
     summary.render()
-    if visibility == Visibility.PUBLIC and summary.published_at is None:
+    first_publication = visibility == Visibility.PUBLIC and summary.published_at is None
+    if first_publication:
         summary.published_at = timezone.now()
     summary.refresh_rankings()
     summary.save()
@@ -71,6 +73,8 @@ def save_summary(*, author, paper, source, visibility, anonymous=False, note="")
         note=note,
     )
     index_papers_soon([summary.paper_id])
+    if first_publication:
+        notifications.summary_published(summary)
     return summary
 
 

@@ -86,6 +86,7 @@ def test_settings_update_the_profile(client, alice):
             "display_name": "Alice W.",
             "bio": "Reads papers on trains.",
             "orcid": "https://orcid.org/0000-0002-1825-0097",
+            "email_frequency": "daily",
             "email_on_comment": "on",
         },
     )
@@ -93,6 +94,7 @@ def test_settings_update_the_profile(client, alice):
     alice.refresh_from_db()
     assert (alice.display_name, alice.orcid) == ("Alice W.", "0000-0002-1825-0097")
     assert alice.email_on_comment and not alice.email_on_reply
+    assert alice.email_frequency == "daily"
 
 
 def test_settings_reject_a_bad_orcid_and_keep_the_form(client, alice):

@@ -1,0 +1,215 @@
+"""Who hears about what: follows, in-app notifications, and e-mail (immediate or digest).
+
+Write paths call the ``*_posted`` / ``summary_published`` functions inside their
+transaction; e-mails are sent by background tasks after commit, never in the
+request. Private content never notifies anyone, and an anonymous writer is
+"Anonymous" in every notification and e-mail.
+"""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import EMAIL_PREFERENCE, Follow, Kind, Notification
+
+ANONYMOUS = "Anonymous"
+MENTION = re.compile(r"(?<![\w@./])@([A-Za-z0-9_.+-]{1,150})")
+UNSUBSCRIBE_SALT = "precis.notifications.unsubscribe"
+
+
+# -- following -------------------------------------------------------------------
+
+
+def follow(*, follower, paper=None, venue=None, user=None) -> Follow:
+    """Follow one paper, venue or user; following twice is the same as once."""
+    if sum(target is not None for target in (paper, venue, user)) != 1:
+        raise ValueError("Follow exactly one paper, venue or user.")
+    if user is not None and user.pk == follower.pk:
+        raise ValueError("You cannot follow yourself.")
+    try:
+        with transaction.atomic():
+            return Follow.objects.create(follower=follower, paper=paper, venue=venue, user=user)
+    except IntegrityError:
+        return Follow.objects.get(follower=follower, paper=paper, venue=venue, user=user)
+
+
+def unfollow(*, follower, paper=None, venue=None, user=None) -> None:
+    Follow.objects.filter(follower=follower, paper=paper, venue=venue, user=user).delete()
+
+
+def is_following(follower, **target) -> bool:
+    return follower.is_authenticated and Follow.objects.filter(follower=follower, **target).exists()
+
+
+# -- events from write paths ---------------------------------------------------------
+
+
+def summary_published(summary) -> None:
+    """A summary became public for the first time: tell followers of its paper, venue, writer.
+
+    Followers of the writer are told only when the summary carries their name.
+    """
+    if not summary.is_listed:
+        return
+    paper = summary.paper
+    targets = Q(paper=paper)
+    if paper.venue_id:
+        targets |= Q(venue_id=paper.venue_id)
+    if not summary.anonymous:
+        targets |= Q(user_id=summary.author_id)
+    followers = {f.follower_id for f in Follow.objects.filter(targets)}
+    actor = ANONYMOUS if summary.anonymous else summary.author.public_name
+    _notify(
+        recipient_ids=followers,
+        actor_id=summary.author_id,
+        actor_name=actor,
+        kind=Kind.FOLLOWED,
+        text=f"{actor} summarised “{_short(paper.title)}”",
+        url=summary.get_absolute_url(),
+    )
+    mentions_in(summary.source, actor_id=summary.author_id, actor_name=actor,
+                where=f"a summary of “{_short(paper.title)}”", url=summary.get_absolute_url())  # fmt: skip
+
+
+def comment_posted(comment, *, actor_name: str) -> None:
+    """Tell the summary's writer, the parent comment's writer, and anyone mentioned."""
+    summary = comment.summary
+    url = f"{summary.get_absolute_url()}#comment-{comment.pk}"
+    told: set[int] = set()
+    if comment.parent_id and comment.parent.author_id != comment.author_id:
+        told |= _notify(
+            recipient_ids={comment.parent.author_id},
+            actor_id=comment.author_id,
+            actor_name=actor_name,
+            kind=Kind.REPLY,
+            text=f"{actor_name} replied to your comment",
+            url=url,
+        )
+    if summary.author_id not in told:
+        _notify(
+            recipient_ids={summary.author_id},
+            actor_id=comment.author_id,
+            actor_name=actor_name,
+            kind=Kind.COMMENT,
+            text=f"{actor_name} commented on your summary of “{_short(summary.paper.title)}”",
+            url=url,
+        )
+    mentions_in(comment.source, actor_id=comment.author_id, actor_name=actor_name,
+                where="a comment", url=url)  # fmt: skip
+
+
+def answer_posted(answer) -> None:
+    question = answer.question
+    actor = answer.author.public_name
+    url = f"{question.get_absolute_url()}#answer-{answer.pk}"
+    _notify(
+        recipient_ids={question.author_id},
+        actor_id=answer.author_id,
+        actor_name=actor,
+        kind=Kind.ANSWER,
+        text=f"{actor} answered your question “{_short(question.title)}”",
+        url=url,
+    )
+    mentions_in(
+        answer.source, actor_id=answer.author_id, actor_name=actor, where="an answer", url=url
+    )
+
+
+def question_asked(question) -> None:
+    actor = question.author.public_name
+    mentions_in(question.source, actor_id=question.author_id, actor_name=actor,
+                where="a question", url=question.get_absolute_url())  # fmt: skip
+
+
+def mentions_in(source: str, *, actor_id: int, actor_name: str, where: str, url: str) -> set[int]:
+    """Notify every existing user @mentioned in ``source`` (not the actor)."""
+    handles = {handle.rstrip(".") for handle in MENTION.findall(source or "")}
+    if not handles:
+        return set()
+    users = get_user_model().objects.filter(username__in=handles, is_active=True)
+    return _notify(
+        recipient_ids={user.pk for user in users},
+        actor_id=actor_id,
+        actor_name=actor_name,
+        kind=Kind.MENTION,
+        text=f"{actor_name} mentioned you in {where}",
+        url=url,
+    )
+
+
+def _notify(*, recipient_ids, actor_id, actor_name, kind, text, url) -> set[int]:
+    recipient_ids = {pk for pk in recipient_ids if pk and pk != actor_id}
+    if not recipient_ids:
+        return set()
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=pk, kind=kind, actor_name=actor_name, text=text[:300], url=url
+            )
+            for pk in sorted(recipient_ids)
+        ]
+    )
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: _enqueue_emails(ids))
+    return recipient_ids
+
+
+def _enqueue_emails(ids: list[int]) -> None:
+    from .tasks import send_notification_emails
+
+    send_notification_emails.enqueue(ids)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -- reading -------------------------------------------------------------------------
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(*, user, notification_ids=None) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+# -- e-mail ----------------------------------------------------------------------------
+
+
+def wants_email(user, kind: str) -> bool:
+    return (
+        bool(user.email)
+        and user.is_active
+        and user.email_frequency != "off"
+        and getattr(user, EMAIL_PREFERENCE[kind])
+    )
+
+
+def unsubscribe_token(user, kind: str | None = None) -> str:
+    """A signed, login-free token that turns off one kind of e-mail (or all of them)."""
+    return signing.dumps({"u": user.pk, "k": kind or "all"}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe(token: str):
+    """Apply a token; returns (user, kind). Raises signing.BadSignature for a forged one."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    user = get_user_model().objects.get(pk=data["u"])
+    kind = data["k"]
+    if kind == "all":
+        user.email_frequency = "off"
+        user.save(update_fields=["email_frequency"])
+    elif kind in EMAIL_PREFERENCE:
+        setattr(user, EMAIL_PREFERENCE[kind], False)
+        user.save(update_fields=[EMAIL_PREFERENCE[kind]])
+    return user, kind
