@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "csp",
@@ -47,9 +48,11 @@ INSTALLED_APPS = [
     "precis.accounts",
     "precis.papers",
     "precis.summaries",
+    "precis.discussions",
     "precis.importers",
     "precis.notifications",
     "precis.search",
+    "precis.feeds",
 ]
 
 MIDDLEWARE = [

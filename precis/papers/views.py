@@ -5,6 +5,7 @@ from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from precis.discussions.models import Question, comment_count
 from precis.importers.services import ImportFailed, import_by_identifier
 from precis.lib import identifiers, ratelimit
 from precis.notifications.services import is_following
@@ -41,9 +42,11 @@ def paper_detail(request, pk, slug):
         Summary.objects.listed_for(request.user)
         .filter(paper=paper)
         .for_display(request.user, with_paper=False)
+        .annotate(comment_count=comment_count())
         .best_first()
     )
     own = next((s for s in summaries if s.author_id == request.user.pk), None)
+    questions = list(Question.objects.alive().filter(paper=paper).for_listing())
     return render(
         request,
         "papers/detail.html",
@@ -51,6 +54,8 @@ def paper_detail(request, pk, slug):
             "paper": paper,
             "summaries": summaries,
             "own_summary": own,
+            "open_questions": [q for q in questions if q.is_open],
+            "answered_questions": [q for q in questions if not q.is_open],
             "related": discovery.related_papers(paper),
         },
     )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from precis.discussions.threads import thread_context
 from precis.lib import richtext
 from precis.lib.navigation import safe_next, wants_json
 from precis.lib.ratelimit import rate_limited
@@ -26,7 +27,10 @@ def detail(request, pk):
     )
     if summary.author_id != request.user.pk:
         services.record_view(summary=summary, visitor=_visitor(request))
-    return render(request, "summaries/detail.html", {"summary": summary, "paper": summary.paper})
+    comments = thread_context(summary, request.user, reply_to=_int(request.GET.get("reply_to")))
+    return render(
+        request, "summaries/detail.html", {"summary": summary, "paper": summary.paper, **comments}
+    )
 
 
 def _visitor(request) -> str:

@@ -159,3 +159,51 @@
   enhancePreview();
   enhanceAutosubmit();
 })();
+
+// Comment replies: the "reply" link opens a reply form under the comment, in place.
+// Without this, the link loads the page with that same form rendered by the server.
+(() => {
+  "use strict";
+
+  const mainForm = () => document.querySelector("form[data-comment-form]");
+
+  const replyForm = (template, parentId) => {
+    const form = template.cloneNode(true);
+    form.removeAttribute("data-comment-form");
+    form.id = `reply-${parentId}`;
+    form.querySelectorAll(".field-error, .form-errors").forEach((node) => node.remove());
+    form.querySelector("input[name=parent]").value = parentId;
+    const textarea = form.querySelector("textarea");
+    textarea.value = "";
+    textarea.id = `reply-source-${parentId}`;
+    const label = form.querySelector("label");
+    label.htmlFor = textarea.id;
+    label.textContent = "Your reply";
+    const button = form.querySelector("button[type=submit]");
+    button.textContent = "Post reply";
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "link-button";
+    cancel.textContent = "Cancel";
+    cancel.addEventListener("click", () => form.remove());
+    button.after(" ", cancel);
+    return form;
+  };
+
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-reply-to]");
+    const template = mainForm();
+    if (!link || !template) return;
+    const parentId = link.dataset.replyTo;
+    const comment = document.getElementById(`comment-${parentId}`);
+    if (!comment) return;
+    event.preventDefault();
+    let form = document.getElementById(`reply-${parentId}`);
+    if (!form) {
+      form = replyForm(template, parentId);
+      const body = comment.querySelector(":scope > .comment-body");
+      (body ?? comment.firstElementChild).after(form);
+    }
+    form.querySelector("textarea").focus();
+  });
+})();

@@ -1,0 +1,241 @@
+"""Comments on summaries (threaded) and questions with answers on papers.
+
+Everything here is soft-deleted: rows stay (replies still hang off a deleted
+comment, an accepted answer can be taken back) and ``deleted_at`` hides them.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from precis.lib import richtext
+from precis.papers.models import Paper
+from precis.papers.services import citation_title
+from precis.summaries.models import Summary
+
+
+def render_source(source: str) -> str:
+    """The one renderer (Markdown + math), with headings kept below the page's own."""
+    # Footnote ids must differ between the many comments and answers on one page.
+    doc_id = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:8]
+    return richtext.render(source, heading_offset=3, cite_label=citation_title, doc_id=doc_id)
+
+
+class AliveQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+
+def comment_count():
+    """An annotation for a Summary queryset: its comments that are not deleted.
+
+    A correlated subquery rather than ``Count("comments")``, so it adds no join
+    and no GROUP BY to the summary query it is added to (and no query at all).
+    """
+    counts = (
+        Comment.objects.filter(summary=OuterRef("pk"), deleted_at__isnull=True)
+        .order_by()
+        .values("summary")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
+
+
+def answer_count():
+    """An annotation for a Question queryset: its answers that are not deleted."""
+    counts = (
+        Answer.objects.filter(question=OuterRef("pk"), deleted_at__isnull=True)
+        .order_by()
+        .values("question")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
+
+
+class Comment(models.Model):
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    source = models.TextField()
+    html = models.TextField(editable=False)
+    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AliveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["summary", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on summary {self.summary_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('summaries:detail', args=[self.summary_id])}#comment-{self.pk}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def render(self) -> None:
+        self.html = render_source(self.source)
+        self.renderer_version = richtext.RENDERER_VERSION
+
+
+class CommentRevision(models.Model):
+    """One saved text of a comment: the first save is revision 1, each edit adds one."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    source = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "number"], name="comment_revision_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of comment {self.comment_id}"
+
+
+class QuestionQuerySet(AliveQuerySet):
+    def open(self):
+        """Alive questions with no accepted answer."""
+        return self.alive().filter(accepted_answer__isnull=True)
+
+    def with_answer_counts(self):
+        return self.annotate(answer_count=answer_count())
+
+    def for_listing(self):
+        """Newest first, with author and answer count, in one query."""
+        return self.with_answer_counts().select_related("author").order_by("-created_at", "-pk")
+
+
+class Question(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions"
+    )
+    title = models.CharField(max_length=200)
+    source = models.TextField(blank=True)
+    html = models.TextField(editable=False, blank=True)
+    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    accepted_answer = models.ForeignKey(
+        "Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["paper", "deleted_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("discussions:question", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_answer_id is None
+
+    def render(self) -> None:
+        self.html = render_source(self.source) if self.source else ""
+        self.renderer_version = richtext.RENDERER_VERSION
+
+
+class AnswerQuerySet(AliveQuerySet):
+    def best_first(self, question):
+        """The accepted answer, then by score, then oldest first."""
+        if question.accepted_answer_id is None:
+            return self.order_by("-score", "created_at", "pk")
+        accepted = Case(
+            When(pk=question.accepted_answer_id, then=Value(1)),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(is_accepted=accepted).order_by(
+            "-is_accepted", "-score", "created_at", "pk"
+        )
+
+    def for_display(self, user):
+        """Authors and, for a signed-in user, their own vote, in the same query."""
+        qs = self.select_related("author")
+        if user.is_authenticated:
+            qs = qs.annotate(
+                my_vote=Subquery(
+                    AnswerVote.objects.filter(answer=OuterRef("pk"), voter=user).values("value")[:1]
+                )
+            )
+        return qs
+
+
+class Answer(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"
+    )
+    source = models.TextField()
+    html = models.TextField(editable=False)
+    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+    score = models.IntegerField(default=0)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["question", "deleted_at"])]
+
+    def __str__(self) -> str:
+        return f"Answer {self.pk} to question {self.question_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('discussions:question', args=[self.question_id])}#answer-{self.pk}"
+
+    def render(self) -> None:
+        self.html = render_source(self.source)
+        self.renderer_version = richtext.RENDERER_VERSION
+
+
+class AnswerVote(models.Model):
+    UP, DOWN = 1, -1
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answer_votes"
+    )
+    value = models.SmallIntegerField(choices=[(UP, "up"), (DOWN, "down")])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "voter"], name="one_answer_vote_per_voter"),
+            models.CheckConstraint(
+                condition=Q(value__in=[1, -1]), name="answer_vote_is_up_or_down"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} {self.value:+d} on answer {self.answer_id}"

@@ -1,0 +1,299 @@
+"""Write paths for comments, questions, answers and answer votes.
+
+Views, the API and commands all call these. Each returns the object it wrote,
+so that notifications can be added after the call without changing it.
+Rules about *who* may act raise PermissionDenied; rules about the text or the
+state of things raise ValidationError.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from precis.summaries.models import Summary, Visibility
+
+from .models import Answer, AnswerVote, Comment, CommentRevision, Question
+
+MAX_TEXT_CHARS = 10_000
+MAX_TITLE_CHARS = 200
+# The same text from the same person to the same place within this many seconds
+# is a double submit (a double click, a resent form), not a second message.
+DOUBLE_SUBMIT_SECONDS = 10
+
+
+def validate_text(source: str, *, what: str = "A comment", required: bool = True) -> str:
+    source = (source or "").replace("\r\n", "\n").strip()
+    if required and not source:
+        raise ValidationError(f"{what} cannot be empty.")
+    if len(source) > MAX_TEXT_CHARS:
+        raise ValidationError(
+            f"{what} can be at most {MAX_TEXT_CHARS:,} characters; this one has {len(source):,}."
+        )
+    return source
+
+
+def validate_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError("A question needs a title.")
+    if len(title) > MAX_TITLE_CHARS:
+        raise ValidationError(
+            f"A title can be at most {MAX_TITLE_CHARS} characters; this one has {len(title)}."
+        )
+    return title
+
+
+def may_comment_on(summary: Summary, user) -> bool:
+    """Whether ``user`` may comment on ``summary``: one they can open, and not deleted.
+
+    Public and unlisted summaries take comments from anyone signed in; a private
+    one only from its own writer.
+    """
+    if not user.is_authenticated or summary.deleted_at is not None:
+        return False
+    return summary.visibility != Visibility.PRIVATE or summary.author_id == user.pk
+
+
+def may_delete(thing, user) -> bool:
+    """Comments, questions and answers are deleted by their author or by staff."""
+    return user.is_authenticated and (thing.author_id == user.pk or user.is_staff)
+
+
+def _lock_author(author) -> None:
+    """Serialise one person's writes, so two copies of one form cannot both pass the
+    double-submit check. (SQLite ignores the row lock, but its IMMEDIATE transactions
+    already let one writer in at a time.)"""
+    list(get_user_model().objects.select_for_update().filter(pk=author.pk).values_list("pk"))
+
+
+def _recent():
+    return timezone.now() - timedelta(seconds=DOUBLE_SUBMIT_SECONDS)
+
+
+# --------------------------------------------------------------------------
+# Comments
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_comment(
+    *, author, summary: Summary, source: str, parent: Comment | None = None
+) -> Comment:
+    """Comment on ``summary``, or reply to ``parent`` (a comment on the same summary).
+
+    A double submit (the same author, summary, parent and text within
+    DOUBLE_SUBMIT_SECONDS) returns the comment already made and creates nothing.
+    """
+    if not may_comment_on(summary, author):
+        raise PermissionDenied("You cannot comment on this summary.")
+    source = validate_text(source, what="A comment")
+    if parent is not None:
+        if parent.summary_id != summary.pk:
+            raise ValidationError("That comment belongs to another summary.")
+        if parent.deleted_at is not None:
+            raise ValidationError("That comment was deleted; it cannot be replied to.")
+    _lock_author(author)
+    earlier = Comment.objects.filter(
+        author=author,
+        summary=summary,
+        parent=parent,
+        source=source,
+        deleted_at__isnull=True,
+        created_at__gte=_recent(),
+    ).first()
+    if earlier is not None:
+        return earlier
+    comment = Comment(summary=summary, author=author, parent=parent, source=source)
+    comment.render()
+    comment.save()
+    CommentRevision.objects.create(comment=comment, number=1, source=source)
+    return comment
+
+
+@transaction.atomic
+def edit_comment(*, comment: Comment, editor, source: str) -> Comment:
+    """Replace the text of the editor's own comment; appends a revision and marks it edited.
+
+    Saving the same text again changes nothing.
+    """
+    if comment.author_id != editor.pk:
+        raise PermissionDenied("Only its author can edit a comment.")
+    if comment.deleted_at is not None:
+        raise ValidationError("A deleted comment cannot be edited.")
+    if not may_comment_on(comment.summary, editor):
+        raise PermissionDenied("This summary no longer takes comments.")
+    source = validate_text(source, what="A comment")
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if locked.source == source:
+        return locked
+    locked.source = source
+    locked.render()
+    locked.edited_at = timezone.now()
+    locked.save()
+    last = locked.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    CommentRevision.objects.create(comment=locked, number=last + 1, source=source)
+    return locked
+
+
+def delete_comment(*, comment: Comment, editor) -> Comment:
+    """Soft delete by the author or staff. The row and its replies stay: a deleted
+    comment with visible replies shows as "[deleted]", one without is not shown."""
+    if not may_delete(comment, editor):
+        raise PermissionDenied("Only its author or a moderator can delete a comment.")
+    if comment.deleted_at is None:
+        comment.deleted_at = timezone.now()
+        comment.save(update_fields=["deleted_at", "updated_at"])
+    return comment
+
+
+# --------------------------------------------------------------------------
+# Questions and answers
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ask_question(*, author, paper, title: str, source: str = "") -> Question:
+    """Ask a question about ``paper``; the body is optional. Double submits create nothing."""
+    title = validate_title(title)
+    source = validate_text(source, what="A question", required=False)
+    _lock_author(author)
+    earlier = Question.objects.filter(
+        author=author,
+        paper=paper,
+        title=title,
+        source=source,
+        deleted_at__isnull=True,
+        created_at__gte=_recent(),
+    ).first()
+    if earlier is not None:
+        return earlier
+    question = Question(paper=paper, author=author, title=title, source=source)
+    question.render()
+    question.save()
+    return question
+
+
+@transaction.atomic
+def post_answer(*, author, question: Question, source: str) -> Answer:
+    """Answer ``question`` (askers may answer their own). Double submits create nothing."""
+    if question.deleted_at is not None:
+        raise ValidationError("This question was deleted; it cannot be answered.")
+    source = validate_text(source, what="An answer")
+    _lock_author(author)
+    earlier = Answer.objects.filter(
+        author=author,
+        question=question,
+        source=source,
+        deleted_at__isnull=True,
+        created_at__gte=_recent(),
+    ).first()
+    if earlier is not None:
+        return earlier
+    answer = Answer(question=question, author=author, source=source)
+    answer.render()
+    answer.save()
+    return answer
+
+
+@transaction.atomic
+def cast_answer_vote(*, voter, answer: Answer, value: int) -> Answer:
+    """Set ``voter``'s vote on ``answer`` to +1 or -1, or retract it with 0.
+
+    The answer row is locked and its counts recomputed from the votes table,
+    so concurrent voters can never leave the stored counts out of step.
+    """
+    if value not in (AnswerVote.UP, AnswerVote.DOWN, 0):
+        raise ValidationError("A vote is +1, -1, or 0 to take it back.")
+    if answer.author_id == voter.pk:
+        raise PermissionDenied("You cannot vote on your own answer.")
+    if answer.deleted_at is not None or answer.question.deleted_at is not None:
+        raise PermissionDenied("This answer cannot be voted on.")
+    locked = Answer.objects.select_for_update().get(pk=answer.pk)
+    if value == 0:
+        AnswerVote.objects.filter(answer=locked, voter=voter).delete()
+    else:
+        AnswerVote.objects.update_or_create(answer=locked, voter=voter, defaults={"value": value})
+    counts = AnswerVote.objects.filter(answer=locked).aggregate(
+        up=Count("pk", filter=Q(value=AnswerVote.UP)),
+        down=Count("pk", filter=Q(value=AnswerVote.DOWN)),
+    )
+    locked.upvotes, locked.downvotes = counts["up"], counts["down"]
+    locked.score = locked.upvotes - locked.downvotes
+    locked.save(update_fields=["upvotes", "downvotes", "score"])
+    return locked
+
+
+@transaction.atomic
+def accept_answer(*, question: Question, answer: Answer, by, accepted: bool = True) -> Question:
+    """Mark ``answer`` as the accepted one (or, with ``accepted=False``, take that back).
+
+    Only the asker or staff may. Idempotent: accepting the accepted answer again,
+    or taking back an answer that is not accepted, changes nothing, so a
+    double-clicked button cannot undo itself.
+    """
+    if not (by.is_authenticated and (question.author_id == by.pk or by.is_staff)):
+        raise PermissionDenied("Only the asker or a moderator can accept an answer.")
+    if answer.question_id != question.pk:
+        raise ValidationError("That answer belongs to another question.")
+    locked = Question.objects.select_for_update().get(pk=question.pk)
+    if locked.deleted_at is not None:
+        raise ValidationError("This question was deleted.")
+    if accepted:
+        if answer.deleted_at is not None:
+            raise ValidationError("A deleted answer cannot be accepted.")
+        locked.accepted_answer = answer
+    elif locked.accepted_answer_id == answer.pk:
+        locked.accepted_answer = None
+    else:
+        return locked
+    locked.save(update_fields=["accepted_answer", "updated_at"])
+    return locked
+
+
+def delete_question(*, question: Question, editor) -> Question:
+    """Soft delete by the asker or staff: hidden from everyone else, answers and all."""
+    if not may_delete(question, editor):
+        raise PermissionDenied("Only the asker or a moderator can delete a question.")
+    if question.deleted_at is None:
+        question.deleted_at = timezone.now()
+        question.save(update_fields=["deleted_at", "updated_at"])
+    return question
+
+
+@transaction.atomic
+def delete_answer(*, answer: Answer, editor) -> Answer:
+    """Soft delete by its author or staff; a deleted accepted answer stops being accepted."""
+    if not may_delete(answer, editor):
+        raise PermissionDenied("Only its author or a moderator can delete an answer.")
+    if answer.deleted_at is None:
+        answer.deleted_at = timezone.now()
+        answer.save(update_fields=["deleted_at", "updated_at"])
+        Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(
+            accepted_answer=None, updated_at=timezone.now()
+        )
+    return answer
+
+
+# --------------------------------------------------------------------------
+# Merging duplicate papers
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def absorb_discussions(*, source_paper, target_paper) -> None:
+    """Move questions and comments from ``source_paper`` to ``target_paper``.
+
+    Must run *before* ``summaries.services.absorb_summaries``, which deletes a
+    writer's duplicate summary when they summarised both papers: its comments
+    move to the writer's kept summary here first, so none are lost.
+    """
+    Question.objects.filter(paper=source_paper).update(paper=target_paper)
+    kept = dict(Summary.objects.filter(paper=target_paper).values_list("author_id", "pk"))
+    for summary_id, author_id in Summary.objects.filter(
+        paper=source_paper, author_id__in=kept
+    ).values_list("pk", "author_id"):
+        Comment.objects.filter(summary_id=summary_id).update(summary_id=kept[author_id])

@@ -1,0 +1,346 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from precis.lib import richtext
+from precis.lib.navigation import safe_next, wants_json
+from precis.lib.ratelimit import rate_limited
+from precis.papers.models import Paper
+from precis.summaries.models import Summary
+
+from . import services
+from .forms import AnswerForm, CommentForm, QuestionForm
+from .models import Answer, AnswerVote, Comment, Question
+from .threads import author_label, thread_context
+
+QUESTIONS_PER_PAGE = 20
+
+
+def _comment_rate_limit(view):
+    # Posting, editing and deleting share one budget: 10 writes a minute per person.
+    return rate_limited("comment", limit=10, window_seconds=60)(view)
+
+
+def _question_rate_limit(view):
+    # Asking, answering, accepting and deleting: 10 a minute per person.
+    return rate_limited("question", limit=10, window_seconds=60)(view)
+
+
+def _message(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return exc.messages[0]
+    return str(exc) or "Not allowed."
+
+
+# --------------------------------------------------------------------------
+# Comments
+# --------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@_comment_rate_limit
+def comment_create(request, summary_id):
+    """Post a comment, or a reply when the form carries a ``parent`` id.
+
+    On a validation error the summary page is shown again with the text kept
+    in the form that was used (the main one, or the reply form under its comment).
+    """
+    summary = get_object_or_404(
+        Summary.objects.viewable_by(request.user).for_display(request.user), pk=summary_id
+    )
+    if not services.may_comment_on(summary, request.user):
+        raise Http404("This summary takes no comments.")
+    form = CommentForm(request.POST)
+    parent = None
+    if form.is_valid():
+        parent_id = form.cleaned_data["parent"]
+        if parent_id is not None:
+            parent = get_object_or_404(Comment, pk=parent_id, summary=summary)
+        try:
+            comment = services.post_comment(
+                author=request.user,
+                summary=summary,
+                source=form.cleaned_data["source"],
+                parent=parent,
+            )
+        except ValidationError as exc:
+            form.add_error("source", exc)
+        else:
+            return redirect(comment)
+    parent_id = parent.pk if parent else _int(request.POST.get("parent"))
+    if parent_id:
+        context = thread_context(summary, request.user, reply_to=parent_id, reply_form=form)
+    else:
+        context = thread_context(summary, request.user, form=form)
+    return render(
+        request, "summaries/detail.html", {"summary": summary, "paper": summary.paper, **context}
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _own_comment(request, pk) -> Comment:
+    """The signed-in user's live comment on a summary they may still comment on; else 404."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("summary__paper", "summary__author"),
+        pk=pk,
+        author=request.user,
+        deleted_at__isnull=True,
+    )
+    if not services.may_comment_on(comment.summary, request.user):
+        raise Http404("No such comment.")
+    return comment
+
+
+@login_required
+@_comment_rate_limit
+def comment_edit(request, pk):
+    comment = _own_comment(request, pk)
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                comment = services.edit_comment(
+                    comment=comment, editor=request.user, source=form.cleaned_data["source"]
+                )
+            except ValidationError as exc:
+                form.add_error("source", exc)
+            else:
+                messages.success(request, "Comment saved.")
+                return redirect(comment)
+    else:
+        form = CommentForm(initial={"source": comment.source})
+    return render(
+        request,
+        "discussions/comment_edit.html",
+        {"comment": comment, "summary": comment.summary, "form": form},
+    )
+
+
+@login_required
+@require_POST
+@_comment_rate_limit
+def comment_delete(request, pk):
+    comment = get_object_or_404(
+        Comment.objects.select_related("summary"), pk=pk, deleted_at__isnull=True
+    )
+    allowed = services.may_delete(comment, request.user) and (
+        request.user.is_staff or services.may_comment_on(comment.summary, request.user)
+    )
+    if not allowed:
+        raise Http404("No such comment.")
+    services.delete_comment(comment=comment, editor=request.user)
+    messages.success(request, "Comment deleted.")
+    return redirect(f"{comment.summary.get_absolute_url()}#comments")
+
+
+def comment_history(request, pk):
+    """Every saved text of a comment, newest first. Deleted ones: author and staff only."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("summary__paper", "summary__author", "author"), pk=pk
+    )
+    summary = comment.summary
+    viewable = Summary.objects.viewable_by(request.user).filter(pk=summary.pk).exists()
+    insider = request.user.is_authenticated and (
+        request.user.is_staff or request.user.pk == comment.author_id
+    )
+    if not (viewable or request.user.is_staff) or (comment.deleted_at and not insider):
+        raise Http404("No such comment.")
+    revisions = list(comment.revisions.all())
+    for revision in revisions:
+        revision.html = richtext.render(revision.source, heading_offset=3)
+    author_name, author_url = author_label(comment, summary, reveal_deleted=insider)
+    return render(
+        request,
+        "discussions/comment_history.html",
+        {
+            "comment": comment,
+            "summary": summary,
+            "paper": summary.paper,
+            "revisions": revisions,
+            "author_name": author_name,
+            "author_url": author_url,
+        },
+    )
+
+
+# --------------------------------------------------------------------------
+# Questions and answers
+# --------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@_question_rate_limit
+def ask(request, paper_id):
+    paper = get_object_or_404(Paper.objects.with_authors(), pk=paper_id)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            question = services.ask_question(
+                author=request.user,
+                paper=paper,
+                title=form.cleaned_data["title"],
+                source=form.cleaned_data["source"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(question)
+    return render(request, "discussions/ask.html", {"paper": paper, "form": form})
+
+
+def _viewable_question(request, pk) -> Question:
+    """A question anyone may read; a deleted one only its asker and staff (others: 404)."""
+    question = get_object_or_404(Question.objects.select_related("author", "paper"), pk=pk)
+    if question.deleted_at is not None and not services.may_delete(question, request.user):
+        raise Http404("No such question.")
+    return question
+
+
+def question_detail(request, pk, *, answer_form=None):
+    question = _viewable_question(request, pk)
+    paper = get_object_or_404(Paper.objects.with_authors(), pk=question.paper_id)
+    answers = list(
+        Answer.objects.alive()
+        .filter(question=question)
+        .for_display(request.user)
+        .best_first(question)
+    )
+    user = request.user
+    may_judge = user.is_authenticated and (user.pk == question.author_id or user.is_staff)
+    return render(
+        request,
+        "discussions/question_detail.html",
+        {
+            "question": question,
+            "paper": paper,
+            "answers": answers,
+            "may_accept": may_judge and question.deleted_at is None,
+            "may_delete_question": services.may_delete(question, user),
+            "answer_form": answer_form
+            or (AnswerForm() if user.is_authenticated and not question.deleted_at else None),
+        },
+    )
+
+
+@login_required
+@require_POST
+@_question_rate_limit
+def answer_create(request, pk):
+    question = get_object_or_404(Question.objects.alive(), pk=pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            answer = services.post_answer(
+                author=request.user, question=question, source=form.cleaned_data["source"]
+            )
+        except ValidationError as exc:
+            form.add_error("source", exc)
+        else:
+            return redirect(answer)
+    return question_detail(request, pk, answer_form=form)
+
+
+VOTE_VALUES = {"up": AnswerVote.UP, "down": AnswerVote.DOWN, "clear": 0}
+
+
+@login_required
+@require_POST
+@rate_limited("vote", limit=60, window_seconds=60)
+def answer_vote(request, pk):
+    answer = get_object_or_404(
+        Answer.objects.alive().select_related("question"),
+        pk=pk,
+        question__deleted_at__isnull=True,
+    )
+    fallback = answer.get_absolute_url()
+    value = VOTE_VALUES.get(request.POST.get("value", ""))
+    if value is None:
+        return _vote_error(request, fallback, "Choose up, down or clear.", status=400)
+    try:
+        answer = services.cast_answer_vote(voter=request.user, answer=answer, value=value)
+    except (PermissionDenied, ValidationError) as exc:
+        return _vote_error(request, fallback, _message(exc), status=403)
+    if wants_json(request):
+        return JsonResponse(
+            {
+                "score": answer.score,
+                "upvotes": answer.upvotes,
+                "downvotes": answer.downvotes,
+                "my_vote": value,
+            }
+        )
+    return redirect(safe_next(request, fallback))
+
+
+def _vote_error(request, fallback, message, *, status):
+    if wants_json(request):
+        return JsonResponse({"detail": message, "errors": []}, status=status)
+    messages.error(request, message)
+    return redirect(safe_next(request, fallback))
+
+
+@login_required
+@require_POST
+@_question_rate_limit
+def accept(request, pk, answer_id):
+    """Accept an answer (``action=accept``, the default) or take that back (``action=unaccept``)."""
+    question = get_object_or_404(Question.objects.alive(), pk=pk)
+    if not (request.user.pk == question.author_id or request.user.is_staff):
+        raise Http404("No such question.")
+    answer = get_object_or_404(Answer, pk=answer_id, question=question)
+    accepted = request.POST.get("action", "accept") != "unaccept"
+    try:
+        services.accept_answer(question=question, answer=answer, by=request.user, accepted=accepted)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, "Answer accepted." if accepted else "Answer no longer accepted.")
+    return redirect(answer)
+
+
+@login_required
+@require_POST
+@_question_rate_limit
+def question_delete(request, pk):
+    question = get_object_or_404(Question.objects.alive(), pk=pk)
+    if not services.may_delete(question, request.user):
+        raise Http404("No such question.")
+    services.delete_question(question=question, editor=request.user)
+    messages.success(request, "Question deleted.")
+    return redirect(question.paper)
+
+
+@login_required
+@require_POST
+@_question_rate_limit
+def answer_delete(request, pk):
+    answer = get_object_or_404(Answer.objects.alive(), pk=pk)
+    if not services.may_delete(answer, request.user):
+        raise Http404("No such answer.")
+    services.delete_answer(answer=answer, editor=request.user)
+    messages.success(request, "Answer deleted.")
+    return redirect("discussions:question", pk=answer.question_id)
+
+
+def open_questions(request):
+    """Questions still waiting for an accepted answer, newest first, across the site."""
+    questions = (
+        Question.objects.open()
+        .with_answer_counts()
+        .select_related("paper", "author")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "discussions/open_questions.html", {"page": page})

@@ -1,0 +1,225 @@
+"""Atom feeds of listed summaries (site, venue, writer, paper) and the legacy RSS feed.
+
+Every entry comes from ``Summary.objects.listed()``: private, unlisted and
+deleted summaries never reach a feed. Anonymous summaries appear under the
+name "Anonymous", with no link to their writer. Entries carry the whole
+rendered body (MathML included) in Atom's ``<content>``, and every URL is made
+absolute from ``settings.SITE_URL``.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from precis.accounts.models import User
+from precis.papers.models import Paper, PaperRedirect, Venue
+from precis.summaries.models import Summary
+
+ENTRIES_PER_FEED = 50
+ANONYMOUS_NAME = "Anonymous"
+
+# Root-relative and fragment links in stored HTML (paper links, footnotes). nh3 writes
+# every attribute double-quoted, so this sees all of them; "//host" links are left alone.
+RELATIVE_LINK = re.compile(r'\b(href|src)="(/(?!/)|#)')
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def absolute_links(html: str, *, page_url: str) -> str:
+    """``html`` with its links made absolute: feed readers show it away from our pages."""
+
+    def replace(match: re.Match) -> str:
+        attribute, start = match.groups()
+        base = page_url if start == "#" else settings.SITE_URL
+        return f'{attribute}="{base}{start}'
+
+    return RELATIVE_LINK.sub(replace, html)
+
+
+def newest(summaries):
+    """The newest ``ENTRIES_PER_FEED`` of ``summaries``, with what an entry shows, in one query."""
+    return summaries.select_related("paper", "author").order_by(
+        F("published_at").desc(nulls_last=True), "-pk"
+    )[:ENTRIES_PER_FEED]
+
+
+def paper_feed_items(paper: Paper) -> list[Summary]:
+    """The entries of a paper's feed, newest first: its listed summaries, for now.
+
+    The hook for merging in other kinds of entry later (questions and answers
+    from ``precis.discussions``): return them here in one date-ordered list,
+    each from its own ``listed()``-style query, and teach ``SummaryFeed``'s
+    ``item_*`` methods their shape. Callers rely only on "a list, newest first,
+    at most ``ENTRIES_PER_FEED`` long, everything in it public".
+    """
+    return list(newest(Summary.objects.listed().filter(paper=paper)))
+
+
+class FullContentAtomFeed(Atom1Feed):
+    """Atom with the whole body in ``<content type="html">``.
+
+    Django's Atom1Feed puts an item's description into ``<summary>`` only; many
+    readers show just that. Here ``description`` becomes ``<content>`` and the
+    stored excerpt (passed as ``excerpt``) becomes ``<summary>``.
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": item.get("excerpt")})
+        if item["description"] is not None:
+            handler.addQuickElement("content", item["description"], {"type": "html"})
+
+
+class SummaryFeed(Feed):
+    """What every feed of summaries shares; subclasses choose the summaries and the titles."""
+
+    feed_type = FullContentAtomFeed
+
+    def feed_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def feed_guid(self, obj) -> str:
+        # The feed's own URL: two feeds that link to one page still get different ids.
+        return self.feed_url(obj)
+
+    def item_title(self, item: Summary) -> str:
+        # Atom titles are plain text; Django's default escape() would show "&amp;" in readers.
+        return f"Summary of {item.paper.title}"
+
+    def item_link(self, item: Summary) -> str:
+        return absolute(item.get_absolute_url())
+
+    def item_guid(self, item: Summary) -> str:
+        return self.item_link(item)
+
+    def item_description(self, item: Summary) -> str:
+        return absolute_links(item.html, page_url=self.item_link(item))
+
+    def item_extra_kwargs(self, item: Summary) -> dict:
+        return {"excerpt": absolute_links(item.excerpt_html, page_url=self.item_link(item))}
+
+    def item_author_name(self, item: Summary) -> str:
+        return ANONYMOUS_NAME if item.anonymous else item.author.public_name
+
+    def item_author_link(self, item: Summary) -> str | None:
+        # Only asked for when there is a name; never for anonymous summaries.
+        return None if item.anonymous else absolute(item.author.get_absolute_url())
+
+    def item_pubdate(self, item: Summary):
+        return item.published_at or item.created_at
+
+    def item_updateddate(self, item: Summary):
+        return item.updated_at
+
+
+class SiteFeed(SummaryFeed):
+    """The newest listed summaries on the whole site."""
+
+    def title(self) -> str:
+        return f"{settings.SITE_NAME}: new summaries"
+
+    def subtitle(self) -> str:
+        return "The newest summaries of research papers, written by readers."
+
+    description = subtitle  # RSS's name for the subtitle
+
+    def link(self) -> str:
+        return absolute(reverse("core:home"))
+
+    def feed_url(self, obj=None) -> str:
+        return absolute(reverse("feeds:summaries"))
+
+    def items(self):
+        return newest(Summary.objects.listed())
+
+
+class SiteRssFeed(SiteFeed):
+    """The site feed as RSS 2.0, at the /rss.xml address the original site had."""
+
+    feed_type = Rss201rev2Feed
+
+    def feed_url(self, obj=None) -> str:
+        return absolute(reverse("feeds:rss"))
+
+
+class VenueFeed(SummaryFeed):
+    def get_object(self, request, key):
+        return get_object_or_404(Venue, key=key)
+
+    def title(self, venue: Venue) -> str:
+        return f"Summaries of {venue.name} papers · {settings.SITE_NAME}"
+
+    def subtitle(self, venue: Venue) -> str:
+        return f"New summaries of papers published at {venue.name}."
+
+    def link(self, venue: Venue) -> str:
+        return absolute(venue.get_absolute_url())
+
+    def feed_url(self, venue: Venue) -> str:
+        return absolute(reverse("feeds:venue", args=[venue.key]))
+
+    def items(self, venue: Venue):
+        return newest(Summary.objects.listed().filter(paper__venue=venue))
+
+
+class UserFeed(SummaryFeed):
+    """A writer's summaries under their own name; their anonymous ones stay out."""
+
+    def get_object(self, request, username):
+        return get_object_or_404(User, username=username, is_active=True)
+
+    def title(self, person: User) -> str:
+        return f"Summaries by {person.public_name} · {settings.SITE_NAME}"
+
+    def subtitle(self, person: User) -> str:
+        return f"New summaries written by {person.public_name}."
+
+    def link(self, person: User) -> str:
+        return absolute(person.get_absolute_url())
+
+    def feed_url(self, person: User) -> str:
+        return absolute(reverse("feeds:user", args=[person.username]))
+
+    def items(self, person: User):
+        return newest(Summary.objects.listed().filter(author=person, anonymous=False))
+
+
+class PaperFeed(SummaryFeed):
+    """Everything new about one paper; see ``paper_feed_items``."""
+
+    def __call__(self, request, pk):
+        try:
+            return super().__call__(request, pk=pk)
+        except Http404:
+            # A paper merged into another keeps its feed address working.
+            merged_into = (
+                PaperRedirect.objects.filter(old_id=pk).values_list("paper_id", flat=True).first()
+            )
+            if merged_into is None:
+                raise
+            return redirect("feeds:paper", pk=merged_into, permanent=True)
+
+    def get_object(self, request, pk):
+        return get_object_or_404(Paper, pk=pk)
+
+    def title(self, paper: Paper) -> str:
+        return f"Summaries of “{paper.title}” · {settings.SITE_NAME}"
+
+    def subtitle(self, paper: Paper) -> str:
+        return f"New summaries of “{paper.title}”."
+
+    def link(self, paper: Paper) -> str:
+        return absolute(paper.get_absolute_url())
+
+    def feed_url(self, paper: Paper) -> str:
+        return absolute(reverse("feeds:paper", args=[paper.pk]))
+
+    def items(self, paper: Paper):
+        return paper_feed_items(paper)

@@ -1,0 +1,97 @@
+"""The sitemap lists public pages only, with absolute URLs; robots.txt points to it."""
+
+import pytest
+from django.conf import settings
+from lxml import etree
+
+from precis.accounts.tests.factories import UserFactory
+from precis.feeds.sitemaps import SummarySitemap
+from precis.papers.tests.factories import PaperFactory, VenueFactory
+from precis.summaries import services
+from precis.summaries.tests.factories import SummaryFactory
+
+from .conftest import local_path
+
+pytestmark = pytest.mark.django_db
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_urls(client) -> dict[str, str | None]:
+    """Every URL the sitemap index leads to, with its lastmod, fetching each section."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    assert index["Content-Type"] == "application/xml"
+    urls = {}
+    for section in etree.fromstring(index.content).findall("sm:sitemap/sm:loc", NS):
+        response = client.get(local_path(section.text))
+        assert response.status_code == 200, section.text
+        for url in etree.fromstring(response.content).findall("sm:url", NS):
+            urls[url.find("sm:loc", NS).text] = url.findtext("sm:lastmod", None, NS)
+    return urls
+
+
+def test_it_lists_listed_summaries_their_papers_venues_and_writers(client, alice):
+    venue = VenueFactory(key="icml")
+    paper = PaperFactory(venue=venue)
+    summary = SummaryFactory(author=alice, paper=paper)
+    PaperFactory(venue=VenueFactory(key="empty"), title="Nobody summarised me")
+    urls = sitemap_urls(client)
+    site = settings.SITE_URL
+    assert set(urls) == {
+        f"{site}{summary.get_absolute_url()}",
+        f"{site}{paper.get_absolute_url()}",
+        f"{site}/venues/icml/",
+        f"{site}/u/alice/",
+    }
+    assert all(lastmod for lastmod in urls.values())
+
+
+def test_it_never_lists_private_unlisted_deleted_or_anonymous_writers(client, alice, carol):
+    venue = VenueFactory(key="hidden")
+    private = SummaryFactory(author=alice, paper=PaperFactory(venue=venue), visibility="private")
+    unlisted = SummaryFactory(author=alice, paper=PaperFactory(venue=venue), visibility="unlisted")
+    deleted = SummaryFactory(author=alice, paper=PaperFactory(venue=venue))
+    services.delete_summary(summary=deleted, editor=alice)
+    masked_writer = UserFactory(username="masked")
+    anonymous = SummaryFactory(author=masked_writer, anonymous=True)
+    urls = "\n".join(sitemap_urls(client))
+    for hidden in (private, unlisted, deleted):
+        assert hidden.get_absolute_url() not in urls
+        assert hidden.paper.get_absolute_url() not in urls
+    assert "/venues/hidden/" not in urls
+    assert "/u/alice/" not in urls
+    assert "/u/masked/" not in urls
+    # The anonymous summary itself and its paper are public; only its writer is not.
+    assert anonymous.get_absolute_url() in urls
+    assert anonymous.paper.get_absolute_url() in urls
+
+
+def test_an_empty_site_has_a_valid_sitemap(client, db):
+    assert sitemap_urls(client) == {}
+
+
+def test_large_sections_are_split_into_pages(client, monkeypatch):
+    monkeypatch.setattr(SummarySitemap, "limit", 2)
+    summaries = [SummaryFactory() for _ in range(5)]
+    index = etree.fromstring(client.get("/sitemap.xml").content)
+    locations = [loc.text for loc in index.findall("sm:sitemap/sm:loc", NS)]
+    section = f"{settings.SITE_URL}/sitemap-summaries.xml"
+    assert [loc for loc in locations if loc.startswith(section)] == [
+        section,
+        f"{section}?p=2",
+        f"{section}?p=3",
+    ]
+    urls = sitemap_urls(client)
+    assert all(f"{settings.SITE_URL}{s.get_absolute_url()}" in urls for s in summaries)
+
+
+def test_robots_allows_all_but_private_areas_and_names_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[:2] == ["User-agent: *", "Allow: /"]
+    for path in ["/accounts/", "/admin/", "/search", "/settings/", "/summaries/preview"]:
+        assert f"Disallow: {path}" in lines
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in lines

@@ -1,0 +1,22 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from . import feeds, views
+from .sitemaps import SITEMAPS
+
+app_name = "feeds"
+urlpatterns = [
+    path("feeds/summaries.atom", feeds.SiteFeed(), name="summaries"),
+    path("feeds/venues/<slug:key>.atom", feeds.VenueFeed(), name="venue"),
+    path("feeds/users/<str:username>.atom", feeds.UserFeed(), name="user"),
+    path("feeds/papers/<int:pk>.atom", feeds.PaperFeed(), name="paper"),
+    path("rss.xml", feeds.SiteRssFeed(), name="rss"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
+]
