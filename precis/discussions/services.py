@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from precis.notifications import services as notifications
 from precis.summaries.models import Summary, Visibility
 
 from .models import Answer, AnswerVote, Comment, CommentRevision, Question
@@ -111,7 +112,15 @@ def post_comment(
     comment.render()
     comment.save()
     CommentRevision.objects.create(comment=comment, number=1, source=source)
+    notifications.comment_posted(comment, actor_name=_public_name_on(summary, author))
     return comment
+
+
+def _public_name_on(summary: Summary, user) -> str:
+    """How ``user`` appears under ``summary``: its anonymous writer stays anonymous."""
+    if summary.anonymous and summary.author_id == user.pk:
+        return notifications.ANONYMOUS
+    return user.public_name
 
 
 @transaction.atomic
@@ -174,6 +183,7 @@ def ask_question(*, author, paper, title: str, source: str = "") -> Question:
     question = Question(paper=paper, author=author, title=title, source=source)
     question.render()
     question.save()
+    notifications.question_asked(question)
     return question
 
 
@@ -196,6 +206,7 @@ def post_answer(*, author, question: Question, source: str) -> Answer:
     answer = Answer(question=question, author=author, source=source)
     answer.render()
     answer.save()
+    notifications.answer_posted(answer)
     return answer
 
 

@@ -51,16 +51,40 @@ def newest(summaries):
     )[:ENTRIES_PER_FEED]
 
 
-def paper_feed_items(paper: Paper) -> list[Summary]:
-    """The entries of a paper's feed, newest first: its listed summaries, for now.
+def paper_feed_items(paper: Paper) -> list:
+    """The entries of a paper's feed, newest first: its listed summaries and its questions."""
+    from precis.discussions.models import Question
 
-    The hook for merging in other kinds of entry later (questions and answers
-    from ``precis.discussions``): return them here in one date-ordered list,
-    each from its own ``listed()``-style query, and teach ``SummaryFeed``'s
-    ``item_*`` methods their shape. Callers rely only on "a list, newest first,
-    at most ``ENTRIES_PER_FEED`` long, everything in it public".
-    """
-    return list(newest(Summary.objects.listed().filter(paper=paper)))
+    summaries = list(newest(Summary.objects.listed().filter(paper=paper)))
+    questions = [
+        QuestionEntry(question)
+        for question in Question.objects.alive()
+        .filter(paper=paper)
+        .select_related("author", "paper")
+        .order_by("-created_at", "-pk")[:ENTRIES_PER_FEED]
+    ]
+    entries = summaries + questions
+    entries.sort(key=lambda entry: entry.published_at or entry.created_at, reverse=True)
+    return entries[:ENTRIES_PER_FEED]
+
+
+class QuestionEntry:
+    """A question, shaped like a summary for the feed's ``item_*`` methods."""
+
+    anonymous = False
+
+    def __init__(self, question):
+        self.question = question
+        self.paper = question.paper
+        self.author = question.author
+        self.html = question.html or ""
+        self.excerpt_html = question.html or ""
+        self.published_at = self.created_at = question.created_at
+        self.updated_at = question.updated_at
+        self.feed_title = f"Question: {question.title}"
+
+    def get_absolute_url(self) -> str:
+        return self.question.get_absolute_url()
 
 
 class FullContentAtomFeed(Atom1Feed):
@@ -91,7 +115,7 @@ class SummaryFeed(Feed):
 
     def item_title(self, item: Summary) -> str:
         # Atom titles are plain text; Django's default escape() would show "&amp;" in readers.
-        return f"Summary of {item.paper.title}"
+        return getattr(item, "feed_title", None) or f"Summary of {item.paper.title}"
 
     def item_link(self, item: Summary) -> str:
         return absolute(item.get_absolute_url())
@@ -213,7 +237,7 @@ class PaperFeed(SummaryFeed):
         return f"Summaries of “{paper.title}” · {settings.SITE_NAME}"
 
     def subtitle(self, paper: Paper) -> str:
-        return f"New summaries of “{paper.title}”."
+        return f"New summaries of and questions about “{paper.title}”."
 
     def link(self, paper: Paper) -> str:
         return absolute(paper.get_absolute_url())

@@ -452,11 +452,14 @@ def merge_papers(*, duplicate: Paper, into: Paper) -> Paper:
     Where one writer summarised both, the duplicate's revisions are appended to
     the kept summary's history (nothing is lost) and its votes move across.
     """
+    from precis.discussions.services import absorb_discussions
     from precis.search.services import index_papers_soon, remove_papers
     from precis.summaries.services import absorb_summaries
 
     if duplicate.pk == into.pk:
         raise ValueError("A paper cannot be merged into itself.")
+    # Questions and comments first: absorbing summaries deletes emptied duplicates.
+    absorb_discussions(source_paper=duplicate, target_paper=into)
     absorb_summaries(source_paper=duplicate, target_paper=into)
     Identifier.objects.filter(paper=duplicate).exclude(
         value__in=Identifier.objects.filter(paper=into).values("value")

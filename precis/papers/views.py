@@ -51,6 +51,7 @@ def paper_detail(request, pk, slug):
         request,
         "papers/detail.html",
         {
+            "following": is_following(request.user, paper=paper),
             "paper": paper,
             "summaries": summaries,
             "own_summary": own,

@@ -183,3 +183,45 @@ def test_the_notification_list_page(client, alice, carol, commit):
     assert "summarised" in body
     client.post(reverse("notifications:read_all"))
     assert services.unread_count(carol) == 0
+
+
+def test_a_comment_tells_the_writer_and_a_reply_tells_the_commenter(alice, carol, bob, commit):
+    from precis.discussions import services as discussions
+
+    summary = SummaryFactory(author=alice)
+    with commit():
+        comment = discussions.post_comment(author=carol, summary=summary, source="Why ReLU?")
+    note = Notification.objects.get(recipient=alice)
+    assert note.kind == Kind.COMMENT
+    assert note.url == f"{summary.get_absolute_url()}#comment-{comment.pk}"
+    with commit():
+        discussions.post_comment(author=bob, summary=summary, source="Because.", parent=comment)
+    assert Notification.objects.get(recipient=carol).kind == Kind.REPLY
+    assert Notification.objects.filter(recipient=alice).count() == 2
+    assert {m.to[0] for m in mail.outbox} == {alice.email, carol.email}
+
+
+def test_an_anonymous_writer_replying_in_their_thread_stays_anonymous(alice, carol, commit):
+    from precis.discussions import services as discussions
+
+    summary = SummaryFactory(author=alice, anonymous=True)
+    comment = discussions.post_comment(author=carol, summary=summary, source="Question?")
+    with commit():
+        discussions.post_comment(author=alice, summary=summary, source="Answer.", parent=comment)
+    note = Notification.objects.get(recipient=carol)
+    assert note.actor_name == "Anonymous"
+    assert "Alice" not in note.text
+    email = mail.outbox[-1]
+    assert "Alice" not in email.body and "Alice" not in email.alternatives[0][0]
+
+
+def test_an_answer_tells_the_asker_and_mentions_tell_the_mentioned(alice, carol, bob, commit):
+    from precis.discussions import services as discussions
+
+    question = discussions.ask_question(
+        author=alice, paper=PaperFactory(), title="What is the loss?"
+    )
+    with commit():
+        discussions.post_answer(author=carol, question=question, source="Cross-entropy; see @bob.")
+    kinds = {(n.recipient.username, n.kind) for n in Notification.objects.all()}
+    assert kinds == {("alice", Kind.ANSWER), ("bob", Kind.MENTION)}
