@@ -225,3 +225,20 @@ def test_an_answer_tells_the_asker_and_mentions_tell_the_mentioned(alice, carol,
         discussions.post_answer(author=carol, question=question, source="Cross-entropy; see @bob.")
     kinds = {(n.recipient.username, n.kind) for n in Notification.objects.all()}
     assert kinds == {("alice", Kind.ANSWER), ("bob", Kind.MENTION)}
+
+
+def test_digests_keep_anonymous_writers_anonymous(alice, carol, commit):
+    from precis.discussions import services as discussions
+
+    carol.email_frequency = "daily"
+    carol.save()
+    summary = SummaryFactory(author=alice, anonymous=True)
+    comment = discussions.post_comment(author=carol, summary=summary, source="Hm?")
+    with commit():
+        discussions.post_comment(author=alice, summary=summary, source="Yes.", parent=comment)
+    send_daily_digests()
+    digest = mail.outbox[-1]
+    assert digest.to == [carol.email]
+    for body in (digest.body, digest.alternatives[0][0]):
+        assert "Anonymous replied to your comment" in body
+        assert "Alice" not in body and "/u/alice/" not in body
