@@ -49,10 +49,12 @@ INSTALLED_APPS = [
     "precis.papers",
     "precis.summaries",
     "precis.discussions",
+    "precis.collections",
     "precis.importers",
     "precis.notifications",
     "precis.search",
     "precis.feeds",
+    "precis.api",
 ]
 
 MIDDLEWARE = [
@@ -249,3 +251,6 @@ OUTBOUND_HOST_DELAYS = {"export.arxiv.org": 3.0, "arxiv.org": 3.0, "dblp.org": 1
 
 # --- Precis -----------------------------------------------------------------
 SUMMARIES_PER_PAGE = env.integer("SUMMARIES_PER_PAGE", 20, minimum=1)
+# API rate limits, per token, signed-in user or client address, per minute.
+API_READS_PER_MINUTE = env.integer("API_READS_PER_MINUTE", 600, minimum=1)
+API_WRITES_PER_MINUTE = env.integer("API_WRITES_PER_MINUTE", 60, minimum=1)

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from precis.api.urls import api_urls
+
 urlpatterns = [
+    *api_urls,
+    path("", include("precis.api.urls")),
     path("", include("precis.core.urls")),
     path("", include("precis.importers.urls")),
     path("", include("precis.search.urls")),
@@ -9,6 +13,7 @@ urlpatterns = [
     path("", include("precis.papers.urls")),
     path("", include("precis.summaries.urls")),
     path("", include("precis.discussions.urls")),
+    path("", include("precis.collections.urls")),
     path("", include("precis.accounts.urls")),
     path("", include("precis.notifications.urls")),
     path("accounts/", include("allauth.urls")),

@@ -5,6 +5,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 
+from precis.collections.models import Collection
 from precis.notifications.services import is_following
 from precis.summaries.models import Summary, Visibility
 
@@ -41,6 +42,9 @@ def profile(request, username):
         summaries = summaries.listed().filter(anonymous=False)
     summaries = summaries.for_display(request.user).order_by("-published_at", "-updated_at")
     page = Paginator(summaries, 20).get_page(request.GET.get("page"))
+    collections = Collection.objects.filter(owner=person)
+    if not own_page:
+        collections = collections.listed()
     return render(
         request,
         "accounts/profile.html",
@@ -49,6 +53,9 @@ def profile(request, username):
             "page": page,
             "own_page": own_page,
             "following": not own_page and is_following(request.user, user=person),
+            "collections": list(
+                collections.annotate(item_count=Count("items")).order_by("-updated_at", "-pk")
+            ),
         },
     )
 
@@ -70,4 +77,8 @@ def settings_page(request):
         form.save()
         messages.success(request, "Settings saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "api_tokens": request.user.api_tokens.filter(revoked_at__isnull=True)},
+    )

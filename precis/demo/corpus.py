@@ -2238,3 +2238,125 @@ VOTES: list[tuple[str, str, str, int]] = [
     # T5 (unlisted)
     ("lucia_f", "1910.10683", "devin_ships", 1),
 ]
+
+# ---------------------------------------------------------------------------
+# Collections (written for Precis). Items name papers by arXiv id; a section
+# with title None holds the papers shown before the first heading.
+# ---------------------------------------------------------------------------
+
+COLLECTIONS: list[dict] = [
+    {
+        "owner": "mara_k",
+        "title": "Ten papers that shaped deep learning, explained",
+        "visibility": "public",
+        "description": (
+            "A short tour of the ideas most modern networks are built from, roughly in the "
+            "order they arrived. Each note says what the paper changed; follow the links "
+            "for the full summaries."
+        ),
+        "sections": [
+            {
+                "title": None,
+                "items": [
+                    (
+                        "1207.0580",
+                        "Randomly silencing units during training: a one-line "
+                        "regulariser that made large networks usable on small data sets.",
+                    ),
+                    (
+                        "1310.4546",
+                        "Words as vectors learned from raw text; negative sampling "
+                        "made it cheap enough to train on billions of tokens.",
+                    ),
+                    (
+                        "1312.6114",
+                        "The reparameterisation trick turns a latent-variable model "
+                        "into something you can train with ordinary backpropagation.",
+                    ),
+                    (
+                        "1406.2661",
+                        "Two networks in a game: a generator learns to fool a "
+                        "discriminator, and sampling needs no explicit likelihood.",
+                    ),
+                    (
+                        "1409.3215",
+                        "An encoder reads a sentence into a vector and a decoder "
+                        "writes the translation: one recipe for any sequence task.",
+                    ),
+                    (
+                        "1409.0473",
+                        "Instead of one fixed vector, the decoder looks back at every "
+                        "input position: the first widely used attention mechanism.",
+                    ),
+                    (
+                        "1412.6980",
+                        "Per-parameter step sizes from running moment estimates; "
+                        "still the default optimiser a decade later.",
+                    ),
+                    (
+                        "1502.03167",
+                        "Normalising activations within a mini-batch allows much "
+                        "higher learning rates and much deeper stacks.",
+                    ),
+                    (
+                        "1512.03385",
+                        "Learn the residual, not the mapping: identity shortcuts let "
+                        "networks grow past a hundred layers.",
+                    ),
+                    (
+                        "1706.03762",
+                        "Attention alone, no recurrence: the architecture behind "
+                        "almost every large language model since.",
+                    ),
+                ],
+            }
+        ],
+    },
+    {
+        "owner": "hwkang",
+        "title": "ICML 2015 notes",
+        "visibility": "public",
+        "description": (
+            "Notes from Lille, written each evening. Two talks I keep coming back to, and the "
+            "older papers that came up in every hallway conversation."
+        ),
+        "sections": [
+            {
+                "title": "Tuesday — Deep learning",
+                "items": [
+                    (
+                        "1502.03167",
+                        "Packed room. The training curves on ImageNet were the "
+                        "talk's real argument; people were asking about small batches.",
+                    ),
+                ],
+            },
+            {
+                "title": "Wednesday — Reinforcement learning",
+                "items": [
+                    (
+                        "1502.05477",
+                        "Monotonic improvement via a KL trust region; the simulated "
+                        "robot gaits got applause. The conjugate-gradient step looks fiddly.",
+                    ),
+                ],
+            },
+            {
+                "title": "Hallway track — papers everyone kept citing",
+                "items": [
+                    ("1412.6980", "Half the posters said “trained with Adam” without tuning it."),
+                    (
+                        "1312.5602",
+                        "The Atari results were the reference point for every deep "
+                        "RL conversation.",
+                    ),
+                    (
+                        "1503.02531",
+                        "Arrived on arXiv in March; several people were already "
+                        "distilling ensembles into small models.",
+                    ),
+                ],
+            },
+        ],
+    },
+]

@@ -247,3 +247,62 @@ class PaperFeed(SummaryFeed):
 
     def items(self, paper: Paper):
         return paper_feed_items(paper)
+
+
+class CollectionFeed(Feed):
+    """Papers added to a public collection, newest first, each with the owner's note.
+
+    Private and unlisted collections have no feed (404): a feed is a listing.
+    """
+
+    feed_type = FullContentAtomFeed
+
+    def get_object(self, request, pk):
+        from precis.collections.models import Collection
+
+        return get_object_or_404(Collection.objects.listed().select_related("owner"), pk=pk)
+
+    def title(self, collection) -> str:
+        return f"{collection.title} · {settings.SITE_NAME}"
+
+    def subtitle(self, collection) -> str:
+        return (
+            f"Papers added to “{collection.title}”, a collection by {collection.owner.public_name}."
+        )
+
+    def link(self, collection) -> str:
+        return absolute(collection.get_absolute_url())
+
+    def feed_url(self, collection) -> str:
+        return absolute(reverse("feeds:collection", args=[collection.pk]))
+
+    def feed_guid(self, collection) -> str:
+        return self.feed_url(collection)
+
+    def author_name(self, collection) -> str:
+        return collection.owner.public_name
+
+    def items(self, collection):
+        return collection.items.select_related("paper", "collection").order_by(
+            "-created_at", "-pk"
+        )[:ENTRIES_PER_FEED]
+
+    def item_title(self, item) -> str:
+        return item.paper.title
+
+    def item_link(self, item) -> str:
+        return absolute(f"{item.collection.get_absolute_url()}#item-{item.pk}")
+
+    def item_guid(self, item) -> str:
+        return self.item_link(item)
+
+    def item_description(self, item) -> str:
+        paper_link = absolute(item.paper.get_absolute_url())
+        note = absolute_links(item.note_html, page_url=self.item_link(item))
+        return f'{note}<p><a href="{paper_link}">Summaries of this paper</a></p>'
+
+    def item_extra_kwargs(self, item) -> dict:
+        return {"excerpt": None}
+
+    def item_pubdate(self, item):
+        return item.created_at

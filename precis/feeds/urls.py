@@ -10,6 +10,7 @@ urlpatterns = [
     path("feeds/venues/<slug:key>.atom", feeds.VenueFeed(), name="venue"),
     path("feeds/users/<str:username>.atom", feeds.UserFeed(), name="user"),
     path("feeds/papers/<int:pk>.atom", feeds.PaperFeed(), name="paper"),
+    path("feeds/collections/<int:pk>.atom", feeds.CollectionFeed(), name="collection"),
     path("rss.xml", feeds.SiteRssFeed(), name="rss"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path(

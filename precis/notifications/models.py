@@ -24,7 +24,7 @@ EMAIL_PREFERENCE = {
 
 
 class Follow(models.Model):
-    """A user following exactly one of: a paper, a venue, or another user."""
+    """A user following exactly one of: a paper, a venue, another user, or a collection."""
 
     follower = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
@@ -42,25 +42,36 @@ class Follow(models.Model):
         on_delete=models.CASCADE,
         related_name="followers",
     )
+    collection = models.ForeignKey(
+        "collections.Collection",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="followers",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(paper__isnull=False, venue__isnull=True, user__isnull=True)
-                    | Q(paper__isnull=True, venue__isnull=False, user__isnull=True)
-                    | Q(paper__isnull=True, venue__isnull=True, user__isnull=False)
+                    Q(paper__isnull=False, venue=None, user=None, collection=None)
+                    | Q(paper=None, venue__isnull=False, user=None, collection=None)
+                    | Q(paper=None, venue=None, user__isnull=False, collection=None)
+                    | Q(paper=None, venue=None, user=None, collection__isnull=False)
                 ),
                 name="follow_exactly_one_target",
             ),
             models.UniqueConstraint(fields=["follower", "paper"], name="follow_paper_once"),
             models.UniqueConstraint(fields=["follower", "venue"], name="follow_venue_once"),
             models.UniqueConstraint(fields=["follower", "user"], name="follow_user_once"),
+            models.UniqueConstraint(
+                fields=["follower", "collection"], name="follow_collection_once"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.follower} follows {self.paper or self.venue or self.user}"
+        return f"{self.follower} follows {self.paper or self.venue or self.user or self.collection}"
 
 
 class Notification(models.Model):

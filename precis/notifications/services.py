@@ -24,21 +24,27 @@ UNSUBSCRIBE_SALT = "precis.notifications.unsubscribe"
 # -- following -------------------------------------------------------------------
 
 
-def follow(*, follower, paper=None, venue=None, user=None) -> Follow:
-    """Follow one paper, venue or user; following twice is the same as once."""
-    if sum(target is not None for target in (paper, venue, user)) != 1:
-        raise ValueError("Follow exactly one paper, venue or user.")
+def follow(*, follower, paper=None, venue=None, user=None, collection=None) -> Follow:
+    """Follow one paper, venue, user or collection; following twice is the same as once."""
+    if sum(target is not None for target in (paper, venue, user, collection)) != 1:
+        raise ValueError("Follow exactly one paper, venue, user or collection.")
     if user is not None and user.pk == follower.pk:
         raise ValueError("You cannot follow yourself.")
     try:
         with transaction.atomic():
-            return Follow.objects.create(follower=follower, paper=paper, venue=venue, user=user)
+            return Follow.objects.create(
+                follower=follower, paper=paper, venue=venue, user=user, collection=collection
+            )
     except IntegrityError:
-        return Follow.objects.get(follower=follower, paper=paper, venue=venue, user=user)
+        return Follow.objects.get(
+            follower=follower, paper=paper, venue=venue, user=user, collection=collection
+        )
 
 
-def unfollow(*, follower, paper=None, venue=None, user=None) -> None:
-    Follow.objects.filter(follower=follower, paper=paper, venue=venue, user=user).delete()
+def unfollow(*, follower, paper=None, venue=None, user=None, collection=None) -> None:
+    Follow.objects.filter(
+        follower=follower, paper=paper, venue=venue, user=user, collection=collection
+    ).delete()
 
 
 def is_following(follower, **target) -> bool:

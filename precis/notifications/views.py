@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from precis.collections.models import Collection
 from precis.lib.navigation import safe_next
 from precis.papers.models import Paper, Venue
+from precis.summaries.models import Visibility
 
 from . import services
 from .models import Kind, Notification
@@ -60,6 +62,12 @@ FOLLOW_TARGETS = {
     "paper": lambda pk: {"paper": get_object_or_404(Paper, pk=pk)},
     "venue": lambda pk: {"venue": get_object_or_404(Venue, pk=pk)},
     "user": lambda pk: {"user": get_object_or_404(get_user_model(), pk=pk, is_active=True)},
+    # Anyone with the link may follow an unlisted collection; a private one is never followed.
+    "collection": lambda pk: {
+        "collection": get_object_or_404(
+            Collection.objects.exclude(visibility=Visibility.PRIVATE), pk=pk
+        )
+    },
 }
 
 

@@ -5,6 +5,7 @@ from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from precis.collections.models import Collection
 from precis.discussions.models import Question, comment_count
 from precis.importers.services import ImportFailed, import_by_identifier
 from precis.lib import identifiers, ratelimit
@@ -58,6 +59,12 @@ def paper_detail(request, pk, slug):
             "open_questions": [q for q in questions if q.is_open],
             "answered_questions": [q for q in questions if not q.is_open],
             "related": discovery.related_papers(paper),
+            "collections": list(
+                Collection.objects.listed()
+                .filter(items__paper=paper)
+                .select_related("owner")
+                .order_by("-updated_at", "-pk")
+            ),
         },
     )
 

@@ -207,3 +207,64 @@
     form.querySelector("textarea").focus();
   });
 })();
+
+// Collections: drag papers to reorder them (or into another heading). The move
+// buttons keep working; this only posts the whole new order to the JSON endpoint.
+(() => {
+  "use strict";
+
+  const board = document.querySelector(".collection-order[data-order-url]");
+  if (!board) return;
+  const token = board.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
+  let dragged = null;
+
+  const currentOrder = () => {
+    const groups = [...board.querySelectorAll(".order-group")];
+    const items = {};
+    for (const group of groups) {
+      items[group.dataset.sectionId] = [...group.querySelectorAll(".edit-item")].map((li) =>
+        Number(li.dataset.itemId),
+      );
+    }
+    const sections = groups.map((group) => group.dataset.sectionId).filter(Boolean).map(Number);
+    return { sections, items };
+  };
+
+  board.addEventListener("dragstart", (event) => {
+    dragged = event.target.closest?.(".edit-item");
+    if (!dragged) return;
+    event.dataTransfer.effectAllowed = "move";
+    dragged.classList.add("dragging");
+  });
+
+  board.addEventListener("dragover", (event) => {
+    if (!dragged) return;
+    const list = event.target.closest?.(".edit-items");
+    if (!list) return;
+    event.preventDefault();
+    const over = event.target.closest(".edit-item");
+    if (over && over !== dragged) {
+      const box = over.getBoundingClientRect();
+      over[event.clientY < box.top + box.height / 2 ? "before" : "after"](dragged);
+    } else if (!over) {
+      list.append(dragged);
+    }
+  });
+
+  board.addEventListener("dragend", async () => {
+    if (!dragged) return;
+    dragged.classList.remove("dragging");
+    dragged = null;
+    try {
+      await fetch(board.dataset.orderUrl, {
+        method: "POST",
+        body: JSON.stringify(currentOrder()),
+        headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+        credentials: "same-origin",
+      });
+    } finally {
+      // Saved or not, show the order the server has (and the move buttons' edges).
+      window.location.reload();
+    }
+  });
+})();

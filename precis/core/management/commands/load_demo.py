@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from precis.accounts.models import User
+from precis.collections import services as collection_services
+from precis.collections.models import Collection
 from precis.demo import corpus
 from precis.importers.base import PaperRecord
 from precis.papers.services import save_venue, upsert_paper
@@ -41,13 +43,15 @@ class Command(BaseCommand):
             summary_services.cast_vote(
                 voter=users[voter], summary=summaries[(paper, author)], value=value
             )
+        collections = [self._collection(spec, users, papers) for spec in corpus.COLLECTIONS]
         from precis.search.services import reindex
 
         reindex(restart=True)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {len(corpus.VENUES)} venues, {len(papers)} papers, "
-                f"{len(users)} users, {len(summaries)} summaries, {len(corpus.VOTES)} votes."
+                f"{len(users)} users, {len(summaries)} summaries, {len(corpus.VOTES)} votes, "
+                f"{len(collections)} collections."
             )
         )
         self.stdout.write(
@@ -91,6 +95,33 @@ class Command(BaseCommand):
         )
         paper, _ = upsert_paper(record)
         return paper
+
+    @staticmethod
+    def _collection(spec, users, papers):
+        """Create the collection, or rebuild its contents from the spec when it exists."""
+        collection, created = Collection.objects.get_or_create(
+            owner=users[spec["owner"]], title=spec["title"]
+        )
+        collection_services.update_collection(
+            collection=collection,
+            title=spec["title"],
+            description=spec["description"],
+            visibility=spec["visibility"],
+        )
+        if not created:
+            collection.items.all().delete()
+            collection.sections.all().delete()
+        for section_spec in spec["sections"]:
+            section = None
+            if section_spec["title"]:
+                section = collection_services.add_section(
+                    collection=collection, title=section_spec["title"]
+                )
+            for arxiv_id, note in section_spec["items"]:
+                collection_services.add_item(
+                    collection=collection, paper=papers[arxiv_id], section=section, note=note
+                )
+        return collection
 
     @staticmethod
     def _backdate(summary: Summary, paper, index: int) -> None:
