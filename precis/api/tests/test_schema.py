@@ -56,6 +56,7 @@ def data(alice, carol):
 @schema.parametrize()
 @settings(
     max_examples=20,
+    derandomize=True,  # the same examples every run: CI must not flake on a lucky draw
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
