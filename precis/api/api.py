@@ -419,6 +419,100 @@ def get_user(request, username: str):
     }
 
 
+collection_router = Router(tags=["collections"])
+
+
+@collection_router.get(
+    "/{collection_id}", auth=PUBLIC, response=_responses({200: schemas.CollectionOut}, 404, 429)
+)
+def get_collection(request, collection_id: int):
+    """A collection the caller may see (public, unlisted, or their own), with its items in order."""
+    from django.db.models import Prefetch
+
+    from precis.collections.models import Collection, CollectionItem
+
+    collection = (
+        Collection.objects.visible_to(request.user)
+        .select_related("owner")
+        .prefetch_related(
+            "sections",
+            Prefetch(
+                "items",
+                queryset=CollectionItem.objects.select_related(
+                    "section", "summary"
+                ).prefetch_related(Prefetch("paper", queryset=Paper.objects.with_authors())),
+            ),
+        )
+        .filter(pk=collection_id)
+        .first()
+    )
+    if collection is None:
+        _not_found("collection")
+    viewable = set(
+        Summary.objects.viewable_by(request.user)
+        .filter(pk__in=[item.summary_id for item in collection.items.all() if item.summary_id])
+        .values_list("pk", flat=True)
+    )
+    sections = sorted(collection.sections.all(), key=lambda section: section.position)
+    order = {section.pk: index for index, section in enumerate(sections)}
+    items = sorted(
+        collection.items.all(),
+        key=lambda item: (-1 if item.section_id is None else order[item.section_id], item.position),
+    )
+    return {
+        "id": collection.pk,
+        "title": collection.title,
+        "url": schemas.absolute(collection.get_absolute_url()),
+        "owner": schemas.user_ref(collection.owner),
+        "visibility": collection.visibility,
+        "description_html": collection.description_html,
+        "sections": [section.title for section in sections],
+        "items": [
+            {
+                "paper": schemas.paper_out(item.paper),
+                "section": item.section.title if item.section else None,
+                "note_html": item.note_html,
+                "summary_url": schemas.absolute(item.summary.get_absolute_url())
+                if item.summary_id in viewable
+                else None,
+            }
+            for item in items
+        ],
+    }
+
+
+@user_router.get(
+    "/{username}/collections",
+    auth=PUBLIC,
+    response=_responses({200: schemas.CollectionPage}, 400, 404, 422, 429),
+)
+def user_collections(
+    request, username: str, cursor: str | None = None, limit: int = Query(20, ge=1, le=MAX_LIMIT)
+):
+    """A person's public collections (all of them when the caller is that person)."""
+    from precis.collections.models import Collection
+
+    person = User.objects.filter(username=username, is_active=True).first() or _not_found("user")
+    collections = (
+        Collection.objects.listed_for(request.user)
+        .filter(owner=person)
+        .annotate(item_count=Count("items"))
+    )
+
+    def out(collection):
+        return {
+            "id": collection.pk,
+            "title": collection.title,
+            "url": schemas.absolute(collection.get_absolute_url()),
+            "item_count": collection.item_count,
+        }
+
+    rows, next_url = paginate(
+        request, collections, key="updated_at", descending=True, cursor=cursor, limit=limit
+    )
+    return {"results": [out(collection) for collection in rows], "next": next_url}
+
+
 @api.get(
     "/search",
     auth=PUBLIC,
@@ -467,3 +561,4 @@ api.add_router("/summaries", summary_router)
 api.add_router("/questions", question_router)
 api.add_router("/venues", venue_router)
 api.add_router("/users", user_router)
+api.add_router("/collections", collection_router)

@@ -190,6 +190,35 @@ class BestSummary(Schema):
     score: int
 
 
+class CollectionItemOut(Schema):
+    paper: PaperOut
+    section: str | None
+    note_html: str
+    summary_url: str | None
+
+
+class CollectionOut(Schema):
+    id: int
+    title: str
+    url: str
+    owner: UserRef
+    visibility: str
+    description_html: str
+    sections: list[str]
+    items: list[CollectionItemOut]
+
+
+class CollectionRef(Schema):
+    id: int
+    title: str
+    url: str
+    item_count: int
+
+
+class CollectionPage(Page):
+    results: list[CollectionRef]
+
+
 class LookupOut(Schema):
     found: bool
     url: str | None
