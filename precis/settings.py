@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.orcid",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "precis.search",
     "precis.feeds",
     "precis.api",
+    "precis.exports",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "precis.core.context_processors.site",
+                "precis.accounts.context_processors.orcid",
                 "precis.notifications.context_processors.notifications",
             ],
         },
@@ -163,6 +167,23 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Precis] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
 
+# --- Sign in with ORCID (allauth.socialaccount) -----------------------------
+# Register the site at https://orcid.org/developer-tools (redirect URI
+# SITE_URL/accounts/orcid/login/callback/). Without a client id the provider
+# stays installed (its tables exist) but no button shows and no app is configured.
+ORCID_CLIENT_ID = env.string("ORCID_CLIENT_ID")
+ORCID_SANDBOX = env.boolean("ORCID_SANDBOX", False)
+ORCID_LOGIN_ENABLED = bool(ORCID_CLIENT_ID)
+ORCID_BASE_DOMAIN = "sandbox.orcid.org" if ORCID_SANDBOX else "orcid.org"
+SOCIALACCOUNT_PROVIDERS = {"orcid": {"BASE_DOMAIN": ORCID_BASE_DOMAIN, "MEMBER_API": False}}
+if ORCID_LOGIN_ENABLED:
+    SOCIALACCOUNT_PROVIDERS["orcid"]["APP"] = {
+        "client_id": ORCID_CLIENT_ID,
+        "secret": env.string("ORCID_CLIENT_SECRET"),
+    }
+SOCIALACCOUNT_ADAPTER = "precis.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False  # we read only the public record; nothing to keep
+
 # --- E-mail: files under var/mail by default, SMTP when EMAIL_HOST is set ----
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Precis <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -214,7 +235,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Signing in with ORCID posts here and is redirected on to ORCID's authorize page,
+        # which browsers check against form-action too.
+        "form-action": [SELF, f"https://{ORCID_BASE_DOMAIN}"] if ORCID_LOGIN_ENABLED else [SELF],
         "frame-ancestors": [NONE],
     }
 }

@@ -6,6 +6,7 @@ from precis.api.urls import api_urls
 urlpatterns = [
     *api_urls,
     path("", include("precis.api.urls")),
+    path("", include("precis.exports.urls")),
     path("", include("precis.core.urls")),
     path("", include("precis.importers.urls")),
     path("", include("precis.search.urls")),

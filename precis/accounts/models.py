@@ -64,3 +64,19 @@ class User(AbstractUser):
     @property
     def orcid_url(self) -> str:
         return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+
+
+class PaperClaim(models.Model):
+    """``user`` says they are an author of ``paper`` (from their ORCID works, so far)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="paper_claims")
+    paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="claims")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "paper"], name="unique_paper_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} claims {self.paper_id}"

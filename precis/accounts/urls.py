@@ -7,4 +7,5 @@ urlpatterns = [
     path("u/<str:username>/", views.profile, name="profile"),
     path("users/", views.user_list, name="users"),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/orcid-import/", views.import_orcid_works, name="orcid_import"),
 ]

@@ -4,11 +4,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from precis.collections.models import Collection
+from precis.lib import safehttp
+from precis.lib.ratelimit import rate_limited
 from precis.notifications.services import is_following
+from precis.papers.models import Paper
 from precis.summaries.models import Summary, Visibility
 
+from . import services
 from .forms import ProfileSettingsForm
 from .models import User
 
@@ -20,6 +25,7 @@ CREDITED = Q(
     summaries__anonymous=False,
 )
 USERS_PER_PAGE = 50
+CLAIMED_PAPERS_SHOWN = 50
 
 
 def with_public_record(users):
@@ -56,6 +62,11 @@ def profile(request, username):
             "collections": list(
                 collections.annotate(item_count=Count("items")).order_by("-updated_at", "-pk")
             ),
+            "claimed_papers": list(
+                Paper.objects.filter(claims__user=person)
+                .select_related("venue")
+                .order_by("-year", "title")[:CLAIMED_PAPERS_SHOWN]
+            ),
         },
     )
 
@@ -82,3 +93,24 @@ def settings_page(request):
         "accounts/settings.html",
         {"form": form, "api_tokens": request.user.api_tokens.filter(revoked_at__isnull=True)},
     )
+
+
+@login_required
+@require_POST
+@rate_limited("orcid_import", limit=5, window_seconds=60)
+def import_orcid_works(request):
+    """Import the signed-in person's public ORCID works and claim them as theirs."""
+    if not request.user.orcid:
+        messages.error(request, "Add your ORCID iD below first, then import your works.")
+        return redirect("accounts:settings")
+    try:
+        result = services.import_orcid_works(user=request.user)
+    except safehttp.FetchError as exc:
+        messages.error(request, f"Could not read your works from ORCID, so nothing changed. {exc}")
+        return redirect("accounts:settings")
+    messages.success(
+        request,
+        f"ORCID lists {result.works} work{'s' if result.works != 1 else ''}; "
+        f"{result.report.created} new to Precis, {result.claimed} newly on your profile.",
+    )
+    return redirect(request.user)

@@ -7,6 +7,7 @@ the caller) or ``WRITE`` (a write-scope token, or the session with CSRF).
 import hashlib
 import json
 
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -30,6 +31,7 @@ from .errors import BadRequest
 from .pagination import MAX_LIMIT, paginate
 
 LOOKUP_MAX_AGE_SECONDS = 300
+LOOKUP_CACHE_SECONDS = 30  # server-side: a new summary shows up in lookups within this
 
 
 class Renderer(JSONRenderer):
@@ -104,7 +106,28 @@ def _cors(response):
 )
 def lookup(request, arxiv: str | None = None, doi: str | None = None, dblp: str | None = None):
     """For browser extensions: is this paper summarised here? Cacheable for 5 minutes, CORS-open."""
-    found = services.lookup(*_identifier(arxiv, doi, dblp))
+    scheme, value = _identifier(arxiv, doi, dblp)
+    # Extensions ask about the same popular papers over and over: the answer is kept
+    # for a short while (the response itself may be cached for 5 minutes anyway).
+    cache_key = f"api:lookup:{services.lookup_generation()}:{scheme}:{value}"
+    content = cache.get(cache_key)
+    if content is None:
+        content = _lookup_content(scheme, value)
+        cache.set(cache_key, content, LOOKUP_CACHE_SECONDS)
+    etag = 'W/"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+    candidates = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+    if etag in candidates or "*" in candidates:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(content, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={LOOKUP_MAX_AGE_SECONDS}"
+    response["Vary"] = "Origin"
+    return _cors(response)
+
+
+def _lookup_content(scheme: str, value: str) -> bytes:
+    found = services.lookup(scheme, value)
     paper, best = found.paper, found.best
     body = {
         "found": paper is not None,
@@ -119,17 +142,7 @@ def lookup(request, arxiv: str | None = None, doi: str | None = None, dblp: str 
         if best
         else None,
     }
-    content = json.dumps(body, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
-    etag = 'W/"' + hashlib.sha256(content).hexdigest()[:32] + '"'
-    candidates = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
-    if etag in candidates or "*" in candidates:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(content, content_type="application/json")
-    response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={LOOKUP_MAX_AGE_SECONDS}"
-    response["Vary"] = "Origin"
-    return _cors(response)
+    return json.dumps(body, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
 
 
 @api.api_operation(["OPTIONS"], "/lookup", auth=PUBLIC, include_in_schema=False)

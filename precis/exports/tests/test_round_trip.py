@@ -1,0 +1,154 @@
+"""Export a person's writing, delete it, import it back: the second export equals the first."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from precis.collections import services as collections
+from precis.collections.models import Collection
+from precis.discussions import services as discussions
+from precis.discussions.models import Answer, AnswerVote, Comment, Question
+from precis.exports.services import FORMAT, NotAnExport, export_user, import_user
+from precis.papers.models import Identifier, Paper
+from precis.papers.tests.factories import PaperFactory
+from precis.summaries import services as summaries
+from precis.summaries.models import Revision, Summary, Vote
+
+# The only field that differs between two exports of the same content.
+NOT_PRESERVED = {"exported_at"}
+
+
+def comparable(data: dict) -> dict:
+    return {key: value for key, value in data.items() if key not in NOT_PRESERVED}
+
+
+@pytest.fixture
+def content(alice, carol):
+    """Alice's writing: every kind of thing an export holds, with some history."""
+    p1 = PaperFactory(title="Deep residual learning", arxiv="1512.03385")
+    p2 = PaperFactory(title="Attention is all you need")
+    Identifier.objects.create(paper=p2, scheme="doi", value="10.5555/3295222.3295349")
+    p3 = PaperFactory(title="A paper known only by its title")
+    carols_paper = PaperFactory(title="Adam: a method for stochastic optimization")
+
+    s1 = summaries.save_summary(author=alice, paper=p1, source="First draft.", visibility="private")
+    s1 = summaries.save_summary(
+        author=alice, paper=p1, source="Second draft, $x_1$.", visibility="public", note="v2"
+    )
+    summaries.save_summary(author=alice, paper=p2, source="Mine only.", visibility="private")
+    summaries.save_summary(
+        author=alice, paper=p3, source="Who wrote this?", visibility="public", anonymous=True
+    )
+    carols = summaries.save_summary(
+        author=carol, paper=carols_paper, source="Carol's take.", visibility="public"
+    )
+
+    top = discussions.post_comment(author=alice, summary=s1, source="A note to self.")
+    discussions.edit_comment(comment=top, editor=alice, source="A note to self, edited.")
+    discussions.post_comment(author=alice, summary=s1, source="A reply.", parent=top)
+    carols_comment = discussions.post_comment(author=carol, summary=carols, source="Mine.")
+    discussions.post_comment(
+        author=alice, summary=carols, source="Reply to Carol.", parent=carols_comment
+    )
+
+    question = discussions.ask_question(author=alice, paper=p1, title="Why residuals?")
+    discussions.post_answer(author=alice, question=question, source="Gradients flow.")
+    carols_question = discussions.ask_question(author=carol, paper=carols_paper, title="Why β2?")
+    carols_answer = discussions.post_answer(author=carol, question=carols_question, source="Ok.")
+    discussions.post_answer(author=alice, question=carols_question, source="Bias correction.")
+
+    collection = collections.create_collection(
+        owner=alice, title="Reading group", description="Weekly *papers*.", visibility="public"
+    )
+    section = collections.add_section(collection=collection, title="Week 1")
+    collections.add_item(collection=collection, paper=p2, note="Start here.")
+    collections.add_item(collection=collection, paper=p1, section=section, summary=s1)
+    collections.add_item(collection=collection, paper=carols_paper, section=section)
+
+    summaries.cast_vote(voter=alice, summary=carols, value=1)
+    discussions.cast_answer_vote(voter=alice, answer=carols_answer, value=-1)
+    return alice
+
+
+def delete_content_of(user):
+    for model, owner in [
+        (Vote, "voter"),
+        (AnswerVote, "voter"),
+        (Comment, "author"),
+        (Answer, "author"),
+        (Question, "author"),
+        (Collection, "owner"),
+        (Summary, "author"),
+    ]:
+        model.objects.filter(**{owner: user}).delete()
+
+
+def test_it_exports_everything_the_user_wrote(content):
+    data = export_user(content)
+    json.dumps(data)  # serialisable as is
+    assert data["format"] == FORMAT
+    assert [len(data[k]) for k in ("summaries", "comments", "questions", "answers")] == [3, 3, 1, 2]
+    first = data["summaries"][0]
+    assert first["paper"] == {
+        "identifiers": {"arxiv": "1512.03385"},
+        "title": "Deep residual learning",
+    }
+    assert [r["number"] for r in first["revisions"]] == [1, 2]
+    assert first["revisions"][1]["note"] == "v2"
+    assert {s["visibility"] for s in data["summaries"]} == {"public", "private"}
+    assert [s["anonymous"] for s in data["summaries"]] == [False, False, True]
+    reply = data["comments"][1]
+    assert reply["parent"] == 0
+    assert data["comments"][2]["parent"]["author"] == "carol"
+    assert len(data["comments"][0]["revisions"]) == 2
+    assert data["collections"][0]["sections"] == ["Week 1"]
+    assert [i["section"] for i in data["collections"][0]["items"]] == [None, 0, 0]
+    assert data["votes"] == [
+        {
+            "summary": {
+                "paper": {"identifiers": {}, "title": "Adam: a method for stochastic optimization"},
+                "author": "carol",
+            },
+            "value": 1,
+        }
+    ]
+    assert data["answer_votes"][0]["value"] == -1
+    assert "pk" not in json.dumps(data) and '"id"' not in json.dumps(data)
+
+
+def test_it_round_trips_through_the_management_commands(content, tmp_path):
+    alice = content
+    path = tmp_path / "alice.json"
+    call_command("export_user_data", "alice", "-o", str(path))
+    before = json.loads(path.read_text())
+    revisions_before = Revision.objects.filter(summary__author=alice).count()
+
+    delete_content_of(alice)
+    assert not Summary.objects.filter(author=alice).exists()
+    call_command("import_user_data", "alice", str(path))
+
+    assert comparable(export_user(alice)) == comparable(before)
+    assert Revision.objects.filter(summary__author=alice).count() == revisions_before
+    # Carol's summary got Alice's vote back, counted.
+    assert Summary.objects.get(author__username="carol").upvotes == 1
+
+
+def test_it_creates_a_minimal_paper_when_the_paper_is_missing(content, carol):
+    data = export_user(content)
+    delete_content_of(content)
+    Paper.objects.filter(title="Deep residual learning").delete()
+
+    report = import_user(carol, {**data, "votes": [], "answer_votes": []})
+
+    paper = Paper.objects.by_identifier("arxiv", "1512.03385").get()
+    assert paper.title == "Deep residual learning"
+    assert report.papers_created == 1
+    assert Summary.objects.get(paper=paper).author == carol
+    # References to the export's own writer now mean the importer.
+    assert Comment.objects.filter(author=carol, parent__author=carol).exists()
+
+
+def test_it_refuses_a_file_that_is_not_an_export(alice):
+    with pytest.raises(NotAnExport):
+        import_user(alice, {"format": "something-else"})
