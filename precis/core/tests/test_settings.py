@@ -76,10 +76,30 @@ def test_production_settings_pass_the_deploy_check():
     assert "no issues" in result.stdout
 
 
-def test_it_refuses_to_start_without_a_secret_key_outside_debug():
-    result = run_manage("check")
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+def test_it_refuses_to_serve_without_a_secret_key_outside_debug():
+    deploy = run_manage("check", "--deploy")
+    assert deploy.returncode != 0
+    assert "SECRET_KEY must be set" in deploy.stderr
+    serve = subprocess.run(
+        [sys.executable, "-c", "import precis.wsgi"],
+        cwd=ROOT,
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SECRET_KEY", "DEBUG", "DJANGO_ALLOW"))
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert serve.returncode != 0
+    assert "SECRET_KEY must be set" in serve.stderr
+
+
+def test_tooling_runs_without_a_secret_key():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_malformed_database_url_is_reported():
