@@ -81,6 +81,17 @@ def _recent():
 
 
 @transaction.atomic
+def _just_posted(model, *, author, **same):
+    """The identical thing ``author`` posted moments ago (a double submit), or None.
+
+    Locks the author's row first so two copies of one form cannot both get through.
+    """
+    _lock_author(author)
+    return model.objects.filter(
+        author=author, deleted_at__isnull=True, created_at__gte=_recent(), **same
+    ).first()
+
+
 def post_comment(
     *, author, summary: Summary, source: str, parent: Comment | None = None
 ) -> Comment:
@@ -97,15 +108,7 @@ def post_comment(
             raise ValidationError("That comment belongs to another summary.")
         if parent.deleted_at is not None:
             raise ValidationError("That comment was deleted; it cannot be replied to.")
-    _lock_author(author)
-    earlier = Comment.objects.filter(
-        author=author,
-        summary=summary,
-        parent=parent,
-        source=source,
-        deleted_at__isnull=True,
-        created_at__gte=_recent(),
-    ).first()
+    earlier = _just_posted(Comment, author=author, summary=summary, parent=parent, source=source)
     if earlier is not None:
         return earlier
     comment = Comment(summary=summary, author=author, parent=parent, source=source)
@@ -169,15 +172,7 @@ def ask_question(*, author, paper, title: str, source: str = "") -> Question:
     """Ask a question about ``paper``; the body is optional. Double submits create nothing."""
     title = validate_title(title)
     source = validate_text(source, what="A question", required=False)
-    _lock_author(author)
-    earlier = Question.objects.filter(
-        author=author,
-        paper=paper,
-        title=title,
-        source=source,
-        deleted_at__isnull=True,
-        created_at__gte=_recent(),
-    ).first()
+    earlier = _just_posted(Question, author=author, paper=paper, title=title, source=source)
     if earlier is not None:
         return earlier
     question = Question(paper=paper, author=author, title=title, source=source)
@@ -193,14 +188,7 @@ def post_answer(*, author, question: Question, source: str) -> Answer:
     if question.deleted_at is not None:
         raise ValidationError("This question was deleted; it cannot be answered.")
     source = validate_text(source, what="An answer")
-    _lock_author(author)
-    earlier = Answer.objects.filter(
-        author=author,
-        question=question,
-        source=source,
-        deleted_at__isnull=True,
-        created_at__gte=_recent(),
-    ).first()
+    earlier = _just_posted(Answer, author=author, question=question, source=source)
     if earlier is not None:
         return earlier
     answer = Answer(question=question, author=author, source=source)
