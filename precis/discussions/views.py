@@ -1,20 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from precis.lib import richtext
-from precis.lib.navigation import safe_next, wants_json
 from precis.lib.ratelimit import rate_limited
+from precis.lib.votes import vote_response
 from precis.papers.models import Paper
 from precis.summaries.models import Summary
 
 from . import services
 from .forms import AnswerForm, CommentForm, QuestionForm
-from .models import Answer, AnswerVote, Comment, Question
+from .models import Answer, Comment, Question
 from .threads import author_label, thread_context
 
 QUESTIONS_PER_PAGE = 20
@@ -252,9 +252,6 @@ def answer_create(request, pk):
     return question_detail(request, pk, answer_form=form)
 
 
-VOTE_VALUES = {"up": AnswerVote.UP, "down": AnswerVote.DOWN, "clear": 0}
-
-
 @login_required
 @require_POST
 @rate_limited("vote", limit=60, window_seconds=60)
@@ -264,31 +261,13 @@ def answer_vote(request, pk):
         pk=pk,
         question__deleted_at__isnull=True,
     )
-    fallback = answer.get_absolute_url()
-    value = VOTE_VALUES.get(request.POST.get("value", ""))
-    if value is None:
-        return _vote_error(request, fallback, "Choose up, down or clear.", status=400)
-    try:
-        answer = services.cast_answer_vote(voter=request.user, answer=answer, value=value)
-    except (PermissionDenied, ValidationError) as exc:
-        return _vote_error(request, fallback, _message(exc), status=403)
-    if wants_json(request):
-        return JsonResponse(
-            {
-                "score": answer.score,
-                "upvotes": answer.upvotes,
-                "downvotes": answer.downvotes,
-                "my_vote": value,
-            }
-        )
-    return redirect(safe_next(request, fallback))
-
-
-def _vote_error(request, fallback, message, *, status):
-    if wants_json(request):
-        return JsonResponse({"detail": message, "errors": []}, status=status)
-    messages.error(request, message)
-    return redirect(safe_next(request, fallback))
+    return vote_response(
+        request,
+        cast=lambda value: services.cast_answer_vote(
+            voter=request.user, answer=answer, value=value
+        ),
+        fallback_url=answer.get_absolute_url(),
+    )
 
 
 @login_required

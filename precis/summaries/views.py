@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -9,14 +9,14 @@ from django.views.decorators.http import require_POST
 
 from precis.discussions.threads import thread_context
 from precis.lib import richtext
-from precis.lib.navigation import safe_next, wants_json
 from precis.lib.ratelimit import rate_limited
+from precis.lib.votes import vote_response
 from precis.papers.models import Paper
 
 from . import services
 from .diffing import line_diff
 from .forms import SummaryForm
-from .models import Summary, Vote
+from .models import Summary
 
 DRAFT_SESSION_KEY = "precis:draft:{paper_id}"
 
@@ -189,41 +189,13 @@ def undelete(request, pk):
     return redirect(summary)
 
 
-VOTE_VALUES = {"up": Vote.UP, "down": Vote.DOWN, "clear": 0}
-
-
 @login_required
 @require_POST
 @rate_limited("vote", limit=60, window_seconds=60)
 def vote(request, pk):
     summary = get_object_or_404(Summary.objects.viewable_by(request.user), pk=pk)
-    value = VOTE_VALUES.get(request.POST.get("value", ""))
-    if value is None:
-        return _vote_error(request, summary, "Choose up, down or clear.", status=400)
-    try:
-        summary = services.cast_vote(voter=request.user, summary=summary, value=value)
-    except (PermissionDenied, ValidationError) as exc:
-        return _vote_error(request, summary, _first_message(exc), status=403)
-    if wants_json(request):
-        return JsonResponse(
-            {
-                "score": summary.score,
-                "upvotes": summary.upvotes,
-                "downvotes": summary.downvotes,
-                "my_vote": value,
-            }
-        )
-    return redirect(safe_next(request, summary.get_absolute_url()))
-
-
-def _vote_error(request, summary, message, *, status):
-    if wants_json(request):
-        return JsonResponse({"detail": message, "errors": []}, status=status)
-    messages.error(request, message)
-    return redirect(safe_next(request, summary.get_absolute_url()))
-
-
-def _first_message(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return exc.messages[0]
-    return str(exc) or "Not allowed."
+    return vote_response(
+        request,
+        cast=lambda value: services.cast_vote(voter=request.user, summary=summary, value=value),
+        fallback_url=summary.get_absolute_url(),
+    )
