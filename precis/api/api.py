@@ -461,8 +461,9 @@ def get_collection(request, collection_id: int):
     )
     if collection is None:
         _not_found("collection")
-    viewable = set(
-        Summary.objects.viewable_by(request.user)
+    # Linked only while the caller could find it on a listing, as on the collection page.
+    findable = set(
+        Summary.objects.listed_for(request.user)
         .filter(pk__in=[item.summary_id for item in collection.items.all() if item.summary_id])
         .values_list("pk", flat=True)
     )
@@ -486,7 +487,7 @@ def get_collection(request, collection_id: int):
                 "section": item.section.title if item.section else None,
                 "note_html": item.note_html,
                 "summary_url": schemas.absolute(item.summary.get_absolute_url())
-                if item.summary_id in viewable
+                if item.summary_id in findable
                 else None,
             }
             for item in items

@@ -1,7 +1,8 @@
 """The JSON shapes of the API, and the presenters that fill them from models.
 
-The anonymous-writer rule lives here, once: ``summary_out`` and ``comment_out``
-leave the author out of an anonymous summary for everyone but its writer.
+``summary_out`` and ``comment_out`` name writers only as
+``summaries.presenting.as_seen_by`` and ``Comment.author_shown_to`` allow: an
+anonymous summary's writer is left out for everyone but that writer.
 """
 
 from datetime import datetime
@@ -10,6 +11,8 @@ from typing import Literal
 from django.conf import settings
 from ninja import Schema
 from pydantic import Field
+
+from precis.summaries.presenting import as_seen_by
 
 
 def absolute(path: str) -> str:
@@ -259,13 +262,13 @@ def paper_out(paper) -> dict:
 
 
 def summary_out(summary, user) -> dict:
-    """The writer of an anonymous summary is shown only to that writer."""
-    is_writer = user.is_authenticated and summary.author_id == user.pk
+    """The writer of an anonymous summary is shown only to that writer (``as_seen_by``)."""
+    shown = as_seen_by(summary, user).author
     return {
         "id": summary.pk,
         "url": absolute(summary.get_absolute_url()),
         "paper_id": summary.paper_id,
-        "author": user_ref(summary.author) if is_writer or not summary.anonymous else None,
+        "author": user_ref(shown) if shown is not None else None,
         "anonymous": summary.anonymous,
         "visibility": summary.visibility,
         "source": summary.source,
@@ -283,18 +286,14 @@ def summary_out(summary, user) -> dict:
 
 def comment_out(comment, summary, user) -> dict:
     deleted = comment.deleted_at is not None
-    by_writer = comment.author_id == summary.author_id
-    masked = (
-        summary.anonymous
-        and by_writer
-        and not (user.is_authenticated and user.pk == summary.author_id)
-    )
+    comment.summary = summary
+    shown = comment.author_shown_to(user)
     return {
         "id": comment.pk,
         "summary_id": comment.summary_id,
         "parent_id": comment.parent_id,
-        "author": None if deleted or masked else user_ref(comment.author),
-        "by_summary_writer": by_writer and not masked and not deleted,
+        "author": user_ref(shown) if shown is not None else None,
+        "by_summary_writer": shown is not None and comment.author_id == summary.author_id,
         "html": "" if deleted else comment.html,
         "deleted": deleted,
         "created_at": comment.created_at,

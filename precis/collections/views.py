@@ -29,7 +29,8 @@ IMPORT_SESSION_KEY = "precis:collection-import:{pk}"
 def contents(collection, viewer) -> list[tuple[CollectionSection | None, list[CollectionItem]]]:
     """(section, items) groups in order, unsectioned items first, in a constant number of queries.
 
-    Each item's ``shown_summary`` is its chosen summary if ``viewer`` may open it, else None.
+    Each item's ``shown_summary`` is its chosen summary if ``viewer`` could find it on a
+    listing (a summary made unlisted or private since is not linked), else None.
     """
     sections = list(collection.sections.all())
     items = list(
@@ -43,7 +44,7 @@ def contents(collection, viewer) -> list[tuple[CollectionSection | None, list[Co
     )
     chosen = [item.summary_id for item in items if item.summary_id]
     visible = (
-        Summary.objects.viewable_by(viewer).alive().select_related("author").in_bulk(chosen)
+        Summary.objects.listed_for(viewer).select_related("author").in_bulk(chosen)
         if chosen
         else {}
     )

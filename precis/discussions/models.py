@@ -90,6 +90,20 @@ class Comment(models.Model):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
+    def author_shown_to(self, user):
+        """The commenter as ``user`` may see them named, or None.
+
+        None for a deleted comment, for one under a summary ``user`` cannot open, and
+        for the anonymous writer of the summary commenting under it (except to that
+        writer).
+        """
+        summary = self.summary
+        if self.deleted_at is not None or not summary.is_viewable_by(user):
+            return None
+        if self.author_id == summary.author_id:
+            return summary.author_shown_to(user) and self.author
+        return self.author
+
     def render(self) -> None:
         self.html = render_source(self.source)
         self.renderer_version = richtext.RENDERER_VERSION

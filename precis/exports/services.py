@@ -13,6 +13,7 @@ exported, and so is not kept: every ``updated_at``, vote and collection times.
 Importing notifies followers as posting would.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,8 +33,10 @@ from precis.papers.models import Identifier, Paper
 from precis.papers.services import upsert_paper
 from precis.summaries import services as summaries
 from precis.summaries.models import Revision, Summary, Vote
+from precis.summaries.presenting import as_seen_by
 
 FORMAT = "precis-export/1"
+PERMALINK = re.compile(r"/summaries/(\d{1,18})/")
 # Tried in this order when finding a paper; the first scheme that matches wins.
 SCHEMES = [scheme for scheme, _ in Identifier.SCHEMES]
 
@@ -54,8 +57,18 @@ def paper_ref(paper: Paper) -> dict:
     }
 
 
-def _summary_ref(summary: Summary) -> dict:
-    return {"paper": paper_ref(summary.paper), "author": summary.author.username}
+def _summary_ref(summary: Summary, viewer) -> dict:
+    """How ``viewer``'s export names a summary, by ``as_seen_by``'s rule.
+
+    A summary whose writer is anonymous to the viewer (or that they can no longer
+    open) is named by its paper and, while it can be opened, its permalink, which
+    says nothing about who wrote it.
+    """
+    seen = as_seen_by(summary, viewer)
+    ref = {"paper": paper_ref(summary.paper), "author": seen.author_username}
+    if seen.author is None:
+        ref["url"] = summary.get_absolute_url() if seen.viewable else None
+    return ref
 
 
 def _question_ref(question: Question) -> dict:
@@ -90,7 +103,7 @@ def export_user(user) -> dict:
     )
     comments = list(
         Comment.objects.filter(author=user)
-        .select_related("summary__paper", "summary__author", "parent__author")
+        .select_related("summary__paper", "summary__author", "parent__author", "parent__summary")
         .prefetch_related("summary__paper__identifiers", "revisions")
         .order_by("created_at", "pk")
     )
@@ -112,7 +125,7 @@ def export_user(user) -> dict:
         "user": user.username,
         "exported_at": _time(timezone.now()),
         "summaries": [_export_summary(summary) for summary in own_summaries],
-        "comments": [_export_comment(comment, comment_index) for comment in comments],
+        "comments": [_export_comment(comment, comment_index, user) for comment in comments],
         "questions": [_export_question(question) for question in questions],
         "answers": [
             {
@@ -123,9 +136,9 @@ def export_user(user) -> dict:
             }
             for answer in answers
         ],
-        "collections": [_export_collection(c) for c in _collections_of(user)],
+        "collections": [_export_collection(c, user) for c in _collections_of(user)],
         "votes": [
-            {"summary": _summary_ref(vote.summary), "value": vote.value}
+            {"summary": _summary_ref(vote.summary, user), "value": vote.value}
             for vote in Vote.objects.filter(voter=user)
             .select_related("summary__paper", "summary__author")
             .prefetch_related("summary__paper__identifiers")
@@ -163,18 +176,20 @@ def _export_summary(summary: Summary) -> dict:
     }
 
 
-def _export_comment(comment: Comment, own_index: dict[int, int]) -> dict:
+def _export_comment(comment: Comment, own_index: dict[int, int], viewer) -> dict:
     parent = None
     if comment.parent_id in own_index:
         parent = own_index[comment.parent_id]
     elif comment.parent is not None:
-        # A reply to someone else's comment: named by its writer and time.
+        # A reply to someone else's comment: named by its writer (as the viewer may
+        # see them) and time.
+        shown = comment.parent.author_shown_to(viewer)
         parent = {
-            "author": comment.parent.author.username,
+            "author": shown.username if shown else None,
             "created_at": _time(comment.parent.created_at),
         }
     return {
-        "summary": _summary_ref(comment.summary),
+        "summary": _summary_ref(comment.summary, viewer),
         "parent": parent,
         "source": comment.source,
         "created_at": _time(comment.created_at),
@@ -216,7 +231,7 @@ def _collections_of(user):
     )
 
 
-def _export_collection(collection: Collection) -> dict:
+def _export_collection(collection: Collection, viewer) -> dict:
     sections = sorted(collection.sections.all(), key=lambda s: (s.position, s.pk))
     section_index = {section.pk: n for n, section in enumerate(sections)}
     # Unsectioned items first, then each section's, each in its own order.
@@ -238,7 +253,7 @@ def _export_collection(collection: Collection) -> dict:
                 "paper": paper_ref(item.paper),
                 "section": section_index.get(item.section_id),
                 "note": item.note,
-                "summary": _summary_ref(item.summary) if item.summary else None,
+                "summary": _summary_ref(item.summary, viewer) if item.summary else None,
             }
             for item in items
         ],
@@ -320,6 +335,14 @@ class _Importer:
         return paper
 
     def summary(self, ref: dict) -> Summary | None:
+        """The summary ``ref`` names: by writer and paper, or by permalink when the writer
+        was anonymous to the exporter (which finds it only on the same site)."""
+        if ref.get("author") is None:
+            match = PERMALINK.fullmatch(ref.get("url") or "")
+            if match is None:
+                return None
+            found = Summary.objects.viewable_by(self.user).filter(pk=int(match[1])).first()
+            return found if found and found.paper_id == self.paper(ref["paper"]).pk else None
         author = self.user_named(ref["author"])
         if author is None:
             return None
@@ -479,11 +502,10 @@ class _Importer:
             return None
         if isinstance(ref, int):
             return made[ref] if 0 <= ref < len(made) and made[ref] is not None else False
-        author = self.user_named(ref["author"])
-        found = Comment.objects.filter(
-            summary=summary, author=author, created_at=_parse_time(ref["created_at"])
-        ).first()
-        return found or False
+        found = Comment.objects.filter(summary=summary, created_at=_parse_time(ref["created_at"]))
+        if ref.get("author") is not None:
+            found = found.filter(author=self.user_named(ref["author"]))
+        return found.first() or False
 
     def collections_(self, items: list[dict]) -> None:
         for item in items:

@@ -82,8 +82,14 @@ def summary_published(summary) -> None:
 
 
 def comment_posted(comment, *, actor_name: str) -> None:
-    """Tell the summary's writer, the parent comment's writer, and anyone mentioned."""
+    """Tell the summary's writer, the parent comment's writer, and anyone mentioned.
+
+    Comments under a private (or deleted) summary tell no one: only its writer can
+    post there, and a mention would reveal the summary to the person mentioned.
+    """
     summary = comment.summary
+    if summary.is_private or summary.deleted_at is not None:
+        return
     url = f"{summary.get_absolute_url()}#comment-{comment.pk}"
     told: set[int] = set()
     if comment.parent_id and comment.parent.author_id != comment.author_id:

@@ -107,6 +107,32 @@ class Summary(models.Model):
     def is_listed(self) -> bool:
         return self.visibility == Visibility.PUBLIC and self.deleted_at is None
 
+    # The three rules below are the row-level twins of ``listed_for`` and
+    # ``viewable_by``; ``summaries.presenting.as_seen_by`` is how callers use them.
+
+    def is_viewable_by(self, user) -> bool:
+        """Whether ``user`` may open it by permalink (the ``viewable_by`` rule)."""
+        if user.is_authenticated and self.author_id == user.pk:
+            return True
+        return self.deleted_at is None and self.visibility in (
+            Visibility.PUBLIC,
+            Visibility.UNLISTED,
+        )
+
+    def is_listed_for(self, user) -> bool:
+        """Whether ``user`` could find it on a listing (the ``listed_for`` rule)."""
+        if self.deleted_at is not None:
+            return False
+        return self.visibility == Visibility.PUBLIC or (
+            user.is_authenticated and self.author_id == user.pk
+        )
+
+    def author_shown_to(self, user):
+        """The writer as ``user`` may see them named, or None while anonymous to them."""
+        if self.anonymous and not (user.is_authenticated and self.author_id == user.pk):
+            return None
+        return self.author
+
     def render(self) -> None:
         # Footnote ids must differ between summaries shown on one page.
         doc_id = hashlib.sha1(self.source.encode(), usedforsecurity=False).hexdigest()[:8]

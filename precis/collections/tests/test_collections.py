@@ -182,6 +182,30 @@ def test_an_item_note_and_summary_can_be_chosen(client, alice, carol):
     assert listed.get_absolute_url() in page
 
 
+def test_a_summary_made_unlisted_is_no_longer_linked_from_others_collections(
+    client, alice, carol, bob
+):
+    paper = PaperFactory()
+    summary = SummaryFactory(paper=paper, author=carol, source="Carol explains it.")
+    collection = CollectionFactory(owner=alice, visibility="public")
+    services.add_item(collection=collection, paper=paper, summary=summary)
+    api_url = f"/api/v1/collections/{collection.pk}"
+    client.force_login(bob)
+    assert summary.get_absolute_url() in client.get(collection.get_absolute_url()).text
+    assert client.get(api_url).json()["items"][0]["summary_url"]
+
+    SummaryFactory(paper=paper, author=carol, source="Carol explains it.", visibility="unlisted")
+
+    for viewer in (None, alice, bob):
+        client.logout()
+        if viewer:
+            client.force_login(viewer)
+        assert summary.get_absolute_url() not in client.get(collection.get_absolute_url()).text
+        assert client.get(api_url).json()["items"][0]["summary_url"] is None
+    client.force_login(carol)  # its writer still finds it, as on her own listings
+    assert summary.get_absolute_url() in client.get(collection.get_absolute_url()).text
+
+
 # -- start from a list ---------------------------------------------------------------
 
 

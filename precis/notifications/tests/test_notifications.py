@@ -242,3 +242,15 @@ def test_digests_keep_anonymous_writers_anonymous(alice, carol, commit):
     for body in (digest.body, digest.alternatives[0][0]):
         assert "Anonymous replied to your comment" in body
         assert "Alice" not in body and "/u/alice/" not in body
+
+
+def test_a_comment_on_a_private_summary_notifies_no_one(alice, carol, bob, commit):
+    from precis.discussions import services as discussions
+
+    summary = publish(alice, PaperFactory(), visibility="private")
+    with commit():
+        discussions.post_comment(
+            author=alice, summary=summary, source="Note to self: ask @carol and @bob."
+        )
+    assert not Notification.objects.exists()
+    assert not mail.outbox
