@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "precis.core.middleware.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -274,6 +275,10 @@ OUTBOUND_HOSTS = {
 OUTBOUND_HOST_DELAYS = {"export.arxiv.org": 3.0, "arxiv.org": 3.0, "dblp.org": 1.0}
 
 # --- Precis -----------------------------------------------------------------
+# The largest request body accepted, in bytes; a larger Content-Length is answered 413
+# before anything is read. Django's own in-memory cap follows it.
+MAX_REQUEST_BYTES = env.integer("MAX_REQUEST_BYTES", 3 * 1024 * 1024, minimum=64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 SUMMARIES_PER_PAGE = env.integer("SUMMARIES_PER_PAGE", 20, minimum=1)
 # API rate limits, per token, signed-in user or client address, per minute.
 API_READS_PER_MINUTE = env.integer("API_READS_PER_MINUTE", 600, minimum=1)

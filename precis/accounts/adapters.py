@@ -1,9 +1,11 @@
 """allauth hooks: an ORCID sign-in proves the iD, so it goes on the profile."""
 
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.signals import pre_social_login, social_account_added
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
+from django.http import Http404
 
 from .models import validate_orcid
 
@@ -21,6 +23,13 @@ def orcid_of(sociallogin) -> str:
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_app(self, request, provider, client_id=None):
+        """The configured app; a sign-in URL of a provider this site has not set up is a 404."""
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404("Signing in with this provider is not set up on this site.") from None
+
     def populate_user(self, request, sociallogin, data):
         """A new account made by signing in with ORCID starts with that iD on its profile."""
         user = super().populate_user(request, sociallogin, data)

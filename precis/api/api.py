@@ -38,7 +38,20 @@ class Renderer(JSONRenderer):
     json_dumps_params = {"separators": (",", ":")}
 
 
-api = NinjaAPI(
+class PrecisAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Built once per process and prefix: the schema depends only on the code, and
+        building it takes a few hundred milliseconds that any visitor could ask for."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        if path_prefix not in self._schemas:
+            self._schemas[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return self._schemas[path_prefix]
+
+    _schemas: dict = {}
+
+
+api = PrecisAPI(
     title="Precis API",
     version="1",
     description="Read and write paper summaries. See docs/api.md.",

@@ -1,5 +1,7 @@
 """Pages around the API: the reference at /api/v1/docs, and token management in settings."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -17,8 +19,12 @@ from .models import ApiToken
 
 def docs(request):
     """A readable reference rendered on the server from the OpenAPI schema (no scripts)."""
-    schema = api.get_openapi_schema(path_prefix="/api/v1")
-    return render(request, "api/docs.html", {"reference": reference.build(schema)})
+    return render(request, "api/docs.html", {"reference": _reference()})
+
+
+@functools.cache
+def _reference():
+    return reference.build(api.get_openapi_schema(path_prefix="/api/v1"))
 
 
 def not_found(request, rest=""):

@@ -15,6 +15,8 @@ from .models import ReindexState, SearchDocument
 from .query import ParsedQuery, parse_query
 
 BATCH = 1000
+# Nobody reads result 1,001; deeper pages would only make the database count further.
+MAX_PAGE_NUMBER = 50
 
 
 def index_papers(paper_ids: list[int]) -> None:
@@ -113,7 +115,7 @@ def search(text: str, *, user, page_size: int = 20, page_number: int = 1) -> Res
         return Results(query, [], 0, False, False, identifier_paper=paper)
     if query.is_empty:
         return Results(query, [], 0, False, False)
-    offset = (max(page_number, 1) - 1) * page_size
+    offset = (min(max(page_number, 1), MAX_PAGE_NUMBER) - 1) * page_size
     page: Page = backend().search(query, limit=page_size, offset=offset)
     return Results(
         query,

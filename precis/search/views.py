@@ -3,6 +3,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from precis.lib.navigation import number
+
 from . import services
 
 PAGE_SIZE = 20
@@ -12,10 +14,7 @@ IMPORT_ROUTES = {"arxiv": "papers:arxiv", "doi": "papers:doi", "dblp": "papers:d
 @require_GET
 def search(request):
     text = request.GET.get("q", "")[:500]
-    try:
-        page_number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_number = 1
+    page_number = min(number(request.GET.get("page"), default=1), services.MAX_PAGE_NUMBER)
     results = services.search(text, user=request.user, page_size=PAGE_SIZE, page_number=page_number)
     if results.identifier_paper is not None:
         return redirect(results.identifier_paper)

@@ -90,6 +90,53 @@ def test_it_rejects_a_forged_cursor(client, db):
     assert_error_shape(client.get("/api/v1/papers?cursor=!!!"), 400)
 
 
+def forged(value) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+FORGED_CURSORS = [
+    forged(["abc", 1]),
+    forged([None, 1]),
+    forged([1.5, 1]),
+    forged(["2016-01-01T00:00:00", 99999999999999999999]),
+    forged(["2016-01-01T00:00:00", True]),
+    forged(["a\x00b", 1]),
+    forged(["NaN", 1]),
+    forged({"a": 1}),
+    forged([[], 1]),
+    forged([]),
+    "A" * 5000,
+    "%00",
+    "=====",
+]
+
+
+@pytest.mark.parametrize("cursor", FORGED_CURSORS)
+@pytest.mark.parametrize(
+    ("path", "key_type"),
+    [
+        ("/api/v1/papers", "text"),  # sorted by title
+        ("/api/v1/venues", "text"),  # by key
+        ("/api/v1/users/alice/collections", "time"),  # by updated_at
+        ("/api/v1/papers/{paper}/summaries", "number"),  # by wilson
+        ("/api/v1/papers/{paper}/questions", "time"),  # by created_at
+    ],
+)
+def test_every_forged_cursor_is_a_400_in_the_error_shape(
+    client, paper, alice, path, key_type, cursor
+):
+    response = client.get(path.format(paper=paper.pk), {"cursor": cursor})
+    # Well-formed positions of the list's own key type are real cursors, whatever made them.
+    real = {"text": [forged(["abc", 1]), forged(["NaN", 1])], "number": [forged([1.5, 1])]}
+    if cursor in real.get(key_type, []):
+        assert response.status_code == 200
+    else:
+        assert_error_shape(response, 400)
+
+
 def test_it_lists_public_summaries_and_the_callers_own(client, paper, alice, carol):
     public = SummaryFactory(paper=paper, visibility="public")
     SummaryFactory(paper=paper, visibility="unlisted")

@@ -1,0 +1,72 @@
+"""Refuse, before any view reads it, what no view should have to handle.
+
+- A body larger than MAX_REQUEST_BYTES, judged by its Content-Length header, so an
+  oversized upload is answered 413 without being read or spooled to a temporary file.
+- NUL characters in the path, the query string or form and JSON fields: PostgreSQL
+  cannot store or compare them, and no person types one.
+- API errors Django or django-ninja answer themselves (405) get the API's error shape.
+"""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from precis.api.errors import error_body
+
+API_PREFIX = "/api/"
+JSON_NUL = b"\\u0000"
+
+
+class RequestLimitsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refusal = self.refusal(request)
+        if refusal is not None:
+            return self.refuse(request, *refusal)
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith(API_PREFIX)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = response.get("Allow", "")
+            response = JsonResponse(
+                error_body(f"{request.method} is not allowed here; use {allowed or 'another method'}."),
+                status=405,
+            )
+            if allowed:
+                response["Allow"] = allowed
+        return response
+
+    def refusal(self, request) -> tuple[int, str] | None:
+        """(status, message) when the request must not reach a view, else None."""
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit():
+            return 400, "The request's Content-Length header is not a number."
+        if int(length) > settings.MAX_REQUEST_BYTES:
+            limit_mb = settings.MAX_REQUEST_BYTES / 1024 / 1024
+            return 413, f"That is more than we accept in one request (at most {limit_mb:g} MB)."
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return 400, "The address contains a NUL character, which nothing here can contain."
+        if request.method in ("POST", "PUT", "PATCH") and self.body_has_nul(request):
+            return 400, "The text sent contains a NUL character; remove it and try again."
+        return None
+
+    @staticmethod
+    def body_has_nul(request) -> bool:
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("application/json"):
+            return JSON_NUL in request.body
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            return any("\x00" in value for values in request.POST.lists() for value in values[1])
+        return False
+
+    @staticmethod
+    def refuse(request, status: int, message: str):
+        if request.path.startswith(API_PREFIX) or "application/json" in request.headers.get(
+            "Accept", ""
+        ):
+            return JsonResponse(error_body(message), status=status)
+        return render(request, "request_refused.html", {"message": message}, status=status)
