@@ -192,11 +192,17 @@ def test_the_results_page_highlights_and_escapes(client, django_capture_on_commi
 
 @pytest.mark.parametrize(
     "text",
-    ['"unbalanced', "author:", "year:20x5", "((( )))", "NOT AND OR", "*", "title:*", '"" ""', "-", "\x00", "a" * 600,
+    ['"unbalanced', "author:", "year:20x5", "((( )))", "NOT AND OR", "*", "title:*", '"" ""', "-", "a" * 600,
      "venue:icml year:..", ":::", "NEAR(a b)", "{x}", "^", "\\"],
 )  # fmt: skip
 def test_no_query_is_an_error_page(client, corpus, text):
     assert client.get(reverse("search:search"), {"q": text}).status_code == 200
+
+
+def test_a_nul_in_the_query_is_refused_with_a_reason(client, corpus):
+    response = client.get(reverse("search:search"), {"q": "deep\x00learning"})
+    assert response.status_code == 400
+    assert "NUL character" in response.text
 
 
 def test_suggestions_as_json(client, corpus):
