@@ -33,7 +33,9 @@ class RequestLimitsMiddleware:
         ):
             allowed = response.get("Allow", "")
             response = JsonResponse(
-                error_body(f"{request.method} is not allowed here; use {allowed or 'another method'}."),
+                error_body(
+                    f"{request.method} is not allowed here; use {allowed or 'another method'}."
+                ),
                 status=405,
             )
             if allowed:

@@ -5,6 +5,7 @@ by an orchestrator). A value that cannot be parsed is a hard error at start-up,
 never a silent default.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -61,3 +62,16 @@ def words(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def networks(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of IP addresses or networks ("10.0.0.0/8"), each checked."""
+    items = words(name, default)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network (like 10.0.0.0/8)"
+            ) from None
+    return items

@@ -97,6 +97,31 @@ def test_it_refuses_to_serve_without_a_secret_key_outside_debug():
     assert "SECRET_KEY must be set" in serve.stderr
 
 
+@pytest.mark.parametrize("weak_key", ["x", "ab" * 40])
+def test_it_refuses_to_serve_with_a_weak_secret_key_outside_debug(weak_key):
+    deploy = run_manage("check", "--deploy", SECRET_KEY=weak_key)
+    assert deploy.returncode != 0
+    assert "SECRET_KEY is too weak" in deploy.stderr
+    serve = subprocess.run(
+        [sys.executable, "-c", "import precis.wsgi"],
+        cwd=ROOT,
+        env={
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("SECRET_KEY", "DEBUG", "DJANGO_ALLOW"))
+            },
+            "SECRET_KEY": weak_key,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert serve.returncode != 0
+    assert "SECRET_KEY is too weak" in serve.stderr
+
+
 def test_tooling_runs_without_a_secret_key():
     result = run_manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stderr
