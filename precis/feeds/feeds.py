@@ -87,7 +87,36 @@ class QuestionEntry:
         return self.question.get_absolute_url()
 
 
-class FullContentAtomFeed(Atom1Feed):
+# Characters XML 1.0 cannot carry at all. Django's feed writer refuses them with an
+# exception, so one stray escape character in one title would take a feed down for
+# everyone; they are dropped here, whatever the stored text holds.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """``value`` with what XML cannot carry removed, inside lists and tuples too."""
+    if isinstance(value, str):
+        return XML_INVALID.sub("", value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
+class XmlSafeFeed:
+    """A feed generator mixin that cleans every string the feed and its items are given."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*xml_safe(args), **{key: xml_safe(v) for key, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*xml_safe(args), **{key: xml_safe(v) for key, v in kwargs.items()})
+
+
+class SafeRssFeed(XmlSafeFeed, Rss201rev2Feed):
+    pass
+
+
+class FullContentAtomFeed(XmlSafeFeed, Atom1Feed):
     """Atom with the whole body in ``<content type="html">``.
 
     Django's Atom1Feed puts an item's description into ``<summary>`` only; many
@@ -167,7 +196,7 @@ class SiteFeed(SummaryFeed):
 class SiteRssFeed(SiteFeed):
     """The site feed as RSS 2.0, at the /rss.xml address the original site had."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = SafeRssFeed
 
     def feed_url(self, obj=None) -> str:
         return absolute(reverse("feeds:rss"))

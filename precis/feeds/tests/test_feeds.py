@@ -173,3 +173,36 @@ def test_feeds_make_the_same_number_of_queries_for_few_and_many_entries(
     add(18)
     many = queries()
     assert many == few <= 3, f"{path}: {few} queries with 2 entries, {many} with 20"
+
+
+def test_control_characters_in_stored_text_cannot_take_a_feed_down(client, alice):
+    """Text stored before the boundaries cleaned it (or written around them) still feeds."""
+    from precis.collections import services as collections
+    from precis.discussions import services as discussions
+    from precis.discussions.models import Question
+    from precis.summaries.models import Summary
+
+    venue = VenueFactory(key="icml")
+    paper = PaperFactory(venue=venue, title="Plain title")
+    summary = SummaryFactory(author=alice, paper=paper, source="Plain text.")
+    question = discussions.ask_question(author=alice, paper=paper, title="Plain question")
+    collection = collections.create_collection(owner=alice, title="List", visibility="public")
+    collections.add_item(collection=collection, paper=paper, note="Note")
+    bad = "\x1b[31m\x00\x0b\ufffe"
+    type(paper).objects.filter(pk=paper.pk).update(title=f"Title{bad}", abstract=bad)
+    Summary.objects.filter(pk=summary.pk).update(html=f"<p>{bad}</p>", excerpt_html=bad)
+    Question.objects.filter(pk=question.pk).update(title=f"Question{bad}", html=bad)
+    type(alice).objects.filter(pk=alice.pk).update(display_name=f"Alice{bad}")
+    type(venue).objects.filter(pk=venue.pk).update(name=f"ICML{bad}")
+    type(collection).objects.filter(pk=collection.pk).update(title=f"List{bad}")
+    for url in [
+        "/feeds/summaries.atom",
+        "/rss.xml",
+        f"/feeds/papers/{paper.pk}.atom",
+        "/feeds/users/alice.atom",
+        "/feeds/venues/icml.atom",
+        f"/feeds/collections/{collection.pk}.atom",
+    ]:
+        feed = parse_feed(client, url)
+        assert feed.entries, url
+        assert "\x1b" not in client.get(url).content.decode()
