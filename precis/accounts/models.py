@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from precis.lib.text import clean_text
+
 ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 
 
@@ -22,9 +24,24 @@ def validate_orcid(value: str) -> None:
         raise ValidationError(f"{value} is not a valid ORCID iD (its checksum does not match).")
 
 
+def validate_single_line(value: str) -> None:
+    """Names and short lines go into e-mail headers and other people's pages as they are:
+    no line breaks, control characters or direction overrides."""
+    if any(c in value for c in "\n\r\t") or clean_text(value) != value:
+        raise ValidationError(
+            "Use plain text on one line: no line breaks, control characters or "
+            "text-direction overrides."
+        )
+
+
 class User(AbstractUser):
-    display_name = models.CharField(max_length=100, blank=True)
-    bio = models.CharField(max_length=300, blank=True, help_text="One or two lines about you.")
+    display_name = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
+    bio = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One or two lines about you.",
+        validators=[validate_single_line],
+    )
     orcid = models.CharField("ORCID iD", max_length=19, blank=True, validators=[validate_orcid])
     email_on_comment = models.BooleanField(
         "e-mail me when someone comments on my summary", default=True

@@ -10,6 +10,7 @@ from django.db.models import Max
 from precis.importers.names import title_key
 from precis.importers.services import ImportFailed, find_or_import, import_by_identifier
 from precis.lib import identifiers
+from precis.lib.text import clean_text
 from precis.papers.models import Paper
 from precis.summaries.models import Summary, Visibility
 
@@ -23,12 +24,12 @@ HEADING = re.compile(r"^#+\s*")
 
 
 def _clean(*, title: str, description: str, visibility: str) -> tuple[str, str, str]:
-    title = " ".join(title.split())
+    title = " ".join(clean_text(title).split())
     if not title:
         raise ValidationError("A collection needs a title.")
     if len(title) > MAX_TITLE_CHARS:
         raise ValidationError(f"A title can be at most {MAX_TITLE_CHARS} characters.")
-    description = description.replace("\r\n", "\n").strip()
+    description = clean_text(description).strip()
     if len(description) > MAX_TEXT_CHARS:
         raise ValidationError(f"A description can be at most {MAX_TEXT_CHARS:,} characters.")
     if visibility not in Visibility.values:
@@ -62,7 +63,7 @@ def _touch(collection) -> None:
 
 
 def add_section(*, collection, title) -> CollectionSection:
-    title = " ".join(title.split())[:MAX_TITLE_CHARS]
+    title = " ".join(clean_text(title).split())[:MAX_TITLE_CHARS]
     if not title:
         raise ValidationError("A section needs a heading.")
     last = collection.sections.aggregate(last=Max("position"))["last"]
@@ -74,7 +75,7 @@ def add_section(*, collection, title) -> CollectionSection:
 
 
 def rename_section(*, section, title) -> CollectionSection:
-    title = " ".join(title.split())[:MAX_TITLE_CHARS]
+    title = " ".join(clean_text(title).split())[:MAX_TITLE_CHARS]
     if not title:
         raise ValidationError("A section needs a heading.")
     section.title = title
@@ -134,7 +135,7 @@ def add_item(*, collection, paper, section=None, note="", summary=None) -> Colle
         collection=collection,
         section=section,
         paper=paper,
-        note=note.replace("\r\n", "\n").strip()[:MAX_TEXT_CHARS],
+        note=clean_text(note).strip()[:MAX_TEXT_CHARS],
         summary=_check_summary(summary, paper=paper, owner=collection.owner),
         position=_next_position(collection, section),
     )
@@ -145,7 +146,7 @@ def add_item(*, collection, paper, section=None, note="", summary=None) -> Colle
 @transaction.atomic
 def update_item(*, item, note, summary=None, section=None) -> CollectionItem:
     collection = item.collection
-    note = note.replace("\r\n", "\n").strip()
+    note = clean_text(note).strip()
     if len(note) > MAX_TEXT_CHARS:
         raise ValidationError(f"A note can be at most {MAX_TEXT_CHARS:,} characters.")
     item.note = note

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from precis.lib.text import clean_text
 from precis.notifications import services as notifications
 from precis.summaries.models import Summary, Visibility
 
@@ -27,7 +28,7 @@ DOUBLE_SUBMIT_SECONDS = 10
 
 
 def validate_text(source: str, *, what: str = "A comment", required: bool = True) -> str:
-    source = (source or "").replace("\r\n", "\n").strip()
+    source = clean_text(source or "").strip()
     if required and not source:
         raise ValidationError(f"{what} cannot be empty.")
     if len(source) > MAX_TEXT_CHARS:
@@ -38,7 +39,7 @@ def validate_text(source: str, *, what: str = "A comment", required: bool = True
 
 
 def validate_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = " ".join(clean_text(title or "").split())
     if not title:
         raise ValidationError("A question needs a title.")
     if len(title) > MAX_TITLE_CHARS:

@@ -1,5 +1,10 @@
-"""Notification e-mails: one per event for "immediately", one per day for "daily"."""
+"""Notification e-mails: one per event for "immediately", one per day for "daily".
 
+Each recipient's e-mail is sent on its own: a bad address or a value an e-mail
+header cannot carry is logged and skipped, never allowed to stop the others.
+"""
+
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
@@ -9,8 +14,19 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from precis.lib.text import clean_text
+
 from .models import Notification
 from .services import unsubscribe_token, wants_email
+
+logger = logging.getLogger(__name__)
+MAX_SUBJECT_CHARS = 200
+
+
+def header_text(text: str) -> str:
+    """``text`` as one header line: controls dropped, line breaks as spaces, bounded."""
+    line = " ".join(clean_text(text).split())
+    return line if len(line) <= MAX_SUBJECT_CHARS else line[: MAX_SUBJECT_CHARS - 1] + "…"
 
 
 def _absolute(path: str) -> str:
@@ -26,7 +42,17 @@ def _unsubscribe_links(user, kind: str | None) -> tuple[str, str]:
     return this_kind, everything
 
 
-def _send(user, subject: str, template: str, context: dict, unsubscribe_url: str) -> None:
+def _send(user, subject: str, template: str, context: dict, unsubscribe_url: str) -> bool:
+    """Send one e-mail to ``user``; False (logged) when it could not be sent."""
+    try:
+        _compose(user, subject, template, context, unsubscribe_url).send()
+    except Exception:
+        logger.exception("Could not e-mail user %s (%s)", user.pk, template)
+        return False
+    return True
+
+
+def _compose(user, subject, template, context, unsubscribe_url) -> EmailMultiAlternatives:
     context = {
         **context,
         "user": user,
@@ -34,7 +60,7 @@ def _send(user, subject: str, template: str, context: dict, unsubscribe_url: str
         "SITE_URL": settings.SITE_URL,
     }
     message = EmailMultiAlternatives(
-        subject=f"[{settings.SITE_NAME}] {subject}",
+        subject=header_text(f"[{settings.SITE_NAME}] {subject}"),
         body=render_to_string(f"notifications/email/{template}.txt", context),
         to=[user.email],
         headers={
@@ -46,7 +72,7 @@ def _send(user, subject: str, template: str, context: dict, unsubscribe_url: str
     message.attach_alternative(
         render_to_string(f"notifications/email/{template}.html", context), "text/html"
     )
-    message.send()
+    return message
 
 
 def send_immediate(notification_ids: list[int]) -> int:
@@ -60,7 +86,7 @@ def send_immediate(notification_ids: list[int]) -> int:
         if user.email_frequency != "immediately" or not wants_email(user, notification.kind):
             continue
         this_kind, everything = _unsubscribe_links(user, notification.kind)
-        _send(
+        delivered = _send(
             user,
             notification.text,
             "notification",
@@ -72,8 +98,9 @@ def send_immediate(notification_ids: list[int]) -> int:
             },
             this_kind,
         )
+        # Marked either way: an e-mail that cannot be sent now will not be sendable later.
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-        sent += 1
+        sent += delivered
     return sent
 
 
@@ -95,9 +122,10 @@ def send_daily_digests(*, now=None) -> int:
     for notification in pending:
         if wants_email(notification.recipient, notification.kind):
             by_user[notification.recipient].append(notification)
+    sent = 0
     for user, notifications in by_user.items():
         _, everything = _unsubscribe_links(user, None)
-        _send(
+        sent += _send(
             user,
             f"{len(notifications)} new notification{'s' if len(notifications) != 1 else ''} today",
             "digest",
@@ -109,4 +137,4 @@ def send_daily_digests(*, now=None) -> int:
             everything,
         )
         Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now)
-    return len(by_user)
+    return sent

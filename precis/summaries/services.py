@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from precis.lib.text import clean_text
 from precis.notifications import services as notifications
 from precis.search.services import index_papers_soon, refresh_scores
 
@@ -19,7 +20,7 @@ MAX_SOURCE_CHARS = 60_000
 
 
 def validate_source(source: str) -> str:
-    source = source.replace("\r\n", "\n").strip()
+    source = clean_text(source).strip()
     if not source:
         raise ValidationError("A summary cannot be empty.")
     if len(source) > MAX_SOURCE_CHARS:
