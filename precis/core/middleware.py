@@ -9,6 +9,7 @@
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from precis.api.errors import error_body
@@ -52,8 +53,12 @@ class RequestLimitsMiddleware:
             return 413, f"That is more than we accept in one request (at most {limit_mb:g} MB)."
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return 400, "The address contains a NUL character, which nothing here can contain."
-        if request.method in ("POST", "PUT", "PATCH") and self.body_has_nul(request):
-            return 400, "The text sent contains a NUL character; remove it and try again."
+        if request.method in ("POST", "PUT", "PATCH"):
+            try:
+                if self.body_has_nul(request):
+                    return 400, "The text sent contains a NUL character; remove it and try again."
+            except MultiPartParserError:
+                return 400, "The form data sent is malformed."
         return None
 
     @staticmethod

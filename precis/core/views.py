@@ -2,6 +2,7 @@ import random
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
@@ -63,3 +64,20 @@ def not_found(request, exception=None):
     if exception is not None and exception.args and isinstance(exception.args[0], str):
         message = exception.args[0]
     return render(request, "404.html", {"message": message}, status=404)
+
+
+def csrf_failure(request, reason=""):
+    """A refused form post: the API's error shape under /api/, a page of ours elsewhere."""
+    message = (
+        "This form has expired or was sent from another site. Go back, reload the page "
+        "and send it again; nothing was changed."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "detail": f"CSRF check failed: {reason or 'send the X-CSRFToken header'}.",
+                "errors": [],
+            },
+            status=403,
+        )
+    return render(request, "request_refused.html", {"message": message}, status=403)
