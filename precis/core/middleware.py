@@ -63,11 +63,17 @@ class RequestLimitsMiddleware:
 
     @staticmethod
     def body_has_nul(request) -> bool:
+        # Reading ``request.body`` first keeps it readable for views that want it (the
+        # API, JSON endpoints); Django then parses forms from that copy. It is bounded
+        # by MAX_REQUEST_BYTES, checked just before.
         content_type = request.META.get("CONTENT_TYPE", "")
         if content_type.startswith("application/json"):
             return JSON_NUL in request.body
-        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            return any("\x00" in value for values in request.POST.lists() for value in values[1])
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            return b"%00" in request.body or b"\x00" in request.body
+        if content_type.startswith("multipart/form-data"):
+            request.body  # noqa: B018 - cache the body before the form is parsed from it
+            return any("\x00" in value for _, values in request.POST.lists() for value in values)
         return False
 
     @staticmethod
