@@ -319,7 +319,7 @@ def add_from_list(*, collection, text="", upload: bytes | None = None) -> ListOu
 
 def _add_bibtex(collection, data: bytes, outcome: ListOutcome) -> None:
     try:
-        found = find_or_import("", upload=data)
+        found = find_or_import("", upload=data, user=collection.owner)
     except ImportFailed as exc:
         outcome.problems.append(("", str(exc)))
         return

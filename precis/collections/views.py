@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from precis.importers.services import ImportFailed, find_or_import
 from precis.lib import identifiers
+from precis.lib.navigation import number
 from precis.lib.ratelimit import rate_limited
 from precis.notifications.services import is_following
 from precis.papers.models import Paper, PaperAuthor
@@ -261,10 +262,10 @@ def _item(collection, item_id) -> CollectionItem:
 def _section_or_none(collection, value) -> CollectionSection | None:
     if not value:
         return None
-    try:
-        return get_object_or_404(CollectionSection, pk=int(value), collection=collection)
-    except ValueError:
-        raise Http404("No such section.") from None
+    section_id = number(value)
+    if section_id is None:
+        raise Http404("No such section.")
+    return get_object_or_404(CollectionSection, pk=section_id, collection=collection)
 
 
 @login_required
@@ -276,10 +277,10 @@ def item_add(request, pk):
     section = _section_or_none(collection, request.POST.get("section"))
     query = request.POST.get("query", "").strip()
     if request.POST.get("paper"):
-        papers = list(Paper.objects.filter(pk=_int(request.POST["paper"])))
+        papers = list(Paper.objects.filter(pk=number(request.POST["paper"])))
     else:
         try:
-            found = find_or_import(query)
+            found = find_or_import(query, user=request.user)
         except (ImportFailed, identifiers.InvalidIdentifier) as exc:
             messages.error(request, str(exc))
             return _edit_page(request, collection, query=query, status=422)
@@ -298,13 +299,6 @@ def item_add(request, pk):
     return _back_to_edit(collection, f"#item-{item.pk}")
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 def item_edit(request, pk, item_id):
     collection = _owned(request, pk)
@@ -318,7 +312,7 @@ def item_edit(request, pk, item_id):
     error = ""
     if request.method == "POST":
         by_id = {summary.pk: summary for summary in summaries}
-        summary = by_id.get(_int(request.POST.get("summary")))
+        summary = by_id.get(number(request.POST.get("summary")))
         try:
             services.update_item(
                 item=item,

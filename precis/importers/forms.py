@@ -1,5 +1,7 @@
 from django import forms
 
+from .services import MAX_PASTE_ENTRIES, STAFF_MAX_PASTE_BYTES
+
 
 class AddPaperForm(forms.Form):
     query = forms.CharField(
@@ -7,8 +9,9 @@ class AddPaperForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autofocus": True}),
         help_text="An arXiv id or URL, a DOI or doi.org URL, a DBLP key or URL, a title, "
-        "or one or more BibTeX entries.",
-        max_length=2 * 1024 * 1024,
+        f"or up to {MAX_PASTE_ENTRIES} BibTeX entries.",
+        # the most anyone (staff) may paste; services.paste_limits has each person's
+        max_length=STAFF_MAX_PASTE_BYTES,
     )
     file = forms.FileField(label="…or a BibTeX file", required=False)
 

@@ -3,35 +3,88 @@
 Parsing (lxml, regexes) and writing (SQL) each take about half the time of a
 bulk import, so overlapping them nearly doubles throughput. Records cross the
 process boundary in pickled chunks through a bounded queue, so memory stays flat.
+
+The parser never outlives the importer: on Linux the kernel kills it when its
+parent dies (``PR_SET_PDEATHSIG``), even by ``kill -9``; elsewhere, and as a
+second guard, it notices that it has been re-parented while it waits to hand
+over a chunk and exits.
 """
 
+import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
 import queue
+import signal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 from .base import ImportProblem, PaperRecord
 
 CHUNK = 1000
 PREFETCH_CHUNKS = 4
 _DONE = "done"
+#: How long the parser waits for room in the queue before checking its parent is alive.
+PARENT_CHECK_SECONDS = 1.0
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _produce(paths: list[str], fmt: str, macros: bytes | None, out: multiprocessing.Queue) -> None:
+def _produce(
+    paths: list[str], fmt: str, macros: bytes | None, out: multiprocessing.Queue, parent: int
+) -> None:
     from .formats import read_records
 
+    die_with_parent(parent)
     try:
         chunk = []
         for item in (i for path in paths for i in read_records(Path(path), fmt, macros=macros)):
             chunk.append(item)
             if len(chunk) >= CHUNK:
-                out.put(chunk)
+                hand_over(out, chunk, parent)
                 chunk = []
         if chunk:
-            out.put(chunk)
-        out.put(_DONE)
+            hand_over(out, chunk, parent)
+        hand_over(out, _DONE, parent)
     except Exception as exc:  # handed to the parent, which re-raises it
-        out.put(exc)
+        hand_over(out, exc, parent)
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this process when its parent dies (Linux only; else a no-op).
+
+    Then check the parent is still ours: it may have died before the request.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        _leave()
+
+
+def hand_over(out: multiprocessing.Queue, item, parent: int) -> None:
+    """Put ``item`` on the queue, waiting for room; exit at once if the parent has gone.
+
+    A parent killed with SIGKILL leaves the queue full forever, and a forked
+    child holds the pipe's other end itself, so only its parent id tells.
+    ``os._exit``: a normal exit would wait for the queue's feeder thread to
+    flush into that same full pipe.
+    """
+    while True:
+        try:
+            out.put(item, timeout=PARENT_CHECK_SECONDS)
+            return
+        except queue.Full:
+            if os.getppid() != parent:
+                _leave()
+
+
+def _leave() -> NoReturn:
+    """Exit the parser now, without flushing the queue (see ``hand_over``)."""
+    os._exit(1)
 
 
 def read_records_in_background(
@@ -42,7 +95,9 @@ def read_records_in_background(
     context = multiprocessing.get_context("fork")
     chunks = context.Queue(maxsize=PREFETCH_CHUNKS)
     worker = context.Process(
-        target=_produce, args=([str(p) for p in paths], fmt, macros, chunks), daemon=True
+        target=_produce,
+        args=([str(p) for p in paths], fmt, macros, chunks, os.getpid()),
+        daemon=True,
     )
     worker.start()
     try:

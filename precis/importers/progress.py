@@ -55,4 +55,10 @@ def report_lines(report: ImportReport, *, seconds: float, max_reasons: int = 20)
             lines.append(f"  {count:>6} × {reason} (e.g. {example})")
         if len(reasons) > max_reasons:
             lines.append(f"  … and {len(reasons) - max_reasons} other reasons")
+    if report.trimmed:
+        lines.append("Imported without some over-long parts:")
+        for ref, what in report.trimmed[:max_reasons]:
+            lines.append(f"  {ref}: {what}")
+        if len(report.trimmed) > max_reasons:
+            lines.append(f"  … and {len(report.trimmed) - max_reasons} more")
     return lines

@@ -1,7 +1,17 @@
-"""Map what sources call a venue (DBLP keys, booktitles, journals, journal-refs) to Venue keys."""
+"""Map what sources call a venue (DBLP keys, booktitles, journals, journal-refs) to Venue keys.
 
+Venues in ``KNOWN_VENUES`` have short hand-picked keys (``icml``) that every
+source's spelling maps to. Every other journal or conference is kept too, under
+the key ``unknown_venue(name)`` derives from its name (``journal-of-the-acm``):
+the same name always gives the same key, so re-imports find the same Venue.
+"""
+
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
+
+from django.utils.text import slugify
 
 
 @dataclass(frozen=True)
@@ -93,3 +103,63 @@ def venue_key_for(*, dblp_key: str = "", name: str = "") -> str:
     """The Venue key for what a source says, or "" when it is not a venue we know."""
     venue = (venue_for_dblp_key(dblp_key) if dblp_key else None) or venue_for_name(name)
     return venue.key if venue else ""
+
+
+# -- venues we do not know ----------------------------------------------------------
+
+#: Venue.key's max_length.
+MAX_KEY_CHARS = 40
+#: Venue.name's max_length.
+MAX_NAME_CHARS = 200
+# An edition's year or number ("2003", "25th") in a proceedings title: dropped, so
+# that one conference's editions are one venue (papers carry their own year).
+EDITION_MARKER = re.compile(r"\b(?:1[89]|20)\d{2}\b|\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
+EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+STRAY_PUNCTUATION = re.compile(r"\s+([,.;:])|([,;:])(?=\s*[,;:]|\s*$)")
+SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class UnknownVenue:
+    key: str
+    name: str
+
+
+def unknown_venue(name: str) -> UnknownVenue | None:
+    """A stable key and a display name for a venue outside ``KNOWN_VENUES``; None for no name.
+
+    "Proceedings of the 25th International Conference on Software Engineering,
+    ICSE 2003" → key ``proceedings-of-the-international-conference-on-so-1a2b3c4d``,
+    name "Proceedings of the International Conference on Software Engineering,
+    ICSE". Keys are ASCII slugs of at most ``MAX_KEY_CHARS`` characters (so
+    ``/venues/<key>/`` works); a long name keeps a prefix and a hash of the
+    whole, and a name with no Latin letters or digits (计算机学报) is
+    ``venue-`` and a hash. Names differing only in case, accents,
+    punctuation or edition markers share a key.
+    """
+    cleaned = _without_edition(name)
+    if not cleaned:
+        return None
+    slug = slugify(cleaned)
+    digest = hashlib.sha256(
+        (slug or unicodedata.normalize("NFKC", cleaned).casefold()).encode()
+    ).hexdigest()[:8]
+    if not slug:
+        key = f"venue-{digest}"
+    elif len(slug) > MAX_KEY_CHARS:
+        key = f"{slug[: MAX_KEY_CHARS - 9].rstrip('-')}-{digest}"
+    else:
+        key = slug
+    display = cleaned
+    if len(display) > MAX_NAME_CHARS:
+        display = display[: MAX_NAME_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return UnknownVenue(key, display)
+
+
+def _without_edition(name: str) -> str:
+    text = SPACES.sub(" ", name or "").strip()
+    trimmed = EMPTY_BRACKETS.sub("", EDITION_MARKER.sub("", text))
+    trimmed = STRAY_PUNCTUATION.sub(lambda m: m.group(1) or "", SPACES.sub(" ", trimmed))
+    trimmed = SPACES.sub(" ", trimmed).strip(" ,;:-–")
+    # a name that is nothing but an edition marker ("2003") keeps what it says
+    return trimmed if any(char.isalpha() for char in trimmed) else text

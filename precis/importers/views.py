@@ -9,37 +9,40 @@ from precis.lib.ratelimit import rate_limited
 from . import services
 from .forms import AddPaperForm
 
-MAX_UPLOAD_BYTES = services.MAX_PASTE_BYTES
-
 
 @login_required
 @rate_limited("paper_import", limit=20, window_seconds=60)
 def add_paper(request):
-    """Find or import a paper from whatever the person has, then go on to summarise it."""
+    """Find or import a paper from whatever the person has, then go on to summarise it.
+
+    Pasted and uploaded BibTeX is held to ``services.paste_limits(request.user)``;
+    over a limit, the page says which and keeps the text in the box.
+    """
     form = AddPaperForm(request.POST or None, request.FILES or None)
-    found, error, retryable = None, "", False
+    found, error, status = None, "", 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         try:
-            if upload and upload.size > MAX_UPLOAD_BYTES:
-                raise services.ImportFailed("That file is too large; at most 2 MB here.")
+            if upload:
+                services.check_paste_size(upload.size, user=request.user)
             found = services.find_or_import(
-                form.cleaned_data["query"], upload=upload.read() if upload else None
+                form.cleaned_data["query"],
+                user=request.user,
+                upload=upload.read() if upload else None,
             )
         except identifiers.InvalidIdentifier as exc:
-            error = str(exc)
+            error, status = str(exc), 400
         except services.ImportFailed as exc:
-            error, retryable = str(exc), exc.retryable
+            error, status = str(exc), 503 if exc.retryable else exc.status
         else:
             if found.kind == "identifier":
                 paper = found.papers[0]
                 messages.success(request, f"Found “{paper.title}”. Write your summary below.")
                 return redirect("summaries:write", paper_id=paper.pk)
-    status = 200 if not error else (503 if retryable else 400)
     return render(
         request,
         "importers/add_paper.html",
-        {"form": form, "found": found, "error": error, "retryable": retryable},
+        {"form": form, "found": found, "error": error, "retryable": status == 503},
         status=status,
     )
 

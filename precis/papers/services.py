@@ -1,7 +1,8 @@
 """Write paths for papers and venues: the one upsert path every importer uses, and merging."""
 
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,12 +10,14 @@ from django.utils import timezone
 from precis.importers import names
 from precis.importers.base import AuthorName, ImportProblem, PaperRecord
 from precis.importers.venues import BY_KEY as KNOWN_VENUES
+from precis.importers.venues import unknown_venue, venue_key_for
 from precis.lib import identifiers, richtext
+from precis.lib.text import clean_text
 
 from .bulk import RowBuilder, insert_rows, reserve_ids
 from .models import Author, Identifier, Paper, PaperAuthor, PaperRedirect, Venue
 
-__all__ = ["ImportReport", "PaperRecord", "upsert_paper", "upsert_papers"]
+__all__ = ["ImportReport", "PaperRecord", "is_same_paper", "upsert_paper", "upsert_papers"]
 
 # Sources whose venue and year describe a preprint; a published venue wins over them.
 PREPRINT_SOURCES = {"arxiv", "arxiv-oai"}
@@ -27,17 +30,74 @@ UPDATABLE_FIELDS = [
 PAPER_ROWS = RowBuilder(Paper)
 # Compared by attribute name, so reading the venue does not load the Venue row.
 COMPARED_ATTRIBUTES = [Paper._meta.get_field(name).attname for name in UPDATABLE_FIELDS]
+# What _BatchWriter._apply may change: a record changed a paper when one of these did.
+APPLIED_ATTRIBUTES = [
+    "title", "abstract", "year", "published_on", "venue_id", "url", "pdf_url", "keywords",
+    "categories", "source", "first_author_key",
+]  # fmt: skip
+
+# -- what one paper may hold --------------------------------------------------------
+# Applied to every record on the way in, whoever sent it (import_papers, the Add a
+# paper page, ORCID claims, exports' re-import). A title longer than its column is
+# refused, not cut: a cut title is a wrong title, and would match nothing on the
+# next import. Everything else is trimmed with a note in the report: the paper is
+# still worth having without the 30,000th character of its abstract.
+MAX_TITLE_CHARS = Paper._meta.get_field("title").max_length  # 500
+MAX_ABSTRACT_CHARS = 20_000
+MAX_AUTHOR_NAME_CHARS = Author._meta.get_field("name").max_length  # 200; longer ones dropped
+MAX_AUTHORS = 5_000  # the largest collaborations sign about 5,000; positions are smallints
+MAX_KEYWORDS = 50
+MAX_KEYWORD_CHARS = 100  # longer ones dropped
+MAX_CATEGORIES = 20
+MAX_CATEGORY_CHARS = 40  # longer ones dropped
+MAX_URL_CHARS = Paper._meta.get_field("url").max_length  # 500; longer or non-http URLs dropped
+MAX_IDENTIFIER_CHARS = Identifier._meta.get_field("value").max_length  # 255; longer ones dropped
+MIN_YEAR, MAX_YEAR = 1, 9999  # what a date can hold; anything else is no year
+
+# Line breaks and tabs in one-line fields (titles, names, keywords…) become spaces.
+LINE_BREAKS = re.compile(r"[\t\n]")
+SPACES = re.compile(r" {2,}")
+VENUE_KEY = re.compile(r"[-a-z0-9_]{1,40}")  # what Venue.key and /venues/<key>/ take
+
+# -- matching -----------------------------------------------------------------------
+#: Title keys shorter than this ("preface", "editorial") say too little to match on.
+MIN_TITLE_KEY_CHARS = 12
+#: Years a record and a paper may differ by and still be one work (preprint, then print).
+YEAR_TOLERANCE = 1
+
+
+def is_same_paper(*, title_key: str, first_author_key: str, year: int | None, paper) -> bool:
+    """Whether a record that shares no identifier with ``paper`` describes it anyway.
+
+    The one rule for matching on titles, used against stored papers and papers
+    new in the same batch alike: the same title key (at least
+    ``MIN_TITLE_KEY_CHARS`` long), the same first author's family name (or one
+    side has none), and years at most ``YEAR_TOLERANCE`` apart (or one side has
+    none). Two editions of a reference work six years apart are two papers.
+    ``paper`` needs ``title_key``, ``first_author_key`` and ``year``.
+    """
+    if len(title_key) < MIN_TITLE_KEY_CHARS or title_key != paper.title_key:
+        return False
+    same_author = (
+        not first_author_key
+        or not paper.first_author_key
+        or first_author_key == paper.first_author_key
+    )
+    close_year = not year or not paper.year or abs(year - paper.year) <= YEAR_TOLERANCE
+    return same_author and close_year
 
 
 @dataclass
 class ImportReport:
-    """What an import did. ``skipped`` holds (item, reason) pairs a person can act on."""
+    """What an import did. ``skipped`` holds (item, reason) pairs a person can act on;
+    ``trimmed`` (item, what) pairs for records imported without some over-long part."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     merged: int = 0  # records that matched an existing paper by another id or by title
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    trimmed: list[tuple[str, str]] = field(default_factory=list)
     paper_ids: list[int | None] = field(default_factory=list)  # per record, when asked for
 
     @property
@@ -50,12 +110,15 @@ class ImportReport:
         self.unchanged += other.unchanged
         self.merged += other.merged
         self.skipped += other.skipped
+        self.trimmed += other.trimmed
         self.paper_ids += other.paper_ids
 
     def summary(self) -> str:
+        trimmed = f", {len(self.trimmed)} trimmed" if self.trimmed else ""
         return (
             f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.merged} merged with papers known by another id, {len(self.skipped)} skipped"
+            f"{trimmed}"
         )
 
 
@@ -101,9 +164,14 @@ def upsert_papers(
     """Write records in batches; idempotent (the same records twice change nothing).
 
     A record matches an existing paper when they share any identifier, or else
-    when title, first author's family name and year (±1) agree; it then fills
-    what the paper lacks and adds its identifiers. Problems from the parser are
-    reported as skipped. ``on_batch`` gets each batch's report after its commit.
+    by ``is_same_paper`` (title, first author's family name and year ±1); it then
+    fills what the paper lacks and adds its identifiers. Records are matched in
+    order against stored papers and those earlier records created, by the same
+    rules, so the result does not depend on ``batch_size``. Each record is first
+    held to the limits above (``MAX_TITLE_CHARS``…): over-long titles are
+    skipped, other over-long parts trimmed and listed in ``report.trimmed``.
+    Problems from the parser are reported as skipped. ``on_batch`` gets each
+    batch's report after its commit.
     """
     total = ImportReport()
     batch: list[PaperRecord | ImportProblem] = []
@@ -131,15 +199,143 @@ def _write(writer, batch, collect_ids, on_batch) -> ImportReport:
     return report
 
 
+# -- holding records to the limits ---------------------------------------------------
+
+
+def bounded_record(record: PaperRecord) -> tuple[PaperRecord, list[str]] | str:
+    """``record`` cleaned and held to the limits, with what was trimmed; or why it cannot be used.
+
+    Every text goes through ``lib.text.clean_text`` (control characters, bidi
+    overrides… dropped), one-line fields lose their line breaks, and over-long
+    parts are trimmed or dropped (each said in a note). A record that needed
+    none of it comes back as it is, anything else as a copy. The reason to
+    skip it instead: no title, or a title over ``MAX_TITLE_CHARS``.
+    """
+    notes: list[str] = []
+    title = _one_line(record.title)
+    if not title:
+        return "the record has no title"
+    if len(title) > MAX_TITLE_CHARS:
+        return f"the title has {len(title):,} characters; at most {MAX_TITLE_CHARS:,} are accepted"
+    abstract = _text_block(record.abstract)
+    if len(abstract) > MAX_ABSTRACT_CHARS:
+        notes.append(f"abstract cut to {MAX_ABSTRACT_CHARS:,} of its {len(abstract):,} characters")
+        abstract = _shorten(abstract, MAX_ABSTRACT_CHARS)
+    authors = _bounded_authors(record.authors, notes)
+    keywords = _bounded_list(record.keywords, "keyword", MAX_KEYWORDS, MAX_KEYWORD_CHARS, notes)
+    categories = _bounded_list(
+        record.categories, "category", MAX_CATEGORIES, MAX_CATEGORY_CHARS, notes
+    )
+    ids = {}
+    for scheme, value in record.identifiers.items():
+        value = _one_line(value if isinstance(value, str) else str(value or ""))
+        if len(value) > MAX_IDENTIFIER_CHARS:
+            notes.append(f"{scheme} identifier over {MAX_IDENTIFIER_CHARS} characters dropped")
+        elif value:
+            ids[scheme] = value
+    year = record.year
+    if not (isinstance(year, int) and MIN_YEAR <= year <= MAX_YEAR):
+        year = None
+    bounded = {
+        "title": title,
+        "abstract": abstract,
+        "authors": authors,
+        "year": year,
+        "venue_key": _one_line(record.venue_key),
+        "venue_name": _one_line(record.venue_name),
+        "url": _bounded_url(record.url, "URL", notes),
+        "pdf_url": _bounded_url(record.pdf_url, "PDF URL", notes),
+        "keywords": keywords,
+        "categories": categories,
+        "identifiers": ids,
+    }
+    changes = {name: value for name, value in bounded.items() if value != getattr(record, name)}
+    return (replace(record, **changes) if changes else record), notes
+
+
+def _one_line(text: str) -> str:
+    if not text:
+        return ""
+    # Nearly always true, and far cheaper than clean_text: printable text has no
+    # control, bidi-override or other invisible characters (isprintable() is False
+    # for a few harmless ones too, such as a no-break space: they take the slow way).
+    if text.isprintable() and "  " not in text:
+        return text.strip()
+    return SPACES.sub(" ", LINE_BREAKS.sub(" ", clean_text(text))).strip()
+
+
+def _text_block(text: str) -> str:
+    return clean_text(text).strip() if text else ""
+
+
+def _bounded_authors(authors: list[AuthorName], notes: list[str]) -> list[AuthorName]:
+    kept, too_long = [], 0
+    for author in authors:
+        name = _one_line(author.name)
+        if len(name) > MAX_AUTHOR_NAME_CHARS:
+            too_long += 1
+        elif name:
+            orcid = _one_line(author.orcid)[:19]
+            same = name == author.name and orcid == author.orcid
+            kept.append(author if same else AuthorName(name, orcid))
+    if too_long:
+        notes.append(f"{too_long} author name(s) over {MAX_AUTHOR_NAME_CHARS} characters dropped")
+    if len(kept) > MAX_AUTHORS:
+        notes.append(f"kept the first {MAX_AUTHORS:,} of {len(kept):,} authors")
+        kept = kept[:MAX_AUTHORS]
+    return kept
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at a space when one is near, with "…"."""
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def _bounded_list(values, what: str, most: int, longest: int, notes: list[str]) -> list[str]:
+    if not values:
+        return []
+    kept = [value for raw in values if (value := _one_line(str(raw)))]
+    too_long = [value for value in kept if len(value) > longest]
+    if too_long:
+        notes.append(f"{len(too_long)} {what} value(s) over {longest} characters dropped")
+        kept = [value for value in kept if len(value) <= longest]
+    if len(kept) > most:
+        notes.append(f"kept the first {most} of {len(kept)} {what} values")
+        kept = kept[:most]
+    return kept
+
+
+def _bounded_url(url: str, what: str, notes: list[str]) -> str:
+    url = _one_line(url)
+    if not url:
+        return ""
+    if len(url) > MAX_URL_CHARS:
+        notes.append(f"{what} over {MAX_URL_CHARS} characters dropped")
+        return ""
+    if not url[:8].lower().startswith(("http://", "https://")) or " " in url:
+        notes.append(f"{what} dropped: not an http(s) address")
+        return ""
+    return url
+
+
+# -- writing a batch -----------------------------------------------------------------
+
+
 @dataclass
 class _Pending:
     record: PaperRecord
     ids: dict[str, str]
     title_key: str
     first_author_key: str
-    paper: Paper | None = None
-    created: bool = False
-    joined_new: bool = False  # matched a paper another record of this batch created
+    venue_key: str  # the Venue the record names ("" for none), see _BatchWriter._venue_of
+    venue_name: str
+    paper: object = None  # a stored Paper, or a row for a paper new in this batch
+    created: bool = False  # this record made the paper
+    changed: bool = False  # this record changed a paper that existed before it
     matched_by_other: bool = False
 
 
@@ -148,22 +344,20 @@ class _BatchWriter:
 
     def __init__(self):
         self.venues: dict[str, Venue] = {}
+        self.named_venues: dict[str, tuple[str, str]] = {}  # venue name -> (key, name)
 
     def write(self, batch) -> ImportReport:
         report = ImportReport()
-        pending: list[_Pending] = []
-        slots: list[_Pending | None] = []
-        for item in batch:
-            entry = self._prepare(item, report)
-            slots.append(entry)
-            if entry is not None:
-                pending.append(entry)
-        self._match_existing(pending)
-        self._match_within_batch(pending)
-        self._create_new(pending)
-        self._update_existing(pending, report)
-        self._write_links(pending)
+        slots = [self._prepare(item, report) for item in batch]
+        pending = [entry for entry in slots if entry is not None]
+        self._load_venues(pending)
+        before, new_papers = self._match_and_apply(pending)
+        self._insert_new(new_papers)
+        self._update_existing(before)
+        self._write_links(pending, new_papers)
         report.created = sum(1 for entry in pending if entry.created)
+        report.updated = sum(1 for entry in pending if entry.changed)
+        report.unchanged = len(pending) - report.created - report.updated
         report.merged = sum(1 for entry in pending if entry.matched_by_other)
         report.paper_ids = [entry.paper.pk if entry else None for entry in slots]
         return report
@@ -174,145 +368,202 @@ class _BatchWriter:
         if isinstance(item, ImportProblem):
             report.skipped.append((item.source_ref, item.message))
             return None
-        ref = item.source_ref or item.title[:60]
+        ref = item.source_ref or _one_line(item.title)[:60]
         if item.deleted:
             report.skipped.append((ref, "deleted at the source"))
             return None
-        if not item.title.strip():
-            report.skipped.append((ref, "the record has no title"))
+        bounded = bounded_record(item)
+        if isinstance(bounded, str):
+            report.skipped.append((ref, bounded))
             return None
+        record, notes = bounded
+        report.trimmed.extend((ref, note) for note in notes)
+        venue_key, venue_name = self._venue_of(record)
         ids = {}
-        for scheme, value in item.identifiers.items():
-            if not value or scheme not in identifiers.SCHEMES:
+        for scheme, value in record.identifiers.items():
+            if scheme not in identifiers.SCHEMES:
                 continue
             try:
                 ids[scheme] = identifiers.normalize(scheme, value)
             except identifiers.InvalidIdentifier:
                 continue  # a bad secondary id must not cost us the paper
-        first = names.family_name(item.authors[0].name) if item.authors else ""
+        first = names.family_name(record.authors[0].name) if record.authors else ""
         return _Pending(
-            record=item, ids=ids, title_key=names.title_key(item.title), first_author_key=first
+            record=record,
+            ids=ids,
+            title_key=names.title_key(record.title),
+            first_author_key=first,
+            venue_key=venue_key,
+            venue_name=venue_name,
         )
+
+    def _venue_of(self, record: PaperRecord) -> tuple[str, str]:
+        """(Venue key, its name) for a record: the known venue its key or venue name
+        means, arXiv for a preprint that names none, else the key and name of
+        whatever journal or conference it names (``venues.unknown_venue``)."""
+        if VENUE_KEY.fullmatch(record.venue_key):
+            known = KNOWN_VENUES.get(record.venue_key)
+            return record.venue_key, known.name if known else record.venue_key.upper()
+        if record.source in PREPRINT_SOURCES:
+            # a preprint's venue name is its journal-ref ("Phys. Rev. B 33, 3547"),
+            # a citation rather than a venue: only known venues are read from it
+            return "arxiv", KNOWN_VENUES["arxiv"].name
+        if not record.venue_name:
+            return "", ""
+        if record.venue_name not in self.named_venues:
+            known = KNOWN_VENUES.get(venue_key_for(name=record.venue_name))
+            unknown = None if known else unknown_venue(record.venue_name)
+            self.named_venues[record.venue_name] = (
+                (known.key, known.name)
+                if known
+                else (unknown.key, unknown.name)
+                if unknown
+                else ("", "")
+            )
+        return self.named_venues[record.venue_name]
+
+    def _load_venues(self, pending: list[_Pending]) -> None:
+        """Every venue the batch names (and arXiv's), created when missing, in a few queries."""
+        wanted = {"arxiv": KNOWN_VENUES["arxiv"].name}
+        for entry in pending:
+            if entry.venue_key:
+                wanted.setdefault(entry.venue_key, entry.venue_name)
+        missing = {key: name for key, name in wanted.items() if key not in self.venues}
+        if not missing:
+            return
+        found = {venue.key: venue for venue in Venue.objects.filter(key__in=missing)}
+        if len(found) < len(missing):
+            # ignore_conflicts: an import running beside this one may create them first
+            Venue.objects.bulk_create(
+                [Venue(key=key, name=name) for key, name in missing.items() if key not in found],
+                ignore_conflicts=True,
+            )
+            found = {venue.key: venue for venue in Venue.objects.filter(key__in=missing)}
+        self.venues.update(found)
 
     # -- matching ----------------------------------------------------------------
 
-    def _match_existing(self, pending: list[_Pending]) -> None:
-        values = {value for entry in pending for value in entry.ids.values()}
-        known: dict[tuple[str, str], int] = {}
-        if values:
-            for scheme, value, paper_id in Identifier.objects.filter(value__in=values).values_list(
-                "scheme", "value", "paper_id"
-            ):
-                known[(scheme, value)] = paper_id
-        by_title: dict[str, list[Paper]] = {}
-        unmatched_keys = {
-            entry.title_key
-            for entry in pending
-            if not any((s, v) in known for s, v in entry.ids.items())
-        } - {""}
-        if unmatched_keys:
-            for paper in Paper.objects.filter(title_key__in=unmatched_keys):
-                by_title.setdefault(paper.title_key, []).append(paper)
-        paper_ids = set(known.values())
-        papers = Paper.objects.in_bulk(paper_ids) if paper_ids else {}
+    def _match_and_apply(self, pending: list[_Pending]) -> tuple[dict, list]:
+        """Find each record's paper, in order, and apply the record to it at once.
+
+        A record is matched against stored papers and the papers earlier records
+        of this batch created or changed, exactly as it would be if every record
+        were a batch of its own: by a shared identifier first, else by
+        ``is_same_paper`` against the papers with its title key, oldest first.
+        Returns the stored papers' attributes before the batch (by pk) and the
+        rows of papers new in this batch.
+        """
+        by_id, by_title = self._stored_candidates(pending)
+        before: dict[int, tuple[Paper, dict]] = {}
+        new_papers: list = []
         for entry in pending:
-            matches = [known[(s, v)] for s, v in entry.ids.items() if (s, v) in known]
-            if matches:
-                entry.paper = papers[matches[0]]
+            record = entry.record
+            keys = list(entry.ids.items())
+            paper = next((by_id[key] for key in keys if key in by_id), None)
+            if paper is not None:
                 entry.matched_by_other = (
-                    any((s, v) not in known for s, v in entry.ids.items())
-                    and entry.paper.source != entry.record.source
+                    any(key not in by_id for key in keys) and paper.source != record.source
                 )
-                continue
-            candidate = self._title_match(entry, by_title)
-            if candidate:
-                entry.paper = candidate
-                entry.matched_by_other = True
+            else:
+                paper = next(
+                    (
+                        candidate
+                        for candidate in by_title.get(entry.title_key, ())
+                        if is_same_paper(
+                            title_key=entry.title_key,
+                            first_author_key=entry.first_author_key,
+                            year=record.year,
+                            paper=candidate,
+                        )
+                    ),
+                    None,
+                )
+                entry.matched_by_other = paper is not None
+            if paper is None:
+                paper = PAPER_ROWS.new_instance()
+                self._apply(paper, entry, created=True)
+                paper.title_key = entry.title_key
+                new_papers.append(paper)
+                by_title.setdefault(paper.title_key, []).append(paper)
+                entry.created = True
+            else:
+                if paper.pk is not None and paper.pk not in before:
+                    before[paper.pk] = (
+                        paper,
+                        {name: getattr(paper, name) for name in COMPARED_ATTRIBUTES},
+                    )
+                state = [getattr(paper, name) for name in APPLIED_ATTRIBUTES]
+                self._apply(paper, entry, created=False)
+                entry.changed = state != [getattr(paper, name) for name in APPLIED_ATTRIBUTES]
+            entry.paper = paper
+            for key in keys:
+                by_id.setdefault(key, paper)
+        return before, new_papers
 
     @staticmethod
-    def _title_match(entry: _Pending, by_title: dict[str, list[Paper]]) -> Paper | None:
-        record, first = entry.record, entry.first_author_key
-        if len(entry.title_key) < 12:  # short titles ("Introduction") say too little
-            return None
-        for paper in by_title.get(entry.title_key, []):
-            same_author = not first or not paper.first_author_key or first == paper.first_author_key
-            close_year = not record.year or not paper.year or abs(record.year - paper.year) <= 1
-            if same_author and close_year:
-                return paper
-        return None
-
-    def _match_within_batch(self, pending: list[_Pending]) -> None:
-        """Records in one batch that describe the same new paper share one Paper."""
-        seen: dict[tuple[str, str], _Pending] = {}
-        for entry in pending:
-            if entry.paper is not None:
-                continue
-            keys = [(s, v) for s, v in entry.ids.items()]
-            keys.append(("title", f"{entry.title_key}|{entry.first_author_key}"))
-            leader = next((seen[k] for k in keys if k in seen), None)
-            if leader is not None:
-                entry.paper = leader  # resolved to the leader's Paper after creation
-                entry.matched_by_other = True
-            for key in keys:
-                seen.setdefault(key, leader or entry)
+    def _stored_candidates(pending: list[_Pending]) -> tuple[dict, dict]:
+        """Stored papers by (scheme, value) of the batch's identifiers, and by title key
+        for the records none of whose identifiers is known; one instance per paper."""
+        values = {value for entry in pending for value in entry.ids.values()}
+        id_rows = []
+        if values:
+            id_rows = list(
+                Identifier.objects.filter(value__in=values).values_list(
+                    "scheme", "value", "paper_id"
+                )
+            )
+        known = {(scheme, value) for scheme, value, _ in id_rows}
+        title_keys = {
+            entry.title_key
+            for entry in pending
+            if len(entry.title_key) >= MIN_TITLE_KEY_CHARS
+            and not any(key in known for key in entry.ids.items())
+        }
+        papers: dict[int, Paper] = {}
+        by_title: dict[str, list] = {}
+        if title_keys:
+            for paper in Paper.objects.filter(title_key__in=title_keys).order_by("pk"):
+                papers[paper.pk] = paper
+                by_title.setdefault(paper.title_key, []).append(paper)
+        missing = {paper_id for _, _, paper_id in id_rows} - papers.keys()
+        if missing:
+            papers.update(Paper.objects.in_bulk(missing))
+        by_id = {(scheme, value): papers[paper_id] for scheme, value, paper_id in id_rows}
+        return by_id, by_title
 
     # -- writing -----------------------------------------------------------------
 
-    def _create_new(self, pending: list[_Pending]) -> None:
-        """Insert a row per new paper, with what every record of it in the batch says."""
-        leaders = [entry for entry in pending if entry.paper is None]
+    @staticmethod
+    def _insert_new(new_papers: list) -> None:
+        """Insert a row per new paper, with what every record of it in the batch said."""
         now = timezone.now()
-        ids = reserve_ids(Paper, len(leaders))
-        for entry, pk in zip(leaders, ids, strict=True):
-            paper = PAPER_ROWS.new_instance()
+        for paper, pk in zip(new_papers, reserve_ids(Paper, len(new_papers)), strict=True):
             paper.id, paper.created_at, paper.updated_at = pk, now, now
-            self._apply(paper, entry.record, created=True)
-            entry.paper, entry.created = paper, True
-        for entry in pending:
-            if isinstance(entry.paper, _Pending):  # a later record of a paper new in this batch
-                entry.paper, entry.joined_new = entry.paper.paper, True
-                self._apply(entry.paper, entry.record, created=False)
-        for entry in leaders:
-            Paper.derive_fields(entry.paper)
-        insert_rows(Paper, PAPER_ROWS.columns, [PAPER_ROWS.row(entry.paper) for entry in leaders])
+            Paper.derive_fields(paper)
+        insert_rows(Paper, PAPER_ROWS.columns, [PAPER_ROWS.row(paper) for paper in new_papers])
 
-    def _update_existing(self, pending: list[_Pending], report: ImportReport) -> None:
-        """Apply each record to its stored paper; a paper is written once, if it changed."""
-        existing = [entry for entry in pending if not (entry.created or entry.joined_new)]
-        report.updated += sum(1 for entry in pending if entry.joined_new)
-        before: dict[int, dict] = {}
-        for entry in existing:
-            paper = entry.paper
-            before.setdefault(
-                paper.pk, {name: getattr(paper, name) for name in COMPARED_ATTRIBUTES}
-            )
-            self._apply(paper, entry.record, created=False)
-            paper.derive_fields()
+    @staticmethod
+    def _update_existing(before: dict[int, tuple[Paper, dict]]) -> None:
+        """Write each stored paper the batch changed, once."""
         changed = []
-        papers = {entry.paper.pk: entry.paper for entry in existing}
-        for pk, paper in papers.items():
-            if any(getattr(paper, name) != value for name, value in before[pk].items()):
+        for paper, attributes in before.values():
+            paper.derive_fields()
+            if any(getattr(paper, name) != value for name, value in attributes.items()):
                 paper.updated_at = timezone.now()
                 changed.append(paper)
-        changed_ids = {paper.pk for paper in changed}
-        for entry in existing:
-            if entry.paper.pk in changed_ids:
-                report.updated += 1
-            else:
-                report.unchanged += 1
         if changed:
             Paper.objects.bulk_update(changed, [*UPDATABLE_FIELDS, "updated_at"])
 
-    def _apply(self, paper: Paper, record: PaperRecord, *, created: bool) -> None:
-        """Fill ``paper`` from ``record``.
+    def _apply(self, paper, entry: _Pending, *, created: bool) -> None:
+        """Fill ``paper`` from ``entry``'s record.
 
         Blanks are filled and nothing else changes, except that a published venue
         (with its year) replaces a preprint one. Every rule only moves a field
         one way, so applying records again, in any order, changes nothing.
         """
-        preprint = record.source in PREPRINT_SOURCES
-        venue = self._venue(record.venue_key or ("arxiv" if preprint else ""))
-        arxiv_id = self._venue_id("arxiv")
+        record = entry.record
+        venue = self.venues.get(entry.venue_key) if entry.venue_key else None
+        arxiv_id = self.venues["arxiv"].pk
         upgrades_venue = venue is not None and (
             paper.venue_id is None or (paper.venue_id == arxiv_id and venue.pk != arxiv_id)
         )
@@ -334,7 +585,8 @@ class _BatchWriter:
         if record.authors and not paper.first_author_key:
             paper.first_author_key = names.family_name(record.authors[0].name)
 
-    def _write_links(self, pending: list[_Pending]) -> None:
+    @staticmethod
+    def _write_links(pending: list[_Pending], new_papers: list) -> None:
         """Identifiers for every record; authors for papers that have none yet."""
         insert_rows(
             Identifier,
@@ -346,14 +598,15 @@ class _BatchWriter:
             ],
             ignore_conflicts=True,
         )
-        needing_authors = {}
+        needing_authors: dict[int, _Pending] = {}
         for entry in pending:
             if entry.record.authors and entry.paper.pk not in needing_authors:
                 needing_authors[entry.paper.pk] = entry
-        existing = [pk for pk, entry in needing_authors.items() if not entry.created]
-        if existing:
+        new_ids = {paper.pk for paper in new_papers}
+        stored = [pk for pk in needing_authors if pk not in new_ids]
+        if stored:
             have_authors = set(
-                PaperAuthor.objects.filter(paper_id__in=existing)
+                PaperAuthor.objects.filter(paper_id__in=stored)
                 .values_list("paper_id", flat=True)
                 .distinct()
             )
@@ -372,23 +625,6 @@ class _BatchWriter:
             ],
             ignore_conflicts=True,
         )
-
-    # -- venues ------------------------------------------------------------------
-
-    def _venue(self, key: str) -> Venue | None:
-        if not key:
-            return None
-        if key not in self.venues:
-            known = KNOWN_VENUES.get(key)
-            venue = Venue.objects.filter(key=key).first()
-            if venue is None:
-                venue = Venue.objects.create(key=key, name=known.name if known else key.upper())
-            self.venues[key] = venue
-        return self.venues[key]
-
-    def _venue_id(self, key: str) -> int | None:
-        venue = self._venue(key)
-        return venue.pk if venue else None
 
 
 def _unique_names(authors: list[AuthorName]) -> list[AuthorName]:

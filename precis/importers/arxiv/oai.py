@@ -6,6 +6,11 @@ metadata formats arXiv serves are told apart by the namespace of the element
 inside ``<metadata>``: ``arXiv`` (structured authors), ``arXivRaw`` (authors as
 one string, every version with its date) and ``oai_dc`` (Dublin Core).
 
+Liberal in what it accepts: elements are found by their local names, whatever
+namespace they are in (or none), so a response written without the OAI
+namespace reads, and a metadata element that inherits the OAI namespace is
+recognised by its name (``<arXiv>``) or by the request's ``metadataPrefix``.
+
 Pages are at most a few MB, so the whole page is parsed at once and records are
 read by walking their children (no per-record XPath): 1000 records take ~0.1 s.
 """
@@ -31,7 +36,6 @@ from precis.importers.arxiv.parse import (
 from precis.importers.base import AuthorName, ImportProblem, PaperRecord
 from precis.lib.identifiers import InvalidIdentifier, normalize_arxiv, normalize_doi
 
-OAI = "{http://www.openarchives.org/OAI/2.0/}"
 ARXIV_NS = "http://arxiv.org/OAI/arXiv/"
 ARXIV_RAW_NS = "http://arxiv.org/OAI/arXivRaw/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -94,19 +98,23 @@ def parse_oai_page(data: bytes) -> OaiPage:
             error_code=MALFORMED_RESPONSE,
             error_message=f"The OAI-PMH response is not well-formed XML: {exc}.",
         )
-    if root.tag != f"{OAI}OAI-PMH":
+    if not isinstance(root.tag, str) or _local(root) != "OAI-PMH":
         return OaiPage(
             error_code=MALFORMED_RESPONSE,
-            error_message=f"The response is not OAI-PMH (its root is <{root.tag}>).",
+            error_message=(
+                f"The response is not OAI-PMH: its root element is <{_local(root)}>, not <OAI-PMH>."
+            ),
         )
     page = OaiPage()
-    errors = list(root.iterchildren(f"{OAI}error"))
+    errors = list(_children(root, "error"))
     if errors:
         page.error_code = errors[0].get("code") or "unknown"
         page.error_message = "; ".join(element_text(error) for error in errors)
-    for verb in root.iterchildren(f"{OAI}ListRecords", f"{OAI}GetRecord"):
-        page.records.extend(_record(record) for record in verb.iterchildren(f"{OAI}record"))
-        token = verb.find(f"{OAI}resumptionToken")
+    request = _child(root, "request")
+    prefix = request.get("metadataPrefix", "") if request is not None else ""
+    for verb in _children(root, "ListRecords", "GetRecord"):
+        page.records.extend(_record(record, prefix) for record in _children(verb, "record"))
+        token = _child(verb, "resumptionToken")
         if token is not None:
             page.resumption_token = (token.text or "").strip() or None
             page.complete_list_size = _integer(token.get("completeListSize"))
@@ -126,9 +134,21 @@ def _integer(raw: str | None) -> int | None:
 # --------------------------------------------------------------------------
 
 
-def _record(record) -> PaperRecord | ImportProblem:
-    header = record.find(f"{OAI}header")
-    oai_identifier = element_text(header.find(f"{OAI}identifier")) if header is not None else ""
+def _children(element, *names: str):
+    """The child elements with one of these local names, in any namespace or none."""
+    for child in element.iterchildren(etree.Element):
+        if _local(child) in names:
+            yield child
+
+
+def _child(element, name: str):
+    """The first child element with this local name, or ``None``."""
+    return next(_children(element, name), None)
+
+
+def _record(record, prefix: str = "") -> PaperRecord | ImportProblem:
+    header = _child(record, "header")
+    oai_identifier = element_text(_child(header, "identifier")) if header is not None else ""
     source_ref = oai_identifier or "a record without identifier"
     if header is not None and header.get("status") == "deleted":
         header_id = _arxiv_id(OAI_IDENTIFIER_PREFIX.sub("", oai_identifier))
@@ -141,15 +161,16 @@ def _record(record) -> PaperRecord | ImportProblem:
             source_ref=source_ref,
             deleted=True,
         )
-    metadata = record.find(f"{OAI}metadata")
+    metadata = _child(record, "metadata")
     content = next(metadata.iterchildren(etree.Element), None) if metadata is not None else None
     if content is None:
         return ImportProblem(source_ref, "Skipped: the record has no metadata.")
-    reader = READERS.get(etree.QName(content).namespace)
+    reader = _reader_for(content, prefix)
     if reader is None:
+        namespace = etree.QName(content).namespace or "no namespace"
         return ImportProblem(
             source_ref,
-            f"Skipped: metadata in an unknown format ({etree.QName(content).namespace}); "
+            f"Skipped: metadata in an unknown format (<{_local(content)}> in {namespace}); "
             "expected arXiv, arXivRaw or oai_dc.",
         )
     paper = reader(content)
@@ -209,7 +230,8 @@ def _texts(content, names: frozenset[str]) -> dict[str, str]:
 
 def _local(element) -> str:
     """The tag without namespace (string slicing: ``etree.QName`` is slower)."""
-    return element.tag.rpartition("}")[2]
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 # --------------------------------------------------------------------------
@@ -232,8 +254,8 @@ def _read_arxiv(content) -> PaperRecord:
         title=fields.get("title", ""),
         authors=[
             _structured_author(person)
-            for authors in content.iterchildren(f"{{{ARXIV_NS}}}authors")
-            for person in authors.iterchildren(f"{{{ARXIV_NS}}}author")
+            for authors in _children(content, "authors")
+            for person in _children(authors, "author")
         ],
         abstract=fields.get("abstract", ""),
         published_on=published_on,
@@ -247,12 +269,18 @@ def _read_arxiv(content) -> PaperRecord:
 def _structured_author(person) -> AuthorName:
     """``<keyname>``, ``<forenames>``, ``<suffix>`` → "Forenames Keyname Suffix".
 
-    Affiliations are dropped. Parts are stripped of stray commas ("Martinez,")
-    so that ``normalize_name`` does not read a "Family, Given" form into them.
+    Affiliations are dropped. A part given twice (two ``<keyname>``s, one of
+    them perhaps empty) keeps both, in order: nothing the source says is lost.
+    Parts are stripped of stray commas ("Martinez,") so that ``normalize_name``
+    does not read a "Family, Given" form into them.
     """
-    parts = {_local(child): child.text or "" for child in person.iterchildren(etree.Element)}
-    words = (parts.get(key, "").strip(" ,") for key in ("forenames", "keyname", "suffix"))
-    return author(" ".join(word.replace(",", " ") for word in words if word))
+    parts: dict[str, list[str]] = {"forenames": [], "keyname": [], "suffix": []}
+    for child in person.iterchildren(etree.Element):
+        words = parts.get(_local(child))
+        text = clean_text("".join(child.itertext())).strip(" ,").replace(",", " ")
+        if words is not None and text:
+            words.append(text)
+    return author(" ".join([*parts["forenames"], *parts["keyname"], *parts["suffix"]]))
 
 
 # --------------------------------------------------------------------------
@@ -262,7 +290,7 @@ def _structured_author(person) -> AuthorName:
 
 def _read_arxiv_raw(content) -> PaperRecord:
     fields = _texts(content, ARXIV_RAW_FIELDS)
-    published_on = _first_version_date(content.iterchildren(f"{{{ARXIV_RAW_NS}}}version"))
+    published_on = _first_version_date(_children(content, "version"))
     return PaperRecord(
         title=fields.get("title", ""),
         authors=[author(name) for name in split_authors(fields.get("authors", ""))],
@@ -379,3 +407,16 @@ READERS: dict[str, Callable[[etree._Element], PaperRecord]] = {
     ARXIV_RAW_NS: _read_arxiv_raw,
     OAI_DC_NS: _read_oai_dc,
 }
+# The same readers by the metadata element's local name and by metadataPrefix,
+# for responses whose metadata lacks (or inherits the wrong) namespace.
+READERS_BY_NAME = {"arXiv": _read_arxiv, "arXivRaw": _read_arxiv_raw, "dc": _read_oai_dc}
+READERS_BY_PREFIX = {"arXiv": _read_arxiv, "arXivRaw": _read_arxiv_raw, "oai_dc": _read_oai_dc}
+
+
+def _reader_for(content, prefix: str) -> Callable[[etree._Element], PaperRecord] | None:
+    """The reader for a metadata element: by its namespace, else its name, else the request's prefix."""
+    return (
+        READERS.get(etree.QName(content).namespace or "")
+        or READERS_BY_NAME.get(_local(content))
+        or READERS_BY_PREFIX.get(prefix)
+    )

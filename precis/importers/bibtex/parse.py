@@ -8,13 +8,20 @@ identifiers. Its middlewares resolve only whole-value macros, so they are not us
 
 Contracts:
 
-* ``decode_bibtex(bytes)`` never raises; it says which encoding it used, and a
-  legacy 8-bit one (cp1252, latin-1) is something to show the user.
+* ``decode_bibtex(bytes)`` never raises; it says which encoding it used, a
+  legacy one (Windows-1252, GB18030, Shift-JIS…) is something to show the user,
+  and an encoding it cannot tell is reported rather than guessed.
 * ``parse_bibtex(data, macros=...)`` yields one ``PaperRecord`` per usable entry,
   in file order, and one ``ImportProblem`` per entry or block it cannot use
-  (naming the key and/or line), and never stops at a bad entry.
+  (naming the key and/or line), and never stops at a bad entry or raises.
+* Work is bounded by the input: ``@string`` macros cannot blow a few hundred
+  bytes up into megabytes (see ``MAX_FIELD_CHARS`` and its neighbours), crossref
+  chains are followed at most ``MAX_CROSSREF_DEPTH`` levels, and nothing recurses
+  as deep as the input nests.
 """
 
+import codecs
+import logging
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -23,6 +30,7 @@ from datetime import date
 from typing import NamedTuple
 
 import bibtexparser
+import charset_normalizer
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
@@ -44,44 +52,102 @@ from precis.lib.identifiers import (
 
 SOURCE = "bibtex"
 
+# bibtexparser logs a warning per block it cannot read; we report each of those
+# blocks as an ImportProblem, and a hostile paste of "@a{" repeated would
+# otherwise write a log line per four bytes.
+logging.getLogger("bibtexparser").setLevel(logging.ERROR)
+
 # --------------------------------------------------------------------------
 # Bytes to text
 # --------------------------------------------------------------------------
 
 UNICODE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"})
+#: ``DecodedText.encoding`` when no encoding could be told: the text is then the
+#: bytes read as Latin-1 (one character per byte, so the file's structure holds)
+#: and every entry with a non-ASCII character is reported instead of imported.
+UNKNOWN_ENCODING = "unknown"
 ENCODING_LABELS = {"cp1252": "Windows-1252", "latin-1": "Latin-1 (ISO-8859-1)"}
 # How much of the start of a file is looked at to recognise UTF-16 without a BOM.
 UTF16_SNIFF_BYTES = 4096
+# charset-normalizer scores each reading by its "chaos" (0 = clean text, 1 = noise).
+# A second reading that gives other text and scores within this margin of the
+# best is as plausible: we are not sure, and say so instead of picking one.
+# (Measured on our own GBK, Big5, Shift-JIS, EUC-JP and EUC-KR entries: a wrong
+# best reading always had a rival within 0.025; a right one, alone, at least 0.05.)
+RIVAL_CHAOS_MARGIN = 0.04
+# Western European files are by far the most common legacy .bib files, and
+# charset-normalizer cannot tell the Latin code pages apart on a few accented
+# names: among Latin readings this close to the best, Windows-1252 is preferred.
+LATIN_PREFERENCE_MARGIN = 0.1
+WINDOWS_1252_ALIASES = frozenset({"cp1252", "latin_1", "iso8859_1", "iso8859_15"})
 
 
 class DecodedText(NamedTuple):
-    """A decoded file: ``(text, encoding)``, with a notice when the encoding was a guess.
+    """A decoded file: ``(text, encoding, guesses)``.
 
     ``encoding`` is a Python codec name: ``utf-8``, ``utf-8-sig`` (UTF-8 with a
-    BOM), ``utf-16``, ``utf-16-le``, ``utf-16-be``, ``utf-32``, or the legacy
-    ``cp1252`` / ``latin-1`` tried when the bytes are not Unicode.
+    BOM), ``utf-16``, ``utf-16-le``, ``utf-16-be``, ``utf-32``; a legacy encoding
+    charset-normalizer recognised (``cp1252``, ``latin-1``, ``gb18030``,
+    ``cp932``, ``cp949``, ``big5``…); or ``UNKNOWN_ENCODING`` when it could not
+    tell, with the readings it hesitated between in ``guesses``.
     """
 
     text: str
     encoding: str
+    guesses: tuple[str, ...] = ()
 
     @property
     def is_legacy(self) -> bool:
-        """True when the bytes were not Unicode and an 8-bit encoding was assumed."""
+        """True when the bytes were not Unicode (the encoding was detected, or is unknown)."""
         return self.encoding not in UNICODE_ENCODINGS
 
     @property
+    def is_known(self) -> bool:
+        return self.encoding != UNKNOWN_ENCODING
+
+    @property
+    def label(self) -> str:
+        """The encoding for people: "Windows-1252", "GB18030", "UTF-8"."""
+        return encoding_label(self.encoding)
+
+    @property
     def notice(self) -> str:
-        """``"decoded as Windows-1252; check accented names"`` for a guess, else ``""``."""
+        """What to tell the person importing: ``""`` for Unicode, else the encoding used or
+        the fact that it is unknown."""
         if not self.is_legacy:
             return ""
-        label = ENCODING_LABELS.get(self.encoding, self.encoding)
-        return f"decoded as {label}; check accented names"
+        if self.is_known:
+            return f"decoded as {self.label}; check accented names"
+        perhaps = " or ".join(encoding_label(guess) for guess in self.guesses[:3])
+        return (
+            "could not tell which encoding this file is in (it is not UTF-8"
+            + (f"; perhaps {perhaps}" if perhaps else "")
+            + "), so entries with non-ASCII characters were not imported: "
+            "save the file as UTF-8 and import it again"
+        )
+
+
+def encoding_label(encoding: str) -> str:
+    """``cp1252`` → "Windows-1252", ``cp932`` → "Shift-JIS (CP932)", ``gb18030`` → "GB18030"."""
+    if encoding in ENCODING_LABELS:
+        return ENCODING_LABELS[encoding]
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return encoding
+    return {
+        "cp1252": "Windows-1252",
+        "iso8859-1": "Latin-1 (ISO-8859-1)",
+        "cp932": "Shift-JIS (CP932)",
+        "cp949": "EUC-KR (CP949)",
+        "cp950": "Big5 (CP950)",
+        "euc_jis_2004": "EUC-JP",
+    }.get(name, name.replace("_", "-").upper())
 
 
 @dataclass(frozen=True)
 class EncodingNotice(ImportProblem):
-    """Not a failed entry: the file was not Unicode and its encoding was guessed.
+    """Not a failed entry: the file was not Unicode and its encoding was detected or unknown.
 
     ``parse_bibtex`` yields it first when given such bytes, so the person
     importing can check accented names. Code that counts failed entries can
@@ -93,28 +159,79 @@ def decode_bibtex(data: bytes) -> DecodedText:
     """Decode a .bib file's bytes; never raises.
 
     Order: a UTF-32/UTF-8/UTF-16 byte-order mark; UTF-16 without a BOM (told by
-    its NUL bytes); strict UTF-8; else Windows-1252, else Latin-1 (which
-    decodes any bytes). Check ``.notice`` (or ``.is_legacy``) to tell the user
-    when the last two were used.
+    its NUL bytes); strict UTF-8; else what charset-normalizer detects, with
+    Windows-1252 preferred among Western European readings. When two readings
+    that give different text are about as plausible, or none is, the encoding
+    is ``UNKNOWN_ENCODING``. Check ``.notice`` (or ``.is_legacy``) to tell the user.
     """
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return DecodedText(data.decode("utf-32", errors="replace"), "utf-32")
     if data.startswith(b"\xef\xbb\xbf"):
-        return _decode_or_fallback(data, "utf-8-sig")
+        try:
+            return DecodedText(data.decode("utf-8-sig"), "utf-8-sig")
+        except UnicodeDecodeError:
+            return _detect_legacy(data[3:])
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return DecodedText(data.decode("utf-16", errors="replace"), "utf-16")
     if utf16 := _utf16_without_bom(data):
         return DecodedText(data.decode(utf16, errors="replace"), utf16)
-    return _decode_or_fallback(data, "utf-8")
+    try:
+        return DecodedText(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        return _detect_legacy(data)
 
 
-def _decode_or_fallback(data: bytes, encoding: str) -> DecodedText:
-    for candidate in (encoding, "cp1252"):
-        try:
-            return DecodedText(data.decode(candidate), candidate)
-        except UnicodeDecodeError:
+def _detect_legacy(data: bytes) -> DecodedText:
+    """The text of bytes that are not UTF-8, in the encoding charset-normalizer finds."""
+    try:
+        matches = list(charset_normalizer.from_bytes(data))
+    except Exception:  # a detector bug must not cost the import; say we do not know
+        matches = []
+    if not matches:
+        return _unknown(data, ())
+    best = matches[0]
+    best_text = str(best)
+    if _mostly_latin(best_text):
+        close = [m for m in matches if m.chaos <= best.chaos + LATIN_PREFERENCE_MARGIN]
+        if any(WINDOWS_1252_ALIASES & {m.encoding, *m.could_be_from_charset} for m in close):
+            for encoding in ("cp1252", "latin-1"):
+                try:
+                    return DecodedText(data.decode(encoding), encoding)
+                except UnicodeDecodeError:
+                    continue
+    rivals = [
+        match.encoding
+        for match in matches[1:]
+        if match.chaos < best.chaos + RIVAL_CHAOS_MARGIN and str(match) != best_text
+    ]
+    if rivals:
+        return _unknown(data, (best.encoding, *rivals))
+    return DecodedText(best_text, best.encoding)
+
+
+def _unknown(data: bytes, guesses: tuple[str, ...]) -> DecodedText:
+    return DecodedText(data.decode("latin-1"), UNKNOWN_ENCODING, guesses)
+
+
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Enough non-ASCII characters to tell a script by, without walking a whole big file.
+SCRIPT_SAMPLE_CHARS = 10_000
+
+
+def _mostly_latin(text: str) -> bool:
+    """Whether the letters beyond ASCII in ``text`` are nearly all Latin ones (é, ł, ß…)."""
+    latin = other = 0
+    for found, match in enumerate(NON_ASCII.finditer(text)):
+        if found >= SCRIPT_SAMPLE_CHARS:
+            break
+        char = match.group()
+        if not char.isalpha():
             continue
-    return DecodedText(data.decode("latin-1"), "latin-1")
+        if unicodedata.name(char, "").startswith("LATIN"):
+            latin += 1
+        else:
+            other += 1
+    return latin >= 4 * other
 
 
 def _utf16_without_bom(data: bytes) -> str:
@@ -216,6 +333,7 @@ class _LatexReader:
     def __init__(self, text: str):
         self.text = text
         self.pos = 0
+        self._closers: dict[int, int] | None = None
 
     def read_until(self, end: int) -> str:
         """Decode ``text[pos:end]``; ``pos`` ends at ``end``."""
@@ -240,23 +358,15 @@ class _LatexReader:
         return "".join(out)
 
     def group_end(self, start: int, end: int) -> int:
-        """Index of the ``}`` closing the ``{`` at ``start`` (``end`` if it is never closed)."""
-        depth = 0
-        text = self.text
-        index = start
-        while index < end:
-            char = text[index]
-            if char == "\\":
-                index += 2
-                continue
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-                if depth == 0:
-                    return index
-            index += 1
-        return end
+        """Index of the ``}`` closing the ``{`` at ``start`` (``end`` if it is not closed before).
+
+        The pairs are found once per text, so nested groups cost linear time, not
+        a scan of the rest of the text per level.
+        """
+        if self._closers is None:
+            self._closers = _matching_braces(self.text)
+        close = self._closers.get(start, end)
+        return close if close < end else end
 
     def read_group(self, end: int) -> str:
         """Decode the ``{…}`` group at ``pos``, without its braces."""
@@ -341,6 +451,24 @@ class _LatexReader:
         self.pos = min(LEADING_SPACES.match(self.text, self.pos).end(), end)
 
 
+def _matching_braces(text: str) -> dict[int, int]:
+    """``{index of "{": index of its "}"}`` for the balanced pairs; ``\\{`` and ``\\}`` are not braces."""
+    pairs: dict[int, int] = {}
+    opened: list[int] = []
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "{":
+            opened.append(index)
+        elif char == "}" and opened:
+            pairs[opened.pop()] = index
+        index += 1
+    return pairs
+
+
 def _typeset_plain(run: str) -> str:
     """What TeX makes of plain characters: em and en dashes from ``---`` and ``--``, curly quotes."""
     if "-" in run:
@@ -369,12 +497,39 @@ MONTH_MACROS = {
 # fmt: on
 BARE_WORD = re.compile(r"[^\s#{}\",=]+")
 
+# Limits on what @string macros can make of a file. Each applies only to growth
+# by macros: a value as long as its own text, or an entry as long as its own
+# fields, always passes; the write path (papers.services) then caps what it
+# stores. Seven @strings of ten copies each would otherwise turn 400 bytes into
+# 100,000,000 characters.
+#: A field value or @string may expand to this many characters.
+MAX_FIELD_CHARS = 100_000
+#: All field values of one entry together.
+MAX_ENTRY_CHARS = 200_000
+#: All @strings and field values of a file together: this many characters, or
+#: this many times the file's length when that is more.
+MIN_FILE_BUDGET_CHARS = 500_000
+FILE_BUDGET_PER_INPUT_CHAR = 16
+
 
 class FieldValueError(Exception):
     """A field value that cannot be read (say, a missing comma glued two fields together)."""
 
 
-def evaluate_value(raw: str, macros: dict[str, str]) -> str:
+class ValueTooLong(FieldValueError):
+    """A value whose macros expand past its limit, or that uses a macro that did (``macro``)."""
+
+    def __init__(self, message: str, *, macro: str = ""):
+        super().__init__(message)
+        self.macro = macro
+
+
+# Stands in the macro table for an @string that expanded past its limit, so that
+# entries using it are reported instead of reading the macro's name as its text.
+_OVERSIZED = object()
+
+
+def evaluate_value(raw: str, macros: dict, *, max_chars: int = MAX_FIELD_CHARS) -> str:
     """The text of a raw field value.
 
     ``{…}`` and ``"…"`` give their content, braces inside kept (they matter to
@@ -382,9 +537,13 @@ def evaluate_value(raw: str, macros: dict[str, str]) -> str:
     is a macro (case-insensitive) -- an undefined one gives its own name, so
     ``journal = iclr`` without a strings file still says ``iclr``. Parts joined
     by ``#`` are concatenated. Raises ``FieldValueError`` for text after a value
-    that is not ``#`` (typically a missing comma).
+    that is not ``#`` (typically a missing comma), and ``ValueTooLong`` when the
+    value would be longer than both ``max_chars`` and ``raw`` itself (checked
+    before anything that long is built).
     """
+    limit = max(max_chars, len(raw))
     parts: list[str] = []
+    total = 0
     pos, end = 0, len(raw)
     while True:
         pos = _skip_space(raw, pos)
@@ -393,21 +552,31 @@ def evaluate_value(raw: str, macros: dict[str, str]) -> str:
         char = raw[pos]
         if char == "{":
             close = _brace_end(raw, pos)
-            parts.append(raw[pos + 1 : close])
+            part = raw[pos + 1 : close]
             pos = close + 1
         elif char == '"':
             close = _quote_end(raw, pos)
-            parts.append(raw[pos + 1 : close])
+            part = raw[pos + 1 : close]
             pos = close + 1
         elif word := BARE_WORD.match(raw, pos):
             name = word.group()
-            if name.isdigit():
-                parts.append(name)
-            else:
-                parts.append(macros.get(name.lower(), name))
+            part = name if name.isdigit() else macros.get(name.lower(), name)
+            if part is _OVERSIZED:
+                raise ValueTooLong(
+                    f"it uses @string {name}, which was not read: it expands to more than "
+                    f"{MAX_FIELD_CHARS:,} characters, or past the file's limit",
+                    macro=name,
+                )
             pos = word.end()
         else:
             raise FieldValueError(f"unexpected “{raw[pos : pos + 20]}”")
+        total += len(part)
+        if total > limit:
+            raise ValueTooLong(
+                f"it expands to more than {limit:,} characters "
+                "(@string macros repeated over and over?)"
+            )
+        parts.append(part)
         pos = _skip_space(raw, pos)
         if pos >= end:
             break
@@ -598,6 +767,11 @@ class RawEntry:
     fields: dict[str, str]
 
 
+#: How many crossref levels an entry inherits from. Real files use one or two
+#: (an article in proceedings in a series); a chain of thousands is an attack.
+MAX_CROSSREF_DEPTH = 8
+
+
 def resolve_crossrefs(entries: dict[str, RawEntry]) -> dict[str, dict[str, str]]:
     """Each entry's fields with what it inherits through ``crossref`` (chains too).
 
@@ -605,26 +779,31 @@ def resolve_crossrefs(entries: dict[str, RawEntry]) -> dict[str, dict[str, str]]
     except those in ``NOT_INHERITED``; the parent's title becomes the child's
     ``booktitle`` (``journal`` for an article) when it has none, ahead of a
     booktitle the parent inherited in turn. Keys are matched
-    case-insensitively, as BibTeX does. A crossref to a key that is not
-    in the file, or a cycle, simply inherits nothing more.
+    case-insensitively, as BibTeX does. A crossref to a key that is not in the
+    file, or a cycle, simply inherits nothing more; nor do ancestors beyond
+    ``MAX_CROSSREF_DEPTH``. Iterative: chains of any length cost no stack.
     """
     by_lower_key = {key.lower(): entry for key, entry in entries.items()}
-    resolved: dict[str, dict[str, str]] = {}
+    return {key: _with_ancestors(entry, by_lower_key) for key, entry in entries.items()}
 
-    def resolve(entry: RawEntry, visiting: frozenset[str]) -> dict[str, str]:
-        lowered = entry.key.lower()
-        if lowered in resolved:
-            return resolved[lowered]
-        fields = dict(entry.fields)
-        parent_key = unescape_literal(fields.get("crossref", "")).lower()
+
+def _with_ancestors(entry: RawEntry, by_lower_key: dict[str, RawEntry]) -> dict[str, str]:
+    chain = [entry]  # the entry, its parent, its grandparent…
+    seen = {entry.key.lower()}
+    while len(chain) <= MAX_CROSSREF_DEPTH:
+        parent_key = unescape_literal(chain[-1].fields.get("crossref", "")).lower()
         parent = by_lower_key.get(parent_key)
-        if parent is not None and parent_key not in visiting and parent_key != lowered:
-            inherited = resolve(parent, visiting | {lowered})
-            _inherit(fields, inherited, entry.entry_type)
-        resolved[lowered] = fields
-        return fields
-
-    return {key: resolve(entry, frozenset()) for key, entry in entries.items()}
+        if parent is None or parent_key in seen:
+            break
+        seen.add(parent_key)
+        chain.append(parent)
+    # From the farthest ancestor down, as if each level had resolved its parent first.
+    fields = dict(chain[-1].fields)
+    for child in reversed(chain[:-1]):
+        child_fields = dict(child.fields)
+        _inherit(child_fields, fields, child.entry_type)
+        fields = child_fields
+    return fields
 
 
 def _inherit(child: dict[str, str], parent: dict[str, str], child_type: str) -> None:
@@ -796,12 +975,13 @@ class BibFile:
 
 
 def parse_bibtex(
-    data: bytes | str, *, macros: str | bytes | None = None
+    data: bytes | str | DecodedText, *, macros: str | bytes | None = None
 ) -> Iterator[PaperRecord | ImportProblem]:
     """Yield a ``PaperRecord`` per usable entry and an ``ImportProblem`` per unusable one.
 
-    ``data`` is a .bib file as bytes (decoded by ``decode_bibtex``; a guessed
-    legacy encoding is reported first as an ``EncodingNotice``) or text.
+    ``data`` is a .bib file as bytes (decoded by ``decode_bibtex``; a legacy or
+    unknown encoding is reported first as an ``EncodingNotice``), bytes already
+    decoded (a ``DecodedText``), or text.
     ``macros`` is an optional second file whose ``@string`` definitions are
     read first (a "shortstrings" file); the main file's own ``@string``s win
     over it. ``@preamble`` and ``@comment`` blocks and free text are ignored;
@@ -810,10 +990,16 @@ def parse_bibtex(
 
     Problems (each names the entry key or the line, 1-based): blocks the
     splitter could not read (unbalanced braces, a missing comma or key), a
-    value it cannot read, a key used twice (the first entry wins), an entry
-    with no title.
+    value it cannot read, a value or entry that @string macros blow up past
+    ``MAX_FIELD_CHARS``/``MAX_ENTRY_CHARS`` or the file's budget, a key used
+    twice (the first entry wins), an entry with no title, an entry with
+    non-ASCII text in a file whose encoding is unknown. Never raises.
     """
-    bib = read_bibtex(data, macros=macros)
+    try:
+        bib = read_bibtex(data, macros=macros)
+    except Exception as error:  # a bug of ours or the splitter's: report it, never crash
+        yield ImportProblem("", f"could not read the file ({type(error).__name__}: {error})")
+        return
     yield from bib.notices
     crossref_targets = {
         unescape_literal(fields.get("crossref", "")).lower() for fields in bib.fields.values()
@@ -825,30 +1011,46 @@ def parse_bibtex(
             yield _record_or_problem(item, bib.fields[item.key])
 
 
-def read_bibtex(data: bytes | str, *, macros: str | bytes | None = None) -> BibFile:
-    """Split, evaluate and crossref-resolve a .bib file (see ``parse_bibtex``); never raises."""
+class _Budget:
+    """Characters a file's @strings and fields may still expand to (see ``MIN_FILE_BUDGET_CHARS``)."""
+
+    def __init__(self, input_chars: int):
+        self.total = max(MIN_FILE_BUDGET_CHARS, FILE_BUDGET_PER_INPUT_CHAR * input_chars)
+        self.left = self.total
+
+
+def read_bibtex(data: bytes | str | DecodedText, *, macros: str | bytes | None = None) -> BibFile:
+    """Split, evaluate and crossref-resolve a .bib file (see ``parse_bibtex``)."""
     notices: list[ImportProblem] = []
-    if isinstance(data, bytes):
-        decoded = decode_bibtex(data)
+    ascii_only = False
+    if isinstance(data, bytes | DecodedText):
+        decoded = data if isinstance(data, DecodedText) else decode_bibtex(data)
         if decoded.is_legacy:
             notices.append(EncodingNotice("", decoded.notice))
+        ascii_only = not decoded.is_known
         text = decoded.text
     else:
         text = data.removeprefix("\ufeff")
-    macro_table = dict(MONTH_MACROS)
+    macro_table: dict = dict(MONTH_MACROS)
+    budget = _Budget(len(text))
     if macros is not None:
-        macro_text = decode_bibtex(macros).text if isinstance(macros, bytes) else macros
+        macro_text = macros
+        if isinstance(macros, bytes):
+            decoded_macros = decode_bibtex(macros)
+            macro_text = decoded_macros.text
+            ascii_only = ascii_only or not decoded_macros.is_known
         library, failure = _split(macro_text)
         if failure:
             notices.append(ImportProblem("macros", f"could not read the @string file: {failure}"))
         else:
-            _read_strings(library.blocks, macro_table)
+            budget.left += budget.total  # the macros file brings its own share
+            _read_strings(library.blocks, macro_table, budget)
     library, failure = _split(text)
     if failure:
         notices.append(ImportProblem("", f"could not read the file: {failure}"))
         return BibFile([], {}, notices)
-    _read_strings(library.blocks, macro_table)
-    items = list(_read_entries(library.blocks, macro_table))
+    _read_strings(library.blocks, macro_table, budget)
+    items = list(_read_entries(library.blocks, macro_table, budget, ascii_only=ascii_only))
     entries = {item.key: item for item in items if isinstance(item, RawEntry)}
     return BibFile(items, resolve_crossrefs(entries), notices)
 
@@ -861,20 +1063,33 @@ def _split(text: str):
         return None, f"the BibTeX reader failed ({type(error).__name__}: {error})"
 
 
-def _read_strings(blocks, macro_table: dict[str, str]) -> None:
-    """Add the ``@string`` definitions among ``blocks`` to ``macro_table``, in order."""
+def _read_strings(blocks, macro_table: dict, budget: _Budget) -> None:
+    """Add the ``@string`` definitions among ``blocks`` to ``macro_table``, in order.
+
+    One that expands past its limit (or the file's budget) is marked, so that
+    the entries using it are reported rather than read with the macro's name.
+    """
     for block in blocks:
         if isinstance(block, DuplicateBlockKeyBlock):
             block = block.ignore_error_block  # a redefinition: the later one wins
         if isinstance(block, String):
+            name = block.key.strip().lower()
             try:
-                value = evaluate_value(block.value, macro_table)
+                value = evaluate_value(
+                    block.value, macro_table, max_chars=min(MAX_FIELD_CHARS, budget.left)
+                )
+            except ValueTooLong:
+                macro_table[name] = _OVERSIZED
+                continue
             except FieldValueError:
                 continue
-            macro_table[block.key.strip().lower()] = value
+            budget.left -= len(value)
+            macro_table[name] = value
 
 
-def _read_entries(blocks, macro_table: dict[str, str]) -> Iterator[RawEntry | ImportProblem]:
+def _read_entries(
+    blocks, macro_table: dict, budget: _Budget, *, ascii_only: bool
+) -> Iterator[RawEntry | ImportProblem]:
     for block in blocks:
         if isinstance(block, DuplicateFieldKeyBlock):
             block = block.ignore_error_block  # BibTeX itself keeps the first value
@@ -884,7 +1099,18 @@ def _read_entries(blocks, macro_table: dict[str, str]) -> Iterator[RawEntry | Im
         elif isinstance(block, ParsingFailedBlock):
             yield _failed_block_problem(block)
         elif isinstance(block, Entry):
-            yield _raw_entry(block, macro_table)
+            entry = _raw_entry(block, macro_table, budget)
+            if ascii_only and isinstance(entry, RawEntry) and not _is_ascii(entry):
+                entry = ImportProblem(
+                    entry.key,
+                    f"entry {entry.key} (line {entry.line}) has non-ASCII characters, and the "
+                    "file's encoding is unknown; save the file as UTF-8 and import it again",
+                )
+            yield entry
+
+
+def _is_ascii(entry: RawEntry) -> bool:
+    return entry.key.isascii() and all(value.isascii() for value in entry.fields.values())
 
 
 def _record_or_problem(entry: RawEntry, fields: dict[str, str]) -> PaperRecord | ImportProblem:
@@ -904,25 +1130,47 @@ def _is_container(entry: RawEntry, crossref_targets: set[str]) -> bool:
     return entry.entry_type in CONTAINER_TYPES and entry.key.lower() in crossref_targets
 
 
-def _raw_entry(block: Entry, macro_table: dict[str, str]) -> RawEntry | ImportProblem:
+def _raw_entry(block: Entry, macro_table: dict, budget: _Budget) -> RawEntry | ImportProblem:
     line = (block.start_line or 0) + 1
     key = (block.key or "").strip()
     if not key:
         return ImportProblem(
             f"line {line}", f"the @{block.entry_type} entry at line {line} has no key"
         )
+    own_chars = sum(len(field.value or "") for field in block.fields)
+    entry_left = max(MAX_ENTRY_CHARS, own_chars)
     fields: dict[str, str] = {}
     for field in block.fields:
         name = field.key.strip().lower()
         if name in fields:
             continue
         try:
-            fields[name] = evaluate_value(field.value, macro_table)
+            value = evaluate_value(
+                field.value, macro_table, max_chars=min(MAX_FIELD_CHARS, entry_left, budget.left)
+            )
+        except ValueTooLong as error:
+            if error.macro:
+                reason = str(error)
+            elif budget.left < min(MAX_FIELD_CHARS, entry_left):
+                reason = (
+                    "the file's @string macros and fields together expand to more than "
+                    f"{budget.total:,} characters"
+                )
+            elif entry_left < MAX_FIELD_CHARS:
+                reason = f"the entry expands to more than {MAX_ENTRY_CHARS:,} characters"
+            else:
+                reason = str(error)
+            return ImportProblem(
+                key, f"entry {key} (line {line}): field “{field.key}” was not read: {reason}"
+            )
         except FieldValueError as error:
             return ImportProblem(
                 key,
                 f"entry {key} (line {line}): cannot read field “{field.key}”: {error}",
             )
+        entry_left -= len(value)
+        budget.left -= len(value)
+        fields[name] = value
     return RawEntry(block.entry_type.lower(), key, line, fields)
 
 

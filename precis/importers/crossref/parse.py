@@ -35,9 +35,13 @@ __all__ = [
 
 SOURCE = "crossref"
 DATACITE_SOURCE = "datacite"
-# The dates of a work, most telling first. "created" is when the DOI was
+# The dates of a work, most telling first. "issued" is Crossref's own answer to
+# "when was this published": the earlier of the print and online dates, so a
+# paper online in 2018 and in a 2019 print issue is from 2018 (as its preprint
+# is). "published" is the same in newer records; "created" is when the DOI was
 # registered: the last resort, since it can be years after publication.
-DATE_FIELDS = ("published-print", "published-online", "issued", "created")
+# https://github.com/CrossRef/rest-api-doc/blob/master/api_format.md
+DATE_FIELDS = ("issued", "published", "published-online", "published-print", "created")
 PUBLICATION_DATE_FIELDS = DATE_FIELDS[:-1]
 # Crossref's work types in the words PaperRecord.doc_type uses; others kept as they are.
 DOC_TYPES = {
@@ -71,6 +75,17 @@ ABSTRACT_HEADING = re.compile(
     r"^\s*<(?P<tag>(?:jats:)?title)\b[^>]*>\s*(?:abstract|summary)\s*[.:]?\s*</(?P=tag)>",
     re.IGNORECASE,
 )
+# Publishers sometimes escape their markup once more than JSON needs ("&amp;nbsp;",
+# "&lt;sup&gt;2&lt;/sup&gt;"), so a title reads as HTML source. After the first
+# round of unescaping, only these (HTML, JATS and MathML text tags) are dropped,
+# so that "a &lt; b" and "x&lt;y&gt;z" stay text.
+ESCAPED_MARKUP_TAG = re.compile(
+    r"</?(?:(?:jats|mml):[\w.-]+|i|b|u|em|strong|sup|sub|sc|scp|span|italic|bold|p|br|"
+    r"inline-formula|tex-math)\b[^<>]*>",
+    re.IGNORECASE,
+)
+#: Rounds of unescaping: "&amp;amp;nbsp;" is three, and more is no real title.
+MAX_UNESCAPE_ROUNDS = 3
 ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(?P<id>.+)", re.IGNORECASE)
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 YEAR = re.compile(r"\d{4}")
@@ -238,11 +253,11 @@ def _abstract(raw) -> str:
 
 
 def _work_dates(work: dict) -> tuple[int | None, date | None]:
-    """(year, full date) from the first date field that has a year.
+    """(year, full date) from the first date field that has a year (``issued`` first).
 
     A date given only as year or year-month leaves ``published_on`` empty,
-    unless another publication date with a day agrees with it
-    (print 2018-04 and online 2018-04-12 give 2018-04-12).
+    unless another publication date with a day agrees with it (issued 2018-04
+    and online 2018-04-12 give 2018-04-12; the earliest such date wins).
     """
     for name in DATE_FIELDS:
         parts = _date_parts(work.get(name))
@@ -250,11 +265,14 @@ def _work_dates(work: dict) -> tuple[int | None, date | None]:
             continue
         if len(parts) == 3:
             return parts[0], _date(parts)
-        for other in PUBLICATION_DATE_FIELDS:
-            full = _date_parts(work.get(other))
-            if len(full) == 3 and full[: len(parts)] == parts and _date(full):
-                return parts[0], _date(full)
-        return parts[0], None
+        agreeing = [
+            full_date
+            for other in PUBLICATION_DATE_FIELDS
+            if len(full := _date_parts(work.get(other))) == 3
+            and full[: len(parts)] == parts
+            and (full_date := _date(full))
+        ]
+        return parts[0], min(agreeing, default=None)
     return None, None
 
 
@@ -290,14 +308,21 @@ def strip_markup(text: str) -> str:
 
     Block tags (``<jats:p>``, ``<jats:title>``…) become spaces, inline ones
     (``<i>``, ``<sub>``, ``<scp>``, MathML) vanish: ``H<sub>2</sub>O`` is ``H2O``.
-    Text that is not a tag (``a < b``) stays; LaTeX stays as it is.
+    Markup and entities escaped once too often (``&lt;sup&gt;``, ``&amp;nbsp;``)
+    are treated the same. Text that is not a tag (``a < b``) stays; LaTeX stays
+    as it is.
     """
     if not text:
         return ""
     text = MATHML_ANNOTATION.sub("", text)
     text = BLOCK_TAG.sub(" ", text)
     text = MARKUP_TAG.sub("", text)
-    return _clean(html.unescape(text))
+    for _ in range(MAX_UNESCAPE_ROUNDS):
+        unescaped = html.unescape(text)
+        if unescaped == text:
+            break
+        text = ESCAPED_MARKUP_TAG.sub("", MATHML_ANNOTATION.sub("", BLOCK_TAG.sub(" ", unescaped)))
+    return _clean(text)
 
 
 def _clean(text: str) -> str:

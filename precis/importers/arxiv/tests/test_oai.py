@@ -367,7 +367,8 @@ def test_bad_records_are_problems_and_the_page_goes_on():
     unknown, empty, untitled, good = parse_oai_page(body.encode()).records
     assert unknown == ImportProblem(
         "oai:arXiv.org:1",
-        "Skipped: metadata in an unknown format (urn:x); expected arXiv, arXivRaw or oai_dc.",
+        "Skipped: metadata in an unknown format (<other> in urn:x); "
+        "expected arXiv, arXivRaw or oai_dc.",
     )
     assert empty == ImportProblem("oai:arXiv.org:2", "Skipped: the record has no metadata.")
     assert untitled == ImportProblem(
@@ -388,3 +389,73 @@ def test_known_venue_from_journal_ref():
     ).records
     assert paper.venue_key == "iclr"
     assert paper.venue_name == paper.journal_ref == "ICLR 2015"
+
+
+# --------------------------------------------------------------------------
+# Liberal in what it accepts
+# --------------------------------------------------------------------------
+
+ARXIV_IN_OAI_NAMESPACE = """<OAI-PMH xmlns='http://www.openarchives.org/OAI/2.0/'>
+<request verb='GetRecord' metadataPrefix='{prefix}'>http://export.arxiv.org/oai2</request>
+<GetRecord><record><header><identifier>oai:arXiv.org:1512.03385</identifier></header>
+<metadata><{tag}><id>1512.03385</id><created>2015-12-10</created>
+<authors><author><keyname>He</keyname><forenames>Kaiming</forenames></author></authors>
+<title>Deep Residual Learning</title></{tag}></metadata></record></GetRecord></OAI-PMH>"""
+
+
+def test_it_reads_responses_without_the_oai_namespace():
+    body = RESPONSE.replace(" xmlns='http://www.openarchives.org/OAI/2.0/'", "").format(
+        RECORD.format(
+            identifier="oai:arXiv.org:1512.03385",
+            metadata=ARXIV_METADATA.format(id="1512.03385", title="Deep Residual Learning"),
+        )
+        + "<resumptionToken cursor='0'>next|1</resumptionToken>"
+    )
+    page = parse_oai_page(body.encode())
+    assert not page.failed
+    (record,) = page.records
+    assert (record.title, names(record)) == ("Deep Residual Learning", ["Kaiming He"])
+    assert page.resumption_token == "next|1"
+
+
+@pytest.mark.parametrize(
+    ("tag", "prefix"), [("arXiv", "arXiv"), ("arXiv", ""), ("metadata-record", "arXiv")]
+)
+def test_it_reads_arxiv_metadata_that_inherits_the_oai_namespace(tag, prefix):
+    page = parse_oai_page(ARXIV_IN_OAI_NAMESPACE.format(tag=tag, prefix=prefix).encode())
+    (record,) = page.records
+    assert isinstance(record, PaperRecord)
+    assert (record.title, names(record), record.year) == (
+        "Deep Residual Learning",
+        ["Kaiming He"],
+        2015,
+    )
+
+
+def test_it_names_the_root_element_of_what_is_not_oai_pmh():
+    page = parse_oai_page(b"<html xmlns='http://www.w3.org/1999/xhtml'><body/></html>")
+    assert (
+        page.error_message
+        == "The response is not OAI-PMH: its root element is <html>, not <OAI-PMH>."
+    )
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        ("<keyname>Berg</keyname><forenames>Jan</forenames><keyname/>", "Jan Berg"),
+        (
+            "<keyname>van der</keyname><keyname>Berg</keyname><forenames>Jan</forenames>",
+            "Jan van der Berg",
+        ),
+        ("<forenames>Jan</forenames><keyname>Berg</keyname><suffix>Jr</suffix>", "Jan Berg Jr"),
+    ],
+)
+def test_it_keeps_every_part_of_a_repeated_keyname(parts, expected):
+    metadata = ARXIV_METADATA.format(id="1512.03385", title="T").replace(
+        "<author><keyname>He</keyname>\n<forenames>Kaiming</forenames><affiliation>MSR</affiliation></author>",
+        f"<author>{parts}</author>",
+    )
+    body = RESPONSE.format(RECORD.format(identifier="oai:arXiv.org:1512.03385", metadata=metadata))
+    (record,) = parse_oai_page(body.encode()).records
+    assert names(record) == [expected]

@@ -16,7 +16,7 @@ from precis.importers.bibtex import (
     parse_names,
     read_bibtex,
 )
-from precis.importers.bibtex.parse import parse_month, parse_year
+from precis.importers.bibtex.parse import UNKNOWN_ENCODING, parse_month, parse_year
 
 SHORTSTRINGS = "probmlbib_shortstrings.bib"
 
@@ -400,7 +400,7 @@ MUELLER = "@article{m1, author = {Müller, Jürgen}, title = {Über Cafés}, yea
 )
 def test_utf16_with_and_without_bom(encoding, reported):
     data = MUELLER.encode(encoding)
-    assert decode_bibtex(data) == (MUELLER, reported)
+    assert decode_bibtex(data)[:2] == (MUELLER, reported)
     record = only(parse_bibtex(data))
     assert (record.title, names(record)) == ("Über Cafés", ["Jürgen Müller"])
 
@@ -418,13 +418,22 @@ def test_cp1252_is_decoded_and_reported():
     assert items[1].title == "Café € prices"
 
 
-def test_bytes_no_codec_knows_fall_back_to_latin1():
-    text, encoding = decode_bibtex(b"M\x81ller")
-    assert (text, encoding) == ("M\x81ller", "latin-1")
-    assert decode_bibtex(b"M\x81ller").notice == (
-        "decoded as Latin-1 (ISO-8859-1); check accented names"
-    )
-    assert decode_bibtex(b"") == ("", "utf-8")
+def test_it_reports_a_file_whose_encoding_it_cannot_tell_instead_of_importing_garbage():
+    # Three Chinese characters in GBK are as plausible in Big5, Shift-JIS or EUC-KR.
+    data = "@article{w1, author = {王小明}, title = {A Study}}\n".encode("gbk")
+    ascii_entry = b"@article{a1, author = {Ann Smith}, title = {Plain Title}}\n"
+    decoded = decode_bibtex(data + ascii_entry)
+    assert decoded.encoding == UNKNOWN_ENCODING
+    assert not decoded.is_known
+    assert decoded.text == (data + ascii_entry).decode("latin-1")  # a character a byte
+    notice, problem, record = parse_bibtex(data + ascii_entry)
+    assert isinstance(notice, EncodingNotice)
+    assert "could not tell which encoding" in notice.message
+    assert "save the file as UTF-8" in notice.message
+    assert problem.source_ref == "w1"
+    assert "non-ASCII characters" in problem.message
+    assert record.title == "Plain Title"  # entries the encoding cannot garble still import
+    assert decode_bibtex(b"")[:2] == ("", "utf-8")
 
 
 # --------------------------------------------------------------------------

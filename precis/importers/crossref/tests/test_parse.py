@@ -140,7 +140,7 @@ def test_strip_markup():
     )
     assert strip_markup("<jats:p>One.</jats:p><jats:p>Two.</jats:p>") == "One. Two."
     assert strip_markup("if a < b and c > d") == "if a < b and c > d"
-    assert strip_markup("&lt;i&gt; stays text") == "<i> stays text"
+    assert strip_markup("x &lt; y &gt; z and x&lt;y&gt;z") == "x < y > z and x<y>z"
     mathml = (
         "Energy <mml:math><mml:semantics><mml:mrow><mml:mi>E</mml:mi><mml:mo>=</mml:mo>"
         "<mml:mi>m</mml:mi><mml:msup><mml:mi>c</mml:mi><mml:mn>2</mml:mn></mml:msup></mml:mrow>"
@@ -452,3 +452,39 @@ def test_datacite_api_envelope_and_name_identifiers(crossref):
         AuthorName("DataCite"),
     ]
     assert record.title == "Eating your own Dog Food: A Blog Post"
+
+
+# --------------------------------------------------------------------------
+# Years from "issued", and markup escaped once too often
+# --------------------------------------------------------------------------
+
+
+def test_it_takes_the_year_from_issued(crossref):
+    work = json.loads(crossref(ELIFE))
+    # online in November 2018, in the January 2019 print issue: a 2018 paper
+    work["issued"] = {"date-parts": [[2018, 11, 5]]}
+    work["published-online"] = {"date-parts": [[2018, 11, 5]]}
+    work["published-print"] = {"date-parts": [[2019, 1]]}
+    assert (parse_work(work).year, parse_work(work).published_on) == (2018, date(2018, 11, 5))
+    work["issued"] = {"date-parts": [[2018]]}  # only a year: the day comes from a match
+    assert (parse_work(work).year, parse_work(work).published_on) == (2018, date(2018, 11, 5))
+    del work["issued"]  # without it, the earliest publication date
+    work["published"] = {"date-parts": [[2018, 11, 5]]}
+    assert parse_work(work).year == 2018
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Fast&amp;nbsp;Inference", "Fast Inference"),
+        ("Li&lt;sup&gt;+&lt;/sup&gt; ion transport", "Li+ ion transport"),
+        ("CO&amp;lt;sub&amp;gt;2&amp;lt;/sub&amp;gt; capture", "CO2 capture"),
+        ("Scaling <sup>13</sup>C NMR", "Scaling 13C NMR"),
+        ("Tom &amp;amp; Jerry", "Tom & Jerry"),
+        ("When a &lt; b", "When a < b"),
+    ],
+)
+def test_it_unescapes_titles_escaped_twice(crossref, title, expected):
+    work = json.loads(crossref(ELIFE))
+    work["title"] = [title]
+    assert parse_work(work).title == expected
