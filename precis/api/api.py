@@ -19,14 +19,14 @@ from precis.accounts.models import User
 from precis.accounts.views import with_public_record
 from precis.discussions import services as discussions
 from precis.discussions.models import Answer, Comment, Question
-from precis.lib import identifiers
+from precis.lib import identifiers, ratelimit
 from precis.papers.models import Paper, Venue
 from precis.search import services as search_services
 from precis.summaries import services as summaries
 from precis.summaries.models import Summary
 
 from . import errors, schemas, services
-from .auth import PUBLIC, WRITE
+from .auth import PUBLIC, WRITE, limit_action
 from .errors import BadRequest
 from .pagination import MAX_LIMIT, paginate
 
@@ -230,6 +230,7 @@ def paper_summaries(
 )
 def save_summary(request, paper_id: int, data: schemas.SummaryIn):
     """Create or replace the caller's summary of the paper (one per writer and paper)."""
+    limit_action(request, ratelimit.SUMMARY_SAVE)
     summary = summaries.save_summary(
         author=request.user,
         paper=_paper(paper_id),
@@ -264,6 +265,7 @@ def paper_questions(
     tags=["questions"],
 )
 def ask_question(request, paper_id: int, data: schemas.QuestionIn):
+    limit_action(request, ratelimit.QUESTION)
     question = discussions.ask_question(
         author=request.user, paper=_paper(paper_id), title=data.title, source=data.source
     )
@@ -294,6 +296,7 @@ def _own_summary(request, summary_id: int) -> Summary:
     response=_responses({200: schemas.SummaryOut}, 401, 403, 404, 422, 429),
 )
 def update_summary(request, summary_id: int, data: schemas.SummaryPatch):
+    limit_action(request, ratelimit.SUMMARY_SAVE)
     summary = _own_summary(request, summary_id)
     summaries.save_summary(
         author=request.user,
@@ -312,6 +315,7 @@ def update_summary(request, summary_id: int, data: schemas.SummaryPatch):
 )
 def delete_summary(request, summary_id: int):
     """Soft delete: hidden everywhere; saving it again brings it back."""
+    limit_action(request, ratelimit.SUMMARY_SAVE)
     summaries.delete_summary(summary=_own_summary(request, summary_id), editor=request.user)
     return Status(204, None)
 
@@ -323,6 +327,7 @@ def delete_summary(request, summary_id: int):
 )
 def vote(request, summary_id: int, data: schemas.VoteIn):
     """+1, -1, or 0 to take a vote back. Writers cannot vote on their own summaries."""
+    limit_action(request, ratelimit.VOTE)
     summary = _viewable_summary(request, summary_id)
     summaries.cast_vote(voter=request.user, summary=summary, value=data.value)
     return schemas.summary_out(_viewable_summary(request, summary_id), request.user)
@@ -354,6 +359,7 @@ def summary_comments(
     tags=["comments"],
 )
 def post_comment(request, summary_id: int, data: schemas.CommentIn):
+    limit_action(request, ratelimit.COMMENT)
     summary = _viewable_summary(request, summary_id)
     parent = None
     if data.parent_id is not None:
@@ -400,6 +406,7 @@ def get_question(request, question_id: int):
     response=_responses({200: schemas.AnswerOut}, 401, 403, 404, 422, 429),
 )
 def post_answer(request, question_id: int, data: schemas.AnswerIn):
+    limit_action(request, ratelimit.QUESTION)
     question = _question(question_id)
     answer = discussions.post_answer(author=request.user, question=question, source=data.source)
     return schemas.answer_out(answer, question)

@@ -53,7 +53,7 @@ class _ApiAuth(HttpBearer):
                 raise AuthorizationError(
                     message="CSRF check failed: send the X-CSRFToken header with session requests."
                 )
-            caller, actor = Caller(request.user), f"user:{request.user.pk}"
+            caller, actor = Caller(request.user), ratelimit.person(request.user)
         elif self.allows_visitors:
             address = request.META.get("REMOTE_ADDR", "")
             caller = Caller(AnonymousUser())
@@ -76,12 +76,24 @@ class _ApiAuth(HttpBearer):
             raise AuthorizationError(
                 message="This token is read-only; create a token with the write scope."
             )
-        # Services and querysets take request.user; a token call acts as its owner.
+        # Services and querysets take request.user; a token call acts as its owner,
+        # and counts against its owner's limits, whichever of their tokens it uses.
         request.user = token.user
-        return Caller(token.user, token), f"token:{token.pk}"
+        return Caller(token.user, token), ratelimit.person(token.user)
 
     def authenticate(self, request, token):  # pragma: no cover - __call__ does the work
         raise NotImplementedError
+
+
+def limit_action(request, limit: ratelimit.Limit) -> None:
+    """Count one ``limit.action`` by the caller against the budget the site's forms use."""
+    if not ratelimit.allows(limit, ratelimit.actor_of(request)):
+        retry_after = math.ceil(limit.window_seconds - ratelimit.clock() % limit.window_seconds)
+        raise RateLimited(
+            f"Too many {limit.action.replace('_', ' ')} requests: at most {limit.count} per "
+            f"{limit.window_seconds} seconds, on the site and the API together.",
+            max(retry_after, 1),
+        )
 
 
 def _count(request, actor: str) -> None:

@@ -212,14 +212,35 @@ class TestRateLimits:
         assert_error_shape(response, 429)
         assert response["Retry-After"] == "40"
 
-    def test_writes_are_limited_per_token(self, client, alice, carol, settings):
+    def test_writes_are_limited_per_person_not_per_token(self, client, alice, carol, settings):
         settings.API_WRITES_PER_MINUTE = 1
         summary = SummaryFactory(author=alice)
-        auth = bearer(token_for(carol))
         url = f"/api/v1/summaries/{summary.pk}/vote"
-        assert post(client, url, {"value": 1}, **auth).status_code == 200
-        assert_error_shape(post(client, url, {"value": -1}, **auth), 429)
+        assert post(client, url, {"value": 1}, **bearer(token_for(carol))).status_code == 200
+        # A second token of the same person shares the first one's budget...
+        second = bearer(token_for(carol, name="another script"))
+        assert_error_shape(post(client, url, {"value": -1}, **second), 429)
+        # ...while another person has their own.
         assert post(client, url, {"value": -1}, **bearer(token_for(alice))).status_code != 429
+
+    def test_the_site_and_the_api_share_one_comment_budget(
+        self, client, alice, carol, monkeypatch
+    ):
+        monkeypatch.setattr(ratelimit, "clock", lambda: 60 * 20_000 + 1.0)  # one window
+        summary = SummaryFactory(author=alice)
+        client.force_login(carol)
+        limit = ratelimit.COMMENT.count
+        for n in range(limit):
+            client.post(f"/summaries/{summary.pk}/comments", {"source": f"Form comment {n}"})
+        client.logout()
+        response = post(
+            client,
+            f"/api/v1/summaries/{summary.pk}/comments",
+            {"source": "One more, through the API."},
+            **bearer(token_for(carol)),
+        )
+        assert_error_shape(response, 429)
+        assert "on the site and the API together" in response.json()["detail"]
 
 
 class TestTokenPages:
