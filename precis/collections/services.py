@@ -19,6 +19,13 @@ from .models import Collection, CollectionItem, CollectionSection
 MAX_TITLE_CHARS = 200
 MAX_TEXT_CHARS = 20_000
 MAX_LIST_LINES = 200
+# New papers one list may fetch from arXiv, Crossref or DBLP in one request: each can
+# wait seconds on the source's polite delay, and a request must never hold a worker.
+MAX_FETCHES_PER_LIST = 5
+NOT_FETCHED_YET = (
+    f"Not fetched yet: one list fetches at most {MAX_FETCHES_PER_LIST} new papers from "
+    "their sources at a time. Send the list again for the rest."
+)
 UP, DOWN = "up", "down"
 HEADING = re.compile(r"^#+\s*")
 
@@ -301,6 +308,7 @@ def add_from_list(*, collection, text="", upload: bytes | None = None) -> ListOu
         )
         lines = lines[:MAX_LIST_LINES]
     section = None
+    fetches = 0
     for line in lines:
         if line.startswith("#"):
             heading = HEADING.sub("", line)
@@ -308,6 +316,11 @@ def add_from_list(*, collection, text="", upload: bytes | None = None) -> ListOu
                 section = add_section(collection=collection, title=heading)
                 outcome.sections.append(section)
             continue
+        if _needs_fetch(line):
+            if fetches >= MAX_FETCHES_PER_LIST:
+                outcome.problems.append((line, NOT_FETCHED_YET))
+                continue
+            fetches += 1
         try:
             paper = resolve_line(line)
         except ImportFailed as exc:
@@ -315,6 +328,18 @@ def add_from_list(*, collection, text="", upload: bytes | None = None) -> ListOu
             continue
         _add(collection, paper, section, outcome)
     return outcome
+
+
+def _needs_fetch(line: str) -> bool:
+    """Whether the line is a well-formed id of a paper not stored here yet."""
+    detected = identifiers.detect(line)
+    if not detected:
+        return False
+    try:
+        value = identifiers.normalize(*detected)
+    except identifiers.InvalidIdentifier:
+        return False
+    return not Paper.objects.by_identifier(detected[0], value).exists()
 
 
 def _add_bibtex(collection, data: bytes, outcome: ListOutcome) -> None:

@@ -18,6 +18,7 @@ from .services import find_paper_by_citation_key
 
 LISTED_SUMMARY = Q(summaries__visibility=Visibility.PUBLIC, summaries__deleted_at__isnull=True)
 PAPERS_PER_PAGE = 20
+VENUES_PER_PAGE = 50
 
 
 def paper_by_id(request, pk):
@@ -143,15 +144,26 @@ def _external_url(scheme, value):
 
 
 def venue_list(request):
-    listed = Q(
-        papers__summaries__visibility=Visibility.PUBLIC,
-        papers__summaries__deleted_at__isnull=True,
+    """Venues with listed summaries, most explained first, a page at a time.
+
+    Counted from the listed summaries rather than from every paper, so the cost
+    follows what readers wrote, not how many papers were imported.
+    """
+    counts = (
+        Summary.objects.listed()
+        .exclude(paper__venue=None)
+        .values("paper__venue")
+        .annotate(summary_count=Count("pk"), paper_count=Count("paper", distinct=True))
+        .order_by("-summary_count", "paper__venue")
     )
-    venues = Venue.objects.annotate(
-        paper_count=Count("papers", filter=listed, distinct=True),
-        summary_count=Count("papers__summaries", filter=listed),
-    ).order_by("-summary_count", "name")
-    return render(request, "papers/venue_list.html", {"venues": venues})
+    page = Paginator(counts, VENUES_PER_PAGE).get_page(request.GET.get("page"))
+    by_id = Venue.objects.in_bulk([row["paper__venue"] for row in page])
+    venues = []
+    for row in page:
+        venue = by_id[row["paper__venue"]]
+        venue.summary_count, venue.paper_count = row["summary_count"], row["paper_count"]
+        venues.append(venue)
+    return render(request, "papers/venue_list.html", {"venues": venues, "page": page})
 
 
 def _papers_with_summaries():

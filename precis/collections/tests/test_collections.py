@@ -260,6 +260,21 @@ def test_a_network_failure_is_reported_per_line(client, alice, network):
     assert "timed out" in outcome.problems[0][1]
 
 
+def test_one_list_fetches_only_a_few_new_papers_and_keeps_the_rest(alice, network):
+    network.fail("https://export.arxiv.org/", safehttp.FetchError("slow", retryable=True))
+    collection = CollectionFactory(owner=alice)
+    known = PaperFactory(arxiv="1502.03167")
+    new_ids = [f"2101.{n:05d}" for n in range(1, 9)]
+    text = "\n".join([*new_ids, "1502.03167"])
+    outcome = services.add_from_list(collection=collection, text=text)
+    fetched = [request for request in network.requests if "arxiv" in str(request.url)]
+    assert len(fetched) == services.MAX_FETCHES_PER_LIST
+    assert [item.paper for item in outcome.added] == [known]  # known papers never wait
+    waiting = [line for line, why in outcome.problems if why == services.NOT_FETCHED_YET]
+    assert waiting == new_ids[services.MAX_FETCHES_PER_LIST :]
+    assert outcome.unresolved_text.splitlines() == new_ids  # all kept in the box
+
+
 def test_it_adds_papers_from_a_bibtex_file(client, alice):
     collection = CollectionFactory(owner=alice)
     client.force_login(alice)

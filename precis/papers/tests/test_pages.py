@@ -148,3 +148,18 @@ def test_upsert_merges_records_that_share_an_identifier(resnet):
     assert (paper.pk, created) == (resnet.pk, False)
     assert paper.abstract == "New."
     assert Identifier.objects.filter(paper=resnet).count() == 4
+
+
+def test_the_venue_list_shows_explained_venues_a_page_at_a_time(client, alice):
+    from precis.papers.views import VENUES_PER_PAGE
+
+    for n in range(VENUES_PER_PAGE + 2):
+        venue = VenueFactory(key=f"conf{n:03d}", name=f"Conference {n:03d}")
+        SummaryFactory(author=alice, paper=PaperFactory(venue=venue))
+    VenueFactory(key="unexplained", name="Only imported papers")
+    first = client.get("/venues/").text
+    second = client.get("/venues/?page=2").text
+    assert first.count('class="muted">conf') == VENUES_PER_PAGE
+    assert second.count('class="muted">conf') == 2
+    assert "Only imported papers" not in first + second
+    assert 'rel="next"' in first
