@@ -19,6 +19,8 @@ from .services import find_paper_by_citation_key
 LISTED_SUMMARY = Q(summaries__visibility=Visibility.PUBLIC, summaries__deleted_at__isnull=True)
 PAPERS_PER_PAGE = 20
 VENUES_PER_PAGE = 50
+SUMMARIES_ON_PAPER_PAGE = 10
+COLLECTIONS_ON_PAPER_PAGE = 10
 
 
 def paper_by_id(request, pk):
@@ -40,32 +42,43 @@ def paper_detail(request, pk, slug):
     paper = _paper_or_redirect(Paper.objects.with_authors(), pk)
     if paper.pk != pk or slug != paper.slug:
         return redirect(paper, permanent=True)
-    summaries = list(
+    summaries = (
         Summary.objects.listed_for(request.user)
         .filter(paper=paper)
         .for_display(request.user, with_paper=False)
         .annotate(comment_count=comment_count())
         .best_first()
     )
-    own = next((s for s in summaries if s.author_id == request.user.pk), None)
+    # One query counts the summaries and finds the reader's own among them.
+    counts = summaries.order_by().aggregate(
+        total=Count("pk"), own=Count("pk", filter=Q(author_id=request.user.pk))
+    )
+    paginator = Paginator(summaries, SUMMARIES_ON_PAPER_PAGE)
+    paginator.count = counts["total"]
+    page = paginator.get_page(request.GET.get("page"))
     questions = list(Question.objects.alive().filter(paper=paper).for_listing())
+    collections = list(
+        Collection.objects.listed()
+        .filter(items__paper=paper)
+        .distinct()
+        .select_related("owner")
+        .order_by("-updated_at", "-pk")[: COLLECTIONS_ON_PAPER_PAGE + 1]
+    )
     return render(
         request,
         "papers/detail.html",
         {
             "following": is_following(request.user, paper=paper),
             "paper": paper,
-            "summaries": summaries,
-            "own_summary": own,
+            "summaries": page.object_list,
+            "summary_total": page.paginator.count,
+            "page": page,
+            "own_summary": counts["own"] > 0,
             "open_questions": [q for q in questions if q.is_open],
             "answered_questions": [q for q in questions if not q.is_open],
             "related": discovery.related_papers(paper),
-            "collections": list(
-                Collection.objects.listed()
-                .filter(items__paper=paper)
-                .select_related("owner")
-                .order_by("-updated_at", "-pk")
-            ),
+            "collections": collections[:COLLECTIONS_ON_PAPER_PAGE],
+            "more_collections": len(collections) > COLLECTIONS_ON_PAPER_PAGE,
         },
     )
 

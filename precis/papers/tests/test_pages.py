@@ -163,3 +163,19 @@ def test_the_venue_list_shows_explained_venues_a_page_at_a_time(client, alice):
     assert second.count('class="muted">conf') == 2
     assert "Only imported papers" not in first + second
     assert 'rel="next"' in first
+
+
+def test_a_paper_page_shows_its_summaries_a_page_at_a_time(client, alice):
+    from precis.papers.views import SUMMARIES_ON_PAPER_PAGE
+
+    paper = PaperFactory()
+    for n in range(SUMMARIES_ON_PAPER_PAGE + 2):
+        SummaryFactory(paper=paper, author=UserFactory(), source=f"Summary number {n}.")
+    SummaryFactory(paper=paper, author=alice, visibility="private", source="A private draft.")
+    client.force_login(alice)
+    first = client.get(paper.get_absolute_url()).text
+    second = client.get(paper.get_absolute_url() + "?page=2").text
+    assert "13 summaries" in first  # twelve public ones and her own draft
+    assert first.count("<p>Summary number") == SUMMARIES_ON_PAPER_PAGE
+    assert second.count("<p>Summary number") + second.count("<p>A private draft") == 3
+    assert "Edit your summary" in first and "Edit your summary" in second
