@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "precis.feeds",
     "precis.api",
     "precis.exports",
+    "precis.media",
 ]
 
 MIDDLEWARE = [
@@ -237,7 +238,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "https:"],
+        # External images come through our image proxy (precis.media), never from their hosts.
+        "img-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

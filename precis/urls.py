@@ -7,6 +7,7 @@ urlpatterns = [
     *api_urls,
     path("", include("precis.api.urls")),
     path("", include("precis.exports.urls")),
+    path("", include("precis.media.urls")),
     path("", include("precis.core.urls")),
     path("", include("precis.importers.urls")),
     path("", include("precis.search.urls")),

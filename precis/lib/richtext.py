@@ -1,28 +1,44 @@
 """Markdown + LaTeX math → safe HTML for paper summaries.
 
-Pure functions, no Django: ``render`` for full pages, ``render_excerpt`` for
-listings, ``plain_text`` for meta descriptions.
+Pure functions: ``render`` for full pages, ``render_excerpt`` for listings,
+``plain_text`` for meta descriptions, ``check`` for validators. The only
+Django in here is the error: ``RenderLimitExceeded`` is a ``ValidationError``.
+
+Budget
+    Every text is held to ``LIMITS`` (nesting, lines and blocks, inline
+    markup, tables, links, formulas, output size), counted while it is
+    parsed, so no text within the limits takes long to render
+    (``bench/render_bench.py`` measures the worst cases). ``render``,
+    ``render_excerpt`` and ``check`` raise ``RenderLimitExceeded``, with a
+    message for the writer, and nothing else; ``render(strict=False)``
+    shows such text as escaped paragraphs instead (for rows stored before a
+    limit existed), and ``plain_text`` never raises.
 
 Math delimiters
-    ``$…$`` and ``\\(…\\)`` are inline; ``$$…$$`` and ``\\[…\\]`` are display
-    (also when they sit inside a paragraph); a fenced block with info string
-    ``math`` is display math, as is a top-level amsmath environment
-    (``\\begin{align}`` …) written without delimiters; ``$`…`$`` (GitLab
-    style) is inline math.
+    ``$…$`` and ``\\(…\\)`` are inline; so is ``$$…$$`` inside a sentence
+    (kramdown writes inline math that way). ``$$…$$`` on its own line(s),
+    ``\\[…\\]`` anywhere, a fenced block with info string ``math`` and a
+    top-level amsmath environment (``\\begin{align}`` …) written without
+    delimiters are display math; ``$`…`$`` (GitLab style) is inline math.
 
-    A ``$`` pair is not math when the opening ``$`` directly follows a letter
-    or digit ("US$5"), when the closing ``$`` is directly followed by a digit
-    ("costs $5 or $10"), or when the span starts with a digit and ends with a
-    space ("$5 million and $x$"). Otherwise ``$x_1$`` and ``$ x $`` are math.
+    A ``$`` pair is not math when the opening ``$`` directly follows a
+    letter or digit ("US$5"), when the closing ``$`` is directly followed by
+    a digit ("costs $5 or $10"), or when the span starts with a digit and
+    ends with a space ("$5 million and $x$"). Wide (CJK) characters are not
+    letters for this rule: they do not put spaces around formulas, so
+    ``矩阵$Q^T$使得`` is math. Otherwise ``$x_1$`` and ``$ x $`` are math.
     ``\\$`` is a literal dollar. Math is tokenised before emphasis, so ``_``
     and ``*`` inside it survive.
 
 Every formula becomes MathML (latex2mathml) carrying its TeX in an
 ``application/x-tex`` annotation; TeX that latex2mathml rejects, or that is
-longer than ``MAX_TEX_CHARS``, is shown as ``<code class="tex">``. The final
-HTML always goes through nh3 with an explicit allowlist, so whatever the
-Markdown layer lets through, no script, event handler, style attribute or
-foreign URL scheme survives.
+longer than ``MAX_TEX_CHARS``, is shown as ``<code class="tex">``. External
+images point at the site's own image proxy (``precis.lib.imageproxy``), so readers'
+addresses never reach the image's host. Control and bidi-override characters
+are dropped from the source and the output (``precis.lib.text.clean_text``).
+The final HTML always goes through nh3 with an explicit allowlist, so
+whatever the Markdown layer lets through, no script, event handler, style
+attribute or foreign URL scheme survives.
 """
 
 from __future__ import annotations
@@ -31,10 +47,13 @@ import bisect
 import functools
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import nh3
+from django.core.exceptions import ValidationError
 from latex2mathml.converter import convert as latex_to_mathml
 from lxml import etree
 from markdown_it import MarkdownIt
@@ -44,7 +63,12 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-RENDERER_VERSION: int = 1
+from precis.lib import imageproxy
+from precis.lib.text import clean_text
+
+# 2: the render budget, CJK-adjacent and inline $$ math, control characters
+# dropped, external images through the image proxy.
+RENDERER_VERSION: int = 2
 
 MAX_TEX_CHARS = 5000
 EXTERNAL_REL = "nofollow ugc noopener"
@@ -62,6 +86,311 @@ _MIN_PARTIAL_CHARS = 80
 
 
 # --------------------------------------------------------------------------
+# The render budget
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of each costly thing one text may hold.
+
+    Each bound keeps one part of the work small, and ``work`` keeps them
+    small together, so that any text within the limits renders in a few
+    hundred milliseconds (``bench/render_bench.py`` finds the worst cases).
+    Real summaries use a small part of each: 60,000 characters of the shared
+    real ones have about 780 lines, 1,300 blocks, 1,900 markup steps and 40
+    links. The most formula-heavy of them, repeated to 60,000 characters, has
+    626 formulas with 6,000 characters of TeX and is just over ``work``; at
+    50,000 characters it passes.
+    """
+
+    lines: int = 5_000
+    nesting: int = 8  # quotes and lists inside one another
+    blocks: int = 4_000  # paragraphs, headings, list items, table rows, ... at any depth
+    markup: int = 10_000  # inline parser steps: runs of text and marks such as * _ [ ` $ < &
+    table_rows: int = 1_000  # body rows of one table
+    table_columns: int = 64
+    table_cells: int = 4_000  # of all tables together
+    links: int = 1_000  # links, images, footnote references and citations together
+    link_chars: int = 200_000  # characters of all link and image addresses together
+    formulas: int = 1_000
+    tex_chars: int = 8_000  # characters of all formulas together
+    html_chars: int = 2_000_000  # of the rendered HTML
+    work: int = 400_000  # all of the above together, weighted by _WORK_PER_UNIT
+
+
+LIMITS = Limits()
+
+# What one unit of each counted thing costs to render, in microseconds of CPU
+# time, for the slowest kind of it (bench/render_bench.py): a heading for a
+# block, "**" for markup, an autolink for a link, a cell of a wide table, a
+# one-letter formula, \mathbb{…} for TeX. The sum estimates a text's render
+# time from above.
+_WORK_PER_UNIT = {
+    "blocks": 50,
+    "markup": 20,
+    "links": 130,
+    "table_cells": 35,
+    "formulas": 250,
+    "tex_chars": 30,
+}
+_WORK_NAMES = {
+    "blocks": "blocks",
+    "markup": "pieces of inline markup",
+    "links": "links",
+    "table_cells": "table cells",
+    "formulas": "formulas",
+    "tex_chars": "characters of TeX",
+}
+
+_LIMIT_MESSAGES = {
+    "lines": "This text has {count:,} lines; the limit is {allowed:,}.",
+    "nesting": "This text nests quotes and lists more than {allowed:,} deep; "
+    "the limit is {allowed:,}.",
+    "blocks": "This text has more than {allowed:,} blocks (paragraphs, headings, list "
+    "items and the like); the limit is {allowed:,}. Please shorten it or split it.",
+    "markup": "This text has more than {allowed:,} pieces of inline markup (runs of text "
+    "and marks such as * _ ` $ < & [ ]; a “[” without its “]” makes every mark after "
+    "it count again); the limit is {allowed:,}. Please simplify it, or write \\[ for a "
+    "literal bracket.",
+    "table_rows": "This text has a table of {count:,} rows; the limit is {allowed:,}.",
+    "table_columns": "This text has a table of {count:,} columns; the limit is {allowed:,}.",
+    "table_cells": "This text's tables have more than {allowed:,} cells together; "
+    "the limit is {allowed:,}.",
+    "links": "This text has more than {allowed:,} links, images, footnote references and "
+    "citations; the limit is {allowed:,}.",
+    "link_chars": "This text's link and image addresses add up to {count:,} characters; "
+    "the limit is {allowed:,}.",
+    "formulas": "This text has {count:,} formulas; the limit is {allowed:,}.",
+    "tex_chars": "This text's formulas add up to {count:,} characters of TeX; "
+    "the limit is {allowed:,}.",
+    "html_chars": "This text renders to {count:,} characters of HTML; the limit is {allowed:,}.",
+    "work": "This text is too much to render at once: {detail}. Please shorten it or split it.",
+}
+
+
+class RenderLimitExceeded(ValidationError):
+    """The text holds more of something than ``LIMITS`` allows.
+
+    The message tells the writer what and how much; ``limit`` names the
+    ``Limits`` field. Being a ValidationError, forms show it beside the
+    field, and views and the API answer it like any other invalid input.
+    """
+
+    def __init__(self, limit: str, *, count: int, allowed: int, detail: str = ""):
+        message = _LIMIT_MESSAGES[limit].format(count=count, allowed=allowed, detail=detail)
+        super().__init__(message, code="render_limit")
+        self.limit = limit
+        self.count = count
+        self.allowed = allowed
+        self.detail = detail
+
+
+_BUDGET_KEY = "_precis_budget"
+
+
+class _Budget:
+    """What one text has spent so far; lives in the parser's env for one parse.
+
+    Every ``spend`` checks its own limit and the total ``work``, so a text is
+    refused as soon as it is over, before the rest of it costs anything.
+    """
+
+    __slots__ = (
+        "blocks",
+        "depth",
+        "formulas",
+        "limits",
+        "links",
+        "markup",
+        "table_cells",
+        "tex_chars",
+        "work",
+    )
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.blocks = self.markup = self.links = self.table_cells = 0
+        self.formulas = self.tex_chars = self.work = self.depth = 0
+
+    def spend(self, kind: str, amount: int = 1) -> None:
+        count = getattr(self, kind) + amount
+        setattr(self, kind, count)
+        self.work += amount * _WORK_PER_UNIT[kind]
+        allowed = getattr(self.limits, kind)
+        if count > allowed:
+            raise RenderLimitExceeded(kind, count=count, allowed=allowed)
+        if self.work > self.limits.work:
+            detail = ", ".join(
+                f"{getattr(self, name):,} {label}"
+                for name, label in _WORK_NAMES.items()
+                if getattr(self, name)
+            )
+            raise RenderLimitExceeded(
+                "work", count=self.work, allowed=self.limits.work, detail=detail
+            )
+
+
+def _budget(env: dict) -> _Budget:
+    budget = env.get(_BUDGET_KEY)
+    if budget is None:
+        budget = env[_BUDGET_KEY] = _Budget(LIMITS)
+    return budget
+
+
+def _count_block_step(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """First block rule: counts a step wherever a block may start, at any depth.
+
+    It is also where nesting is checked, since every nested block passes here.
+    (Lines that continue a paragraph are no steps here: their line breaks
+    are counted as inline markup.)
+    """
+    budget = _budget(state.env)
+    if budget.depth > budget.limits.nesting:
+        raise RenderLimitExceeded("nesting", count=budget.depth, allowed=budget.limits.nesting)
+    # The first block of a list item also pays for the item, which costs as much again.
+    opens_item = bool(state.tokens) and state.tokens[-1].type == "list_item_open"
+    budget.spend("blocks", 2 if opens_item else 1)
+    return False
+
+
+def _count_inline_step(state: StateInline, silent: bool) -> bool:
+    """First inline rule: counts every position the inline parser tries its rules at."""
+    _budget(state.env).spend("markup")
+    return False
+
+
+def _skip_token_counted(skip_token: Callable[[StateInline], None]) -> Callable:
+    """markdown-it's ``skipToken``, which link label scans call once per token they pass.
+
+    An unclosed ``[`` scans to the end of its paragraph, so a paragraph of
+    them costs (brackets x tokens) steps; counting each step bounds that.
+    """
+
+    def counted(state: StateInline) -> None:
+        _budget(state.env).spend("markup")
+        skip_token(state)
+
+    return counted
+
+
+def _nesting_counted(rule: Callable) -> Callable:
+    """A container block rule (quote, list) that counts how deep its content sits."""
+
+    @functools.wraps(rule)
+    def counted(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if silent:
+            return rule(state, start_line, end_line, silent)
+        budget = _budget(state.env)
+        budget.depth += 1
+        try:
+            return rule(state, start_line, end_line, silent)
+        finally:
+            budget.depth -= 1
+
+    return counted
+
+
+def _links_counted(rule: Callable) -> Callable:
+    """An inline rule whose every match is one link, image or footnote reference."""
+
+    @functools.wraps(rule)
+    def counted(state: StateInline, silent: bool) -> bool:
+        matched = rule(state, silent)
+        if matched and not silent:
+            _budget(state.env).spend("links")
+        return matched
+
+    return counted
+
+
+def _table_limited(rule: Callable) -> Callable:
+    """The table rule, held to the row, column and cell limits before it does the work."""
+
+    @functools.wraps(rule)
+    def limited(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if silent:
+            return rule(state, start_line, end_line, silent)
+        if not rule(state, start_line, end_line, True):
+            return False
+        budget = _budget(state.env)
+        limits = budget.limits
+        # The delimiter row (|:-|-:|) holds only dashes, colons, spaces and
+        # pipes, so its pipes count the columns exactly.
+        delimiter = state.src[state.bMarks[start_line + 1] : state.eMarks[start_line + 1]]
+        columns = delimiter.strip().strip("|").count("|") + 1
+        if columns > limits.table_columns:
+            raise RenderLimitExceeded("table_columns", count=columns, allowed=limits.table_columns)
+        # Parse at most one row more than may be kept, so a huge table costs nothing.
+        rows_allowed = min(limits.table_rows, (limits.table_cells - budget.table_cells) // columns)
+        first = len(state.tokens)
+        stop = min(end_line, start_line + 2 + rows_allowed + 1)
+        if not rule(state, start_line, stop, silent):
+            return False
+        rows = sum(1 for token in state.tokens[first:] if token.type == "tr_open") - 1
+        if rows > limits.table_rows:
+            total = rows + _following_lines(state, state.line, end_line)
+            raise RenderLimitExceeded("table_rows", count=total, allowed=limits.table_rows)
+        budget.spend("table_cells", (rows + 1) * columns)
+        # A row costs about what two paragraphs do (its row and cell tokens).
+        budget.spend("blocks", 2 * (rows + 1))
+        return True
+
+    return limited
+
+
+def _following_lines(state: StateBlock, line: int, end_line: int) -> int:
+    """How many non-blank lines follow ``line`` (the rest of an over-long table)."""
+    count = 0
+    while line + count < end_line and not state.isEmpty(line + count):
+        count += 1
+    return count
+
+
+def _check_lines(text: str, limits: Limits) -> None:
+    """Checked before parsing: a paragraph takes in all its lines before anything is counted."""
+    lines = text.count("\n") + 1
+    if lines <= limits.lines:
+        return
+    # Most texts this long are one pasted table; saying so is more helpful.
+    rows = max((run.group().count("\n") for run in _TABLE_RUN_RE.finditer(text)), default=0)
+    if rows > limits.table_rows:
+        raise RenderLimitExceeded("table_rows", count=rows - 2, allowed=limits.table_rows)
+    raise RenderLimitExceeded("lines", count=lines, allowed=limits.lines)
+
+
+# A run of lines that start with "|": the rows of a table, header and delimiter included.
+_TABLE_RUN_RE = re.compile(r"(?:^[ \t>]*\|.*(?:\n|\Z))+", re.M)
+
+
+_MATH_TOKEN_TYPES = frozenset({"math_inline", "math_inline_double", "math_block"})
+
+
+def _check_tokens(tokens: Sequence[Token], budget: _Budget) -> None:
+    """The limits counted on the parsed text: formulas, TeX and link addresses."""
+    formulas = tex_chars = link_chars = 0
+    stack = [tokens]
+    while stack:
+        for token in stack.pop():
+            if token.type in _MATH_TOKEN_TYPES or (
+                token.type == "fence" and token.info.strip().lower() == "math"
+            ):
+                formulas += 1
+                tex = _clean_tex(token.content)
+                if len(tex) <= MAX_TEX_CHARS:  # longer TeX is shown as code, converting nothing
+                    tex_chars += len(tex)
+            elif token.type in ("link_open", "image"):
+                link_chars += len(str(token.attrGet("href") or token.attrGet("src") or ""))
+            if token.children:
+                stack.append(token.children)
+    if link_chars > budget.limits.link_chars:
+        raise RenderLimitExceeded("link_chars", count=link_chars, allowed=budget.limits.link_chars)
+    # Counted whole, so the message gives the exact numbers.
+    budget.spend("formulas", formulas)
+    budget.spend("tex_chars", tex_chars)
+
+
+# --------------------------------------------------------------------------
 # Source preprocessing
 # --------------------------------------------------------------------------
 
@@ -72,15 +401,14 @@ _YAML_LINE_RE = re.compile(r"^(?:[A-Za-z_][\w .-]*:(?:\s|$)|\s+\S|-\s|#)")
 
 
 def _normalise_source(source: object) -> str:
-    """Coerce to str, unify newlines and drop a leading YAML front matter block.
+    """Coerce to str, unify newlines, drop unsafe characters and a leading YAML front matter block.
 
     Front matter (as in Jekyll posts) is only dropped when every non-blank
     line looks like ``key: value``, so a summary that merely opens with a
     horizontal rule keeps its text.
     """
     text = source if isinstance(source, str) else str(source or "")
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
-    text = text.removeprefix("\ufeff")
+    text = clean_text(text)
     match = _FRONT_MATTER_RE.match(text)
     if match:
         lines = [line for line in match.group("body").split("\n") if line.strip()]
@@ -176,8 +504,8 @@ def _render_math_inline(self, tokens, idx, options, env) -> str:
 
 
 def _render_math_inline_display(self, tokens, idx, options, env) -> str:
-    # Display math written inside a paragraph: the fallback must stay
-    # phrasing content, hence a span rather than a div.
+    # \[…\] written inside a paragraph: the fallback must stay phrasing
+    # content, hence a span rather than a div.
     return _math_html(tokens[idx].content, True, "span")
 
 
@@ -223,16 +551,23 @@ def _looks_like_money(content: str, following: str) -> bool:
     return following.isdigit() or (content[:1].isdigit() and content[-1:].isspace())
 
 
+def _is_word_char(char: str) -> bool:
+    """A letter or digit that glues a ``$`` to a word ("US$5"); wide (CJK) characters
+    are not, since those scripts write formulas without spaces around them."""
+    return char.isalnum() and unicodedata.east_asian_width(char) not in ("W", "F")
+
+
 def _math_dollar_inline(state: StateInline, silent: bool) -> bool:
-    """Inline rule for ``$…$`` (inline) and ``$$…$$`` (display inside a paragraph).
+    """Inline rule for ``$…$`` and, inside a sentence, ``$$…$$``: both inline math.
 
     An opening ``$`` glued to a preceding letter or digit ("US$5") is prose,
     and so is a single-dollar pair that looks like money (see
     ``_looks_like_money``). Escaped openers never reach this rule: the
-    ``escape`` rule consumes ``\\$`` first.
+    ``escape`` rule consumes ``\\$`` first. ``$$`` on lines of its own is
+    display math, found earlier by the block rule.
     """
     src, pos, stop = state.src, state.pos, state.posMax
-    if src[pos] != "$" or (pos > 0 and src[pos - 1].isalnum()):
+    if src[pos] != "$" or (pos > 0 and _is_word_char(src[pos - 1])):
         return False
     marker = "$$" if src.startswith("$$", pos) else "$"
     start = pos + len(marker)
@@ -243,7 +578,7 @@ def _math_dollar_inline(state: StateInline, silent: bool) -> bool:
     if marker == "$" and _looks_like_money(src[start:end], src[after : after + 1]):
         return False
     if not silent:
-        token = state.push("math_inline_double" if marker == "$$" else "math_inline", "math", 0)
+        token = state.push("math_inline", "math", 0)
         token.content = src[start:end]
         token.markup = marker
     state.pos = after
@@ -386,6 +721,7 @@ def _cite_inline(state: StateInline, silent: bool) -> bool:
     if not keys or not all(_CITE_KEY_RE.match(key) for key in keys):
         return False
     if not silent:
+        _budget(state.env).spend("links", len(keys))
         label_for = state.env.get("cite_label") or (lambda _key: None)
         for number, key in enumerate(keys):
             if number:
@@ -446,7 +782,7 @@ def _identifier_tokens(text: str) -> list[Token] | None:
     return out
 
 
-def _link_identifiers(children: list[Token]) -> list[Token]:
+def _link_identifiers(children: list[Token], budget: _Budget) -> list[Token]:
     result: list[Token] = []
     depth = 0
     for token in children:
@@ -457,15 +793,18 @@ def _link_identifiers(children: list[Token]) -> list[Token]:
         replacement = (
             _identifier_tokens(token.content) if token.type == "text" and depth == 0 else None
         )
+        if replacement:
+            budget.spend("links", sum(1 for new in replacement if new.type == "link_open"))
         result.extend(replacement if replacement else [token])
     return result
 
 
 def _identifier_core_rule(state: StateCore) -> None:
     """Core rule: bare ``arXiv:…`` and ``doi:…`` in prose become site links."""
+    budget = _budget(state.env)
     for token in state.tokens:
         if token.type == "inline" and token.children:
-            token.children = _link_identifiers(token.children)
+            token.children = _link_identifiers(token.children, budget)
 
 
 # --------------------------------------------------------------------------
@@ -483,8 +822,11 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
 
 def _render_image(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
-    if not _is_allowed_image(str(token.attrGet("src") or "")):
+    src = str(token.attrGet("src") or "")
+    if not _is_allowed_image(src) or len(src) > imageproxy.MAX_URL_CHARS:
         return html.escape(self.renderInlineAsText(token.children or [], options, env))
+    # Readers' browsers fetch the image from us, never from its host.
+    token.attrSet("src", imageproxy.path_for(src))
     token.attrSet("loading", "lazy")
     token.attrSet("referrerpolicy", "no-referrer")
     return self.image(tokens, idx, options, env)
@@ -544,6 +886,7 @@ def _build_markdown() -> MarkdownIt:
         {"alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]},
     )
     md.core.ruler.push("identifier_links", _identifier_core_rule)
+    _add_budget(md)
     md.validateLink = _validate_link  # type: ignore[method-assign]
     rules: dict[str, Callable] = {
         "math_inline": _render_math_inline,
@@ -560,6 +903,25 @@ def _build_markdown() -> MarkdownIt:
     for name, rule in rules.items():
         md.add_render_rule(name, rule)
     return md
+
+
+def _add_budget(md: MarkdownIt) -> None:
+    """Count the work of every parse (see ``Limits``) by wrapping markdown-it's own rules."""
+    md.block.ruler.before("table", "budget", _count_block_step)
+    md.inline.ruler.before("text", "budget", _count_inline_step)
+    # An instance attribute: only this MarkdownIt's inline parser is counted.
+    md.inline.skipToken = _skip_token_counted(md.inline.skipToken)  # type: ignore[method-assign]
+    _wrap_rule(md.block.ruler, "table", _table_limited)
+    for name in ("blockquote", "list"):
+        _wrap_rule(md.block.ruler, name, _nesting_counted)
+    for name in ("link", "image", "autolink", "footnote_ref", "footnote_inline"):
+        _wrap_rule(md.inline.ruler, name, _links_counted)
+
+
+def _wrap_rule(ruler, name: str, wrap: Callable[[Callable], Callable]) -> None:
+    # Ruler.at() replaces a rule but also its "alt" list, so the old list is passed on.
+    rule = next(rule for rule in ruler.__rules__ if rule.name == name)
+    ruler.at(name, wrap(rule.fn), {"alt": list(rule.alt)})
 
 
 _MD = _build_markdown()
@@ -675,8 +1037,13 @@ def _sanitise(fragment: str) -> str:
     return _CLEANER.clean(fragment)
 
 
-def _escaped_fallback(source: str) -> str:
-    return _sanitise(f"<p>{html.escape(source)}</p>")
+def _escaped_fallback(text: str) -> str:
+    """``text`` as escaped paragraphs, no markup: cheap for any input."""
+    paragraphs = [part.strip() for part in _BLANK_LINES_RE.split(text) if part.strip()]
+    return "".join(f"<p>{html.escape(part)}</p>\n" for part in paragraphs)
+
+
+_BLANK_LINES_RE = re.compile(r"\n[ \t]*\n")
 
 
 # --------------------------------------------------------------------------
@@ -684,8 +1051,45 @@ def _escaped_fallback(source: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def _parse(source: str, env: dict) -> list[Token]:
-    return _MD.parse(source, env)
+def _parse(text: str, env: dict, limits: Limits | None = None) -> list[Token]:
+    """Tokens of normalised ``text``, held to ``limits``; raises RenderLimitExceeded."""
+    limits = limits or LIMITS
+    _check_lines(text, limits)
+    budget = env[_BUDGET_KEY] = _Budget(limits)
+    tokens = _MD.parse(text, env)
+    _check_tokens(tokens, budget)
+    return tokens
+
+
+def _to_html(tokens: Sequence[Token], env: dict) -> str:
+    raw = _MD.renderer.render(tokens, _MD.options, env)
+    if len(raw) > LIMITS.html_chars:
+        raise RenderLimitExceeded("html_chars", count=len(raw), allowed=LIMITS.html_chars)
+    # Entities such as &#x202E; decode to characters the source could not hold.
+    return clean_text(_sanitise(raw))
+
+
+def check(source: str) -> None:
+    """Raise RenderLimitExceeded if ``source`` is beyond what ``render`` accepts.
+
+    For validators: cheaper than rendering (it only parses), and a text it
+    lets through renders without raising (the output size is not checked,
+    but the other limits keep it far below its own). The last few answers
+    are kept, so a form and the service behind it can both ask.
+    """
+    refusal = _refusal(_normalise_source(source), LIMITS)
+    if refusal is not None:
+        limit, count, allowed, detail = refusal
+        raise RenderLimitExceeded(limit, count=count, allowed=allowed, detail=detail)
+
+
+@functools.lru_cache(maxsize=16)
+def _refusal(text: str, limits: Limits) -> tuple[str, int, int, str] | None:
+    try:
+        _parse(text, {}, limits)
+    except RenderLimitExceeded as exc:
+        return exc.limit, exc.count, exc.allowed, exc.detail
+    return None
 
 
 def render(
@@ -694,26 +1098,37 @@ def render(
     heading_offset: int = 2,
     cite_label: Callable[[str], str | None] | None = None,
     doc_id: str | None = None,
+    strict: bool = True,
 ) -> str:
-    """Render Markdown with math to sanitised HTML. Never raises.
+    """Render Markdown with math to sanitised HTML.
 
-    ``cite_label(key)`` may return the text for a ``\\cite{key}`` link (say, the
-    paper's title); ``doc_id`` (short, ``[a-z0-9]``) keeps footnote ids unique
-    when several rendered documents share a page.
+    Raises RenderLimitExceeded, and nothing else, when ``source`` is beyond
+    ``LIMITS``; with ``strict=False`` such text comes back as escaped
+    paragraphs instead (for text stored before a limit existed).
+    ``cite_label(key)`` may return the text for a ``\\cite{key}`` link (say,
+    the paper's title); ``doc_id`` (short, ``[a-z0-9]``) keeps footnote ids
+    unique when several rendered documents share a page.
     """
     text = _normalise_source(source)
     env: dict = {"heading_offset": int(heading_offset), "cite_label": cite_label}
     if doc_id and _DOC_ID_RE.match(doc_id):
         env["docId"] = doc_id
     try:
-        tokens = _parse(text, env)
-        return _sanitise(_MD.renderer.render(tokens, _MD.options, env))
+        return _to_html(_parse(text, env), env)
+    except RenderLimitExceeded:
+        if strict:
+            raise
+        return _escaped_fallback(text)
     except Exception:  # a renderer for user input must degrade, not crash
         return _escaped_fallback(text)
 
 
 def render_excerpt(
-    source: str, *, max_chars: int = 500, cite_label: Callable[[str], str | None] | None = None
+    source: str,
+    *,
+    max_chars: int = 500,
+    cite_label: Callable[[str], str | None] | None = None,
+    strict: bool = True,
 ) -> str:
     """Render the leading blocks of ``source`` until about ``max_chars`` are used.
 
@@ -721,7 +1136,7 @@ def render_excerpt(
     paragraph is cut between words — never inside math or code — ending in
     "…". At least the first block is always shown. Headings become
     ``<p><strong>…</strong></p>``; footnote markers and the footnote list are
-    left out.
+    left out. Raises like ``render``.
     """
     text = _normalise_source(source)
     env: dict = {"heading_offset": 0, "cite_label": cite_label}
@@ -731,20 +1146,24 @@ def render_excerpt(
         selected = _select_blocks(
             tokens, _child_blocks(tokens, 0, len(tokens), 0), lines, max(int(max_chars), 0), True
         )
-        selected = _headings_to_paragraphs(_without_footnote_refs(selected))
-        return _sanitise(_MD.renderer.render(selected, _MD.options, env))
+        return _to_html(_headings_to_paragraphs(_without_footnote_refs(selected)), env)
+    except RenderLimitExceeded:
+        if strict:
+            raise
+        return _escaped_fallback(_truncate_words(text, max(int(max_chars), 1)))
     except Exception:  # a renderer for user input must degrade, not crash
         return _escaped_fallback(_truncate_words(text, max(int(max_chars), 1)))
 
 
 def plain_text(source: str, *, max_chars: int = 200) -> str:
-    """A whitespace-collapsed plain-text snippet (math kept as TeX), cut at a word."""
+    """A whitespace-collapsed plain-text snippet (math kept as TeX), cut at a word. Never raises."""
     text = _normalise_source(source)
     try:
         pieces = _plain_pieces(_parse(text, {}))
-    except Exception:  # degrade to the raw source rather than crash
+    except Exception:  # over a limit, or broken: the raw source will do
         pieces = [text]
-    collapsed = " ".join(" ".join(pieces).split())
+    # Entities such as &#x202E; decode to characters the source could not hold.
+    collapsed = " ".join(clean_text(" ".join(pieces)).split())
     return _truncate_words(collapsed, max(int(max_chars), 1))
 
 

@@ -5,14 +5,24 @@ descriptive User-Agent with a contact address, a polite per-host minimum delay,
 and retries with exponential backoff on connection errors, 429 and 5xx
 (honouring Retry-After). ``OUTBOUND_HTTP=false`` turns it all off: every fetch
 raises ``Offline``. Tests install a replaying transport with ``use_transport``.
+
+``get(url, any_public_host=True)`` is for the image proxy, which fetches what
+writers link to: it lifts the allowlist but accepts only http and https on
+their default ports, resolves the host of every hop (redirects included) and
+refuses it unless all of its addresses are public (no private, loopback,
+link-local, multicast, reserved or otherwise special ones), then connects to
+the very address it checked, so a name cannot resolve to a public address for
+the check and to an internal one for the connection.
 """
 
 import contextlib
+import ipaddress
+import socket
 import threading
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from django.conf import settings
@@ -41,11 +51,18 @@ class Offline(FetchError):
         )
 
 
-class HostNotAllowed(FetchError):
-    def __init__(self, url: str):
+class TooLarge(FetchError):
+    def __init__(self, url: str, host: str, max_bytes: int):
         super().__init__(
-            f"Refusing to fetch {url}: host not on the allowlist.", url=url, retryable=False
+            f"The response from {host} is larger than {max_bytes:,} bytes.",
+            url=url,
+            retryable=False,
         )
+
+
+class HostNotAllowed(FetchError):
+    def __init__(self, url: str, reason: str = "host not on the allowlist"):
+        super().__init__(f"Refusing to fetch {url}: {reason}.", url=url, retryable=False)
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,12 @@ _polite = True
 _last_request_at: dict[str, float] = {}
 _host_lock = threading.Lock()
 sleep = time.sleep  # replaced in tests so retries and politeness cost no time
+resolve = socket.getaddrinfo  # replaced in tests, which must not use DNS
+clock = time.monotonic  # replaced in tests that need a slow server
+
+MAX_REDIRECTS = 5
+_PUBLIC_PORTS = {"http": 80, "https": 443}
+_REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
 
 @contextlib.contextmanager
@@ -90,23 +113,31 @@ def get(
     max_bytes: int = DEFAULT_MAX_BYTES,
     retries: int = 3,
     accept: str = "*/*",
+    any_public_host: bool = False,
 ) -> Response:
     """GET ``url``; returns any response with status < 500 except 429 (callers judge 4xx).
 
     Raises FetchError when the host is unreachable, too slow, answers 429/5xx after
-    all retries, or sends more than ``max_bytes``.
+    all retries, or sends more than ``max_bytes``; HostNotAllowed (a FetchError)
+    when the host is off the allowlist or, with ``any_public_host``, not public.
+    With ``any_public_host`` no request takes longer than ``timeout_seconds``
+    in all, however slowly the server sends.
     """
     if not settings.OUTBOUND_HTTP:
         raise Offline(url)
     host = (urlsplit(url).hostname or "").lower()
-    if host not in settings.OUTBOUND_HOSTS:
+    if not any_public_host and host not in settings.OUTBOUND_HOSTS:
         raise HostNotAllowed(url)
     headers = {"User-Agent": settings.OUTBOUND_USER_AGENT, "Accept": accept}
     attempt = 0
     while True:
         _wait_politely(host)
         try:
-            response = _fetch_once(url, params, headers, timeout_seconds, max_bytes)
+            if any_public_host:
+                full_url = str(httpx.URL(url, params=params)) if params else url
+                response = _fetch_public(full_url, headers, timeout_seconds, max_bytes)
+            else:
+                response = _fetch_once(url, params, headers, timeout_seconds, max_bytes)
         except (httpx.TimeoutException, httpx.TransportError) as exc:
             if attempt >= retries:
                 raise FetchError(
@@ -140,22 +171,94 @@ def _fetch_once(url, params, headers, timeout_seconds, max_bytes) -> Response:
         final_host = (response.url.host or "").lower()
         if final_host not in settings.OUTBOUND_HOSTS:
             raise HostNotAllowed(str(response.url))
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > max_bytes:
-                raise FetchError(
-                    f"The response from {final_host} is larger than {max_bytes:,} bytes.",
-                    url=url,
-                    retryable=False,
-                )
-            chunks.append(chunk)
-        return Response(
-            url=str(response.url),
-            status=response.status_code,
-            content=b"".join(chunks),
-            headers={key.lower(): value for key, value in response.headers.items()},
-        )
+        return _read(response, str(response.url), final_host, max_bytes, deadline=None)
+
+
+def _read(response, url: str, host: str, max_bytes: int, deadline: float | None) -> Response:
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise TooLarge(url, host, max_bytes)
+        if deadline is not None and clock() > deadline:
+            raise httpx.ReadTimeout(f"{host} sent too slowly")
+        chunks.append(chunk)
+    return Response(
+        url=url,
+        status=response.status_code,
+        content=b"".join(chunks),
+        headers={key.lower(): value for key, value in response.headers.items()},
+    )
+
+
+def _fetch_public(url: str, headers: dict, timeout_seconds: float, max_bytes: int) -> Response:
+    """One GET of any public http(s) URL, following redirects by hand so every hop is checked."""
+    deadline = clock() + timeout_seconds
+    # No proxies from the environment: through one, TLS would check the address, not the name.
+    with httpx.Client(transport=_transport, timeout=timeout_seconds, trust_env=False) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            target, host_header, extensions = _pinned(url)
+            with client.stream(
+                "GET", target, headers={**headers, "Host": host_header}, extensions=extensions
+            ) as response:
+                location = response.headers.get("location")
+                if response.status_code in _REDIRECT_STATUSES and location:
+                    url = urljoin(url, location)
+                    continue
+                host = urlsplit(url).hostname or ""
+                return _read(response, url, host, max_bytes, deadline)
+    raise FetchError(
+        f"Refusing to fetch {url}: more than {MAX_REDIRECTS} redirects.", url=url, retryable=False
+    )
+
+
+def _pinned(url: str) -> tuple[httpx.URL, str, dict]:
+    """(``url`` with its host replaced by a checked public address, Host header, extensions).
+
+    Raises HostNotAllowed unless the scheme is http(s) on its default port and
+    every address the host resolves to is public.
+    """
+    try:
+        parts = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise HostNotAllowed(url, "not a valid address") from exc
+    if parts.scheme not in _PUBLIC_PORTS or not parts.host:
+        raise HostNotAllowed(url, "only http and https addresses can be fetched")
+    if parts.port not in (None, _PUBLIC_PORTS[parts.scheme]):
+        raise HostNotAllowed(url, "only the standard ports can be fetched")
+    host = parts.raw_host.decode("ascii")  # internationalised names as punycode
+    address = _public_address(host, _PUBLIC_PORTS[parts.scheme], url)
+    host_header = f"[{host}]" if ":" in host else host
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return parts.copy_with(host=address), host_header, extensions
+
+
+def _public_address(host: str, port: int, url: str) -> str:
+    """The first address of ``host`` after checking that all of them are public."""
+    try:
+        infos = resolve(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise FetchError(f"Could not find {host}.", url=url, retryable=False) from exc
+    addresses = [info[4][0] for info in infos]
+    if not addresses:
+        raise FetchError(f"Could not find {host}.", url=url, retryable=False)
+    for address in addresses:
+        if not is_public_address(address):
+            raise HostNotAllowed(url, f"{host} is not a public address")
+    return addresses[0]
+
+
+def is_public_address(address: str) -> bool:
+    """Whether ``address`` (IPv4 or IPv6) is on the public internet, including what it embeds."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is not None and not is_public_address(str(embedded)):
+            return False
+    return ip.is_global and not ip.is_multicast and not ip.is_reserved
 
 
 def _wait_politely(host: str) -> None:

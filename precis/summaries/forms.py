@@ -1,5 +1,7 @@
 from django import forms
 
+from precis.lib import richtext
+
 from .models import Visibility
 from .services import MAX_SOURCE_CHARS
 
@@ -25,4 +27,5 @@ class SummaryForm(forms.Form):
         source = self.cleaned_data["source"]
         if not source.strip():
             raise forms.ValidationError("A summary cannot be empty.")
+        richtext.check(source)  # RenderLimitExceeded is a ValidationError
         return source

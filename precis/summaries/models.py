@@ -136,8 +136,14 @@ class Summary(models.Model):
     def render(self) -> None:
         # Footnote ids must differ between summaries shown on one page.
         doc_id = hashlib.sha1(self.source.encode(), usedforsecurity=False).hexdigest()[:8]
-        self.html = richtext.render(self.source, cite_label=citation_title, doc_id=doc_id)
-        self.excerpt_html = richtext.render_excerpt(self.source, cite_label=citation_title)
+        # Not strict: saving checks the limits first (services.validate_source), and a
+        # row saved before a limit existed must still re-render, as escaped text.
+        self.html = richtext.render(
+            self.source, cite_label=citation_title, doc_id=doc_id, strict=False
+        )
+        self.excerpt_html = richtext.render_excerpt(
+            self.source, cite_label=citation_title, strict=False
+        )
         self.renderer_version = richtext.RENDERER_VERSION
 
     def refresh_rankings(self) -> None:

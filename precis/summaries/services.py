@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from precis.lib import richtext
 from precis.lib.text import clean_text
 from precis.notifications import services as notifications
 from precis.search.services import index_papers_soon, refresh_scores
@@ -27,6 +28,7 @@ def validate_source(source: str) -> str:
         raise ValidationError(
             f"A summary can be at most {MAX_SOURCE_CHARS:,} characters; this one has {len(source):,}."
         )
+    richtext.check(source)  # a table of 12,000 rows and the like: RenderLimitExceeded
     return source
 
 
