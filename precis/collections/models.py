@@ -15,9 +15,12 @@ from precis.summaries.models import Summary, Visibility
 
 
 def render_markdown(source: str) -> str:
+    """Descriptions and notes as HTML; not strict, so stored text always re-renders."""
     # Footnote ids must differ between notes shown on one page.
     doc_id = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:8]
-    return richtext.render(source, cite_label=citation_title, doc_id=doc_id) if source else ""
+    if not source:
+        return ""
+    return richtext.render(source, cite_label=citation_title, doc_id=doc_id, strict=False)
 
 
 class CollectionQuerySet(models.QuerySet):
@@ -47,6 +50,7 @@ class Collection(models.Model):
     slug = models.SlugField(max_length=80, blank=True)
     description = models.TextField(blank=True, help_text="Markdown.")
     description_html = models.TextField(blank=True, editable=False)
+    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
@@ -64,11 +68,15 @@ class Collection(models.Model):
 
     def save(self, *args, **kwargs):
         self.slug = slugify(self.title)[:80] or "collection"
-        self.description_html = render_markdown(self.description)
+        self.render()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("collections:detail", args=[self.pk, self.slug or "collection"])
+
+    def render(self) -> None:
+        self.description_html = render_markdown(self.description)
+        self.renderer_version = richtext.RENDERER_VERSION
 
     @property
     def is_listed(self) -> bool:
@@ -103,6 +111,7 @@ class CollectionItem(models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="collection_items")
     note = models.TextField(blank=True, help_text="Markdown.")
     note_html = models.TextField(blank=True, editable=False)
+    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
     summary = models.ForeignKey(
         Summary, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -119,5 +128,9 @@ class CollectionItem(models.Model):
         return f"{self.paper} in {self.collection}"
 
     def save(self, *args, **kwargs):
-        self.note_html = render_markdown(self.note)
+        self.render()
         super().save(*args, **kwargs)
+
+    def render(self) -> None:
+        self.note_html = render_markdown(self.note)
+        self.renderer_version = richtext.RENDERER_VERSION

@@ -9,7 +9,7 @@ from django.db.models import Max
 
 from precis.importers.names import title_key
 from precis.importers.services import ImportFailed, find_or_import, import_by_identifier
-from precis.lib import identifiers
+from precis.lib import identifiers, richtext
 from precis.lib.text import clean_text
 from precis.papers.models import Paper
 from precis.summaries.models import Summary, Visibility
@@ -39,6 +39,7 @@ def _clean(*, title: str, description: str, visibility: str) -> tuple[str, str, 
     description = clean_text(description).strip()
     if len(description) > MAX_TEXT_CHARS:
         raise ValidationError(f"A description can be at most {MAX_TEXT_CHARS:,} characters.")
+    richtext.check(description)
     if visibility not in Visibility.values:
         raise ValidationError(f"Unknown visibility {visibility!r}.")
     return title, description, visibility
@@ -156,6 +157,7 @@ def update_item(*, item, note, summary=None, section=None) -> CollectionItem:
     note = clean_text(note).strip()
     if len(note) > MAX_TEXT_CHARS:
         raise ValidationError(f"A note can be at most {MAX_TEXT_CHARS:,} characters.")
+    richtext.check(note)
     item.note = note
     item.summary = _check_summary(summary, paper=item.paper, owner=collection.owner)
     if _check_section(section, collection) != item.section:

@@ -19,10 +19,16 @@ from precis.summaries.models import Summary
 
 
 def render_source(source: str) -> str:
-    """The one renderer (Markdown + math), with headings kept below the page's own."""
+    """The one renderer (Markdown + math), with headings kept below the page's own.
+
+    Not strict: writing checks the limits first (``services.validate_text``), and a
+    row stored before a limit existed must still re-render, as escaped text.
+    """
     # Footnote ids must differ between the many comments and answers on one page.
     doc_id = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:8]
-    return richtext.render(source, heading_offset=3, cite_label=citation_title, doc_id=doc_id)
+    return richtext.render(
+        source, heading_offset=3, cite_label=citation_title, doc_id=doc_id, strict=False
+    )
 
 
 class AliveQuerySet(models.QuerySet):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from precis.lib import richtext
 from precis.lib.text import clean_text
 from precis.notifications import services as notifications
 from precis.summaries.models import Summary, Visibility
@@ -35,6 +36,7 @@ def validate_text(source: str, *, what: str = "A comment", required: bool = True
         raise ValidationError(
             f"{what} can be at most {MAX_TEXT_CHARS:,} characters; this one has {len(source):,}."
         )
+    richtext.check(source)  # over a render limit: RenderLimitExceeded, a ValidationError
     return source
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from precis.importers import names
-from precis.lib import identifiers
+from precis.lib import identifiers, richtext
 
 from .fields import FIELDS, field_of_categories
 
@@ -18,6 +18,7 @@ class Venue(models.Model):
     url = models.URLField(blank=True)
     description = models.TextField(blank=True, help_text="Markdown.")
     description_html = models.TextField(blank=True, editable=False)
+    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["key"]
@@ -27,6 +28,14 @@ class Venue(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("papers:venue", args=[self.key])
+
+    def render(self) -> None:
+        self.description_html = (
+            richtext.render(self.description, heading_offset=2, strict=False)
+            if self.description
+            else ""
+        )
+        self.renderer_version = richtext.RENDERER_VERSION
 
 
 class Author(models.Model):

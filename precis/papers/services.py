@@ -11,7 +11,7 @@ from precis.importers import names
 from precis.importers.base import AuthorName, ImportProblem, PaperRecord
 from precis.importers.venues import BY_KEY as KNOWN_VENUES
 from precis.importers.venues import unknown_venue, venue_key_for
-from precis.lib import identifiers, richtext
+from precis.lib import identifiers
 from precis.lib.text import clean_text
 
 from .bulk import RowBuilder, insert_rows, reserve_ids
@@ -667,17 +667,10 @@ def _chunks(items: list, size: int):
 
 
 def save_venue(*, key: str, name: str, url: str = "", description: str = "") -> Venue:
-    venue, _ = Venue.objects.update_or_create(
-        key=key,
-        defaults={
-            "name": name,
-            "url": url,
-            "description": description,
-            "description_html": richtext.render(description, heading_offset=2)
-            if description
-            else "",
-        },
-    )
+    venue = Venue.objects.filter(key=key).first() or Venue(key=key)
+    venue.name, venue.url, venue.description = name, url, description
+    venue.render()
+    venue.save()
     return venue
 
 

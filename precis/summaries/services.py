@@ -170,29 +170,6 @@ def record_view(*, summary: Summary, visitor: str) -> bool:
     return True
 
 
-def rerender_stale(*, batch_size: int = 200, progress=None) -> int:
-    """Re-render every summary whose HTML predates the current renderer; returns the count.
-
-    Resumable by construction: each batch is committed, and finished rows no
-    longer match the stale filter.
-    """
-    from precis.lib.richtext import RENDERER_VERSION
-
-    done = 0
-    while True:
-        batch = list(
-            Summary.objects.exclude(renderer_version=RENDERER_VERSION).order_by("pk")[:batch_size]
-        )
-        if not batch:
-            return done
-        for summary in batch:
-            summary.render()
-        Summary.objects.bulk_update(batch, ["html", "excerpt_html", "renderer_version"])
-        done += len(batch)
-        if progress:
-            progress(done)
-
-
 @transaction.atomic
 def absorb_summaries(*, source_paper, target_paper) -> None:
     """Move every summary of ``source_paper`` to ``target_paper`` (for merging duplicates).

@@ -158,18 +158,6 @@ def test_it_does_not_count_views_of_private_summaries(alice):
     assert not services.record_view(summary=private, visitor="x")
 
 
-def test_it_rerenders_only_stale_summaries(alice):
-    fresh = SummaryFactory(author=alice)
-    stale = SummaryFactory(author=alice)
-    Summary.objects.filter(pk=stale.pk).update(renderer_version=0, html="old")
-    seen = []
-    assert services.rerender_stale(progress=seen.append) == 1
-    stale.refresh_from_db()
-    assert stale.html == fresh.html
-    assert seen == [1]
-    assert services.rerender_stale() == 0
-
-
 def test_citations_of_known_papers_show_their_titles(alice):
     cited = PaperFactory(title="Adam: A Method for Stochastic Optimization", arxiv="1412.6980")
     summary = SummaryFactory(author=alice, source=r"Trained with \cite{1412.6980}.")
