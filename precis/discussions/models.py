@@ -90,7 +90,10 @@ class Comment(models.Model):
         return f"Comment {self.pk} on summary {self.summary_id}"
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('summaries:detail', args=[self.summary_id])}#comment-{self.pk}"
+        # The summary's page finds which page of its comments shows this one (or
+        # sends on to the thread's own page), so the link outlives pagination.
+        summary_url = reverse("summaries:detail", args=[self.summary_id])
+        return f"{summary_url}?comment={self.pk}#comment-{self.pk}"
 
     @property
     def is_deleted(self) -> bool:

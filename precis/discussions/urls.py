@@ -5,6 +5,7 @@ from . import views
 app_name = "discussions"
 urlpatterns = [
     path("summaries/<int:summary_id>/comments", views.comment_create, name="comment_create"),
+    path("comments/<int:pk>/", views.comment_detail, name="comment"),
     path("comments/<int:pk>/edit", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/history", views.comment_history, name="comment_history"),

@@ -15,7 +15,7 @@ from precis.summaries.models import Summary
 from . import services
 from .forms import AnswerForm, CommentForm, QuestionForm
 from .models import Answer, Comment, Question
-from .threads import author_label, thread_context
+from .threads import author_label, comment_place, comment_thread_context, thread_context
 
 QUESTIONS_PER_PAGE = 20
 
@@ -71,12 +71,14 @@ def comment_create(request, summary_id):
         except ValidationError as exc:
             form.add_error("source", exc)
         else:
-            return redirect(comment)
+            return redirect(_comment_url(summary, comment))
     parent_id = parent.pk if parent else _int(request.POST.get("parent"))
-    if parent_id:
-        context = thread_context(summary, request.user, reply_to=parent_id, reply_form=form)
-    else:
-        context = thread_context(summary, request.user, form=form)
+    if parent_id and Comment.objects.filter(pk=parent_id, summary=summary).exists():
+        # A failed reply is shown again under its comment, on that comment's own page
+        # (which always shows it, wherever it sits in a long discussion).
+        parent = _thread_comment(parent_id)
+        return _comment_thread_page(request, parent, reply_to=parent.pk, reply_form=form)
+    context = thread_context(summary, request.user, form=form)
     return render(
         request, "summaries/detail.html", {"summary": summary, "paper": summary.paper, **context}
     )
@@ -117,7 +119,7 @@ def comment_edit(request, pk):
                 form.add_error("source", exc)
             else:
                 messages.success(request, "Comment saved.")
-                return redirect(comment)
+                return redirect(_comment_url(comment.summary, comment))
     else:
         form = CommentForm(initial={"source": comment.source})
     return render(
@@ -141,7 +143,7 @@ def comment_delete(request, pk):
         raise Http404("No such comment.")
     services.delete_comment(comment=comment, editor=request.user)
     messages.success(request, "Comment deleted.")
-    return redirect(f"{comment.summary.get_absolute_url()}#comments")
+    return redirect(_comment_url(comment.summary, comment))  # back to where it was
 
 
 def comment_history(request, pk):
@@ -158,7 +160,7 @@ def comment_history(request, pk):
         raise Http404("No such comment.")
     revisions = list(comment.revisions.all())
     for revision in revisions:
-        revision.html = richtext.render(revision.source, heading_offset=3)
+        revision.html = richtext.render(revision.source, heading_offset=3, strict=False)
     author_name, author_url = author_label(comment, summary, reveal_deleted=insider)
     return render(
         request,
@@ -172,6 +174,54 @@ def comment_history(request, pk):
             "author_url": author_url,
         },
     )
+
+
+def comment_detail(request, pk):
+    """A comment and the replies below it, a page at a time: where "N more replies"
+    leads, and where a comment deep in a long thread is shown."""
+    comment = _thread_comment(pk)
+    if not Summary.objects.viewable_by(request.user).filter(pk=comment.summary_id).exists():
+        raise Http404("No such comment.")
+    return _comment_thread_page(
+        request, comment, page=request.GET.get("page"), reply_to=_int(request.GET.get("reply_to"))
+    )
+
+
+def _thread_comment(pk) -> Comment:
+    related = ("summary__paper", "summary__author", "author", "parent__author")
+    return get_object_or_404(Comment.objects.select_related(*related), pk=pk)
+
+
+def _comment_thread_page(request, comment, *, page=None, reply_to=None, reply_form=None):
+    """Caller has checked that the user may see the comment's summary."""
+    context = comment_thread_context(
+        comment, request.user, page=page, reply_to=reply_to, reply_form=reply_form
+    )
+    if context is None:
+        raise Http404("No such comment.")
+    summary = comment.summary
+    parent = comment.parent
+    return render(
+        request,
+        "discussions/comment_thread.html",
+        {
+            "comment": comment,
+            "summary": summary,
+            "paper": summary.paper,
+            "parent": parent,
+            "parent_name": author_label(parent, summary)[0] if parent else "",
+            **context,
+        },
+    )
+
+
+def _comment_url(summary, comment) -> str:
+    """Where a new or edited comment is shown: its page of the summary, or its thread's."""
+    place = comment_place(summary, comment.pk)
+    if place.url:
+        return place.url
+    query = f"?comments={place.page}" if place.page > 1 else ""
+    return f"{summary.get_absolute_url()}{query}#comment-{comment.pk}"
 
 
 # --------------------------------------------------------------------------

@@ -90,7 +90,7 @@ def comment_posted(comment, *, actor_name: str) -> None:
     summary = comment.summary
     if summary.is_private or summary.deleted_at is not None:
         return
-    url = f"{summary.get_absolute_url()}#comment-{comment.pk}"
+    url = comment.get_absolute_url()  # finds the comment's page when it is opened
     told: set[int] = set()
     if comment.parent_id and comment.parent.author_id != comment.author_id:
         told |= _notify(

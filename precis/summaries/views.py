@@ -1,33 +1,53 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from precis.discussions.threads import thread_context
+from precis.discussions.threads import comment_place, thread_context
 from precis.lib import richtext
-from precis.lib.ratelimit import rate_limited
+from precis.lib.ratelimit import actor_of, allow, rate_limited
 from precis.lib.votes import vote_response
 from precis.papers.models import Paper
 
 from . import services
-from .diffing import line_diff
+from .diffing import compare
 from .forms import SummaryForm
 from .models import Summary
 
-DRAFT_SESSION_KEY = "precis:draft:{paper_id}"
+# One draft per session, the latest: a visitor posting to many papers replaces it
+# rather than growing the session row that every later request has to load.
+DRAFT_SESSION_KEY = "precis:draft"
+DRAFTS_KEPT_PER_HOUR = 20  # per client address: each may start a session row of up to ~240 KB
+REVISIONS_PER_PAGE = 50
+# Revisions never change; the cache key holds the renderer version.
+REVISION_HTML_CACHE_SECONDS = 7 * 24 * 3600
 
 
 def detail(request, pk):
+    """A summary and a page of its comments: ``?comments=<page>``, or the page that
+    shows comment ``?comment=<id>`` (what a comment's permalink asks for)."""
     summary = get_object_or_404(
         Summary.objects.viewable_by(request.user).for_display(request.user), pk=pk
     )
+    page = request.GET.get("comments")
+    wanted = _int(request.GET.get("comment"))
+    if wanted is not None:
+        place = comment_place(summary, wanted)
+        if place.url:  # deep in a long thread: shown on the thread's own page
+            return redirect(place.url)
+        page = place.page
     if summary.author_id != request.user.pk:
         services.record_view(summary=summary, visitor=_visitor(request))
-    comments = thread_context(summary, request.user, reply_to=_int(request.GET.get("reply_to")))
+    comments = thread_context(
+        summary, request.user, page=page, reply_to=_int(request.GET.get("reply_to"))
+    )
     return render(
         request, "summaries/detail.html", {"summary": summary, "paper": summary.paper, **comments}
     )
@@ -47,15 +67,9 @@ def write(request, paper_id):
     offered again after they sign in, so nothing typed is lost.
     """
     paper = get_object_or_404(Paper.objects.with_authors(), pk=paper_id)
-    draft_key = DRAFT_SESSION_KEY.format(paper_id=paper.pk)
     if not request.user.is_authenticated:
         if request.method == "POST":
-            request.session[draft_key] = {
-                "source": request.POST.get("source", ""),
-                "visibility": request.POST.get("visibility", "private"),
-                "anonymous": bool(request.POST.get("anonymous")),
-            }
-            messages.info(request, "Your text is kept. Sign in and it will be waiting for you.")
+            _keep_draft(request, paper)
         login_url = reverse("account_login")
         return redirect(f"{login_url}?{urlencode({'next': request.path})}")
 
@@ -79,11 +93,11 @@ def write(request, paper_id):
                 except ValidationError as exc:
                     form.add_error("source", exc)
                 else:
-                    request.session.pop(draft_key, None)
+                    _take_draft(request, paper)
                     messages.success(request, _saved_message(summary))
                     return redirect(summary)
     else:
-        restored = request.session.pop(draft_key, None)
+        restored = _take_draft(request, paper)
         if restored:
             messages.info(request, "We kept the text you wrote before signing in.")
             form = SummaryForm(initial=restored)
@@ -102,6 +116,37 @@ def write(request, paper_id):
         "summaries/edit.html",
         {"paper": paper, "summary": summary, "form": form, "preview_html": preview_html},
     )
+
+
+def _keep_draft(request, paper) -> None:
+    """Keep a signed-out visitor's posted text in their session until they sign in."""
+    source = request.POST.get("source", "")
+    if len(source) > services.MAX_SOURCE_CHARS:
+        messages.error(
+            request,
+            f"Your text has {len(source):,} characters, more than the {services.MAX_SOURCE_CHARS:,} "
+            "a summary may have, so it could not be kept. Copy it somewhere safe, then sign in.",
+        )
+        return
+    if not allow("draft_keep", actor_of(request), limit=DRAFTS_KEPT_PER_HOUR, window_seconds=3600):
+        messages.error(request, "Too many drafts from this address; copy your text, then sign in.")
+        return
+    request.session[DRAFT_SESSION_KEY] = {
+        "paper": paper.pk,
+        "source": source,
+        "visibility": request.POST.get("visibility", "private")[:20],
+        "anonymous": bool(request.POST.get("anonymous")),
+    }
+    messages.info(request, "Your text is kept. Sign in and it will be waiting for you.")
+
+
+def _take_draft(request, paper) -> dict | None:
+    """The kept draft for ``paper``, removed from the session; None if there is none."""
+    draft = request.session.get(DRAFT_SESSION_KEY)
+    if not isinstance(draft, dict) or draft.get("paper") != paper.pk:
+        return None
+    del request.session[DRAFT_SESSION_KEY]
+    return {key: draft[key] for key in ("source", "visibility", "anonymous") if key in draft}
 
 
 def _saved_message(summary):
@@ -125,32 +170,84 @@ def preview(request):
     source = request.POST.get("source", "")
     if len(source) > services.MAX_SOURCE_CHARS:
         return HttpResponseBadRequest("Too long to preview.")
-    return HttpResponse(richtext.render(source), content_type="text/html; charset=utf-8")
+    try:
+        html = richtext.render(source)
+    except richtext.RenderLimitExceeded as exc:
+        # In place of the preview, which is where the writer looks (site.js keeps the
+        # last preview on an error status, so this one answers 200).
+        html = format_html('<p class="error-text" role="alert">{}</p>', exc.message)
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 def history(request, pk):
+    """Every revision of a summary, and what changed between two of them.
+
+    ``a`` and ``b`` pick the revisions (default: the latest and the one before);
+    ``view=rendered`` shows both as rendered instead of the diff of their text.
+    The diff is bounded in time and size (see ``diffing``), and only the two
+    compared revisions' texts are loaded, however many there are.
+    """
     summary = get_object_or_404(
         Summary.objects.viewable_by(request.user).select_related("paper", "author"), pk=pk
     )
-    revisions = list(summary.revisions.select_related("editor"))
-    by_number = {revision.number: revision for revision in revisions}
-    newer = by_number.get(_int(request.GET.get("b"))) or (revisions[0] if revisions else None)
-    older = by_number.get(_int(request.GET.get("a")))
-    if older is None and newer is not None:
-        older = by_number.get(newer.number - 1)
-    diff = line_diff(older.source if older else "", newer.source) if newer else []
-    return render(
-        request,
-        "summaries/history.html",
-        {
-            "summary": summary,
-            "paper": summary.paper,
-            "revisions": revisions,
-            "older": older,
-            "newer": newer,
-            "diff": diff,
-            "is_writer": summary.author_id == request.user.pk,
-        },
+    view = "rendered" if request.GET.get("view") == "rendered" else "source"
+    older, newer, latest = _compared_revisions(
+        summary, _int(request.GET.get("a")), _int(request.GET.get("b"))
+    )
+    listing = summary.revisions.only(
+        "summary", "number", "created_at", "visibility", "anonymous", "note"
+    )
+    page = Paginator(listing, REVISIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "summary": summary,
+        "paper": summary.paper,
+        "page": page,
+        "older": older,
+        "newer": newer,
+        "view": view,
+        "is_writer": summary.author_id == request.user.pk,
+        "latest_number": latest,
+        # The list is newest first and numbered downwards, across pages.
+        "list_start": page.paginator.count - page.start_index() + 1,
+    }
+    if newer is not None and view == "rendered":
+        context["newer_html"] = _rendered(summary, newer)
+        context["older_html"] = _rendered(summary, older) if older and older != newer else ""
+    elif newer is not None:
+        context["diff"] = compare(older.source if older else "", newer.source)
+    return render(request, "summaries/history.html", context)
+
+
+def _compared_revisions(summary, a: int | None, b: int | None):
+    """(older, newer, latest number) for the history page: revision ``b`` (else the
+    latest) and ``a`` (else the one before; None before the first). Two queries, and
+    only these texts are loaded, however many revisions there are."""
+    latest = summary.revisions.values_list("number", flat=True).first()
+    if latest is None:
+        return None, None, 0
+    b = b if b is not None and 0 < b <= latest else latest
+    a = a if a is not None and 0 <= a <= latest else b - 1
+    found = {
+        revision.number: revision
+        for revision in summary.revisions.filter(number__in={a, b, latest})
+    }
+    newer = found.get(b) or found[latest]
+    return found.get(a), newer, latest
+
+
+def _rendered(summary, revision) -> str:
+    """A revision as rendered HTML: the stored HTML when it is the current text, else
+    rendered on demand (bounded, like every render) and cached; revisions never change."""
+    current = revision.source == summary.source
+    if current and summary.renderer_version == richtext.RENDERER_VERSION:
+        return summary.html
+    key = f"summaries:revision-html:{revision.pk}:{richtext.RENDERER_VERSION}"
+    # No cite labels: they cost a query per citation, and the link is the same. Not
+    # strict: a revision saved before the renderer's limits comes back escaped.
+    return cache.get_or_set(
+        key,
+        lambda: richtext.render(revision.source, doc_id=f"rev{revision.number}", strict=False),
+        REVISION_HTML_CACHE_SECONDS,
     )
 
 

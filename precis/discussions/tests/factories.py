@@ -1,9 +1,18 @@
-"""Factories that build through the real services, so HTML, revisions and checks are real."""
+"""Factories that build through the real services, so HTML, revisions and checks are real.
+
+``bulk_comments`` and ``reply_chain`` insert rows directly instead, for the
+discussions of thousands that the pagination and depth tests need.
+"""
+
+from itertools import pairwise
 
 import factory
+from django.db.models import F
+from django.utils import timezone
 
 from precis.accounts.tests.factories import UserFactory
 from precis.discussions import services
+from precis.discussions.models import Comment
 from precis.papers.tests.factories import PaperFactory
 from precis.summaries.tests.factories import SummaryFactory
 
@@ -54,3 +63,34 @@ class AnswerFactory(factory.Factory):
         return services.post_answer(**kwargs)
 
     _build = _create
+
+
+def bulk_comments(summary, parents, *, author, deleted=()):
+    """One comment per entry of ``parents`` (a Comment or None), inserted in bulk: for
+    discussions of thousands, where the real service (rendering, notifying) would be
+    slow. ``deleted`` holds the indexes of those to mark deleted."""
+    now = timezone.now()
+    made = Comment.objects.bulk_create(
+        Comment(
+            summary=summary,
+            author=author,
+            parent=parent,
+            source=f"Bulk comment {n}",
+            html=f"<p>Bulk comment {n}</p>",
+            deleted_at=now if n in deleted else None,
+        )
+        for n, parent in enumerate(parents)
+    )
+    return made
+
+
+def reply_chain(summary, length, *, author, under=None):
+    """A reply to a reply to a reply…, ``length`` comments deep, in a few queries."""
+    made = bulk_comments(summary, [under] * length, author=author)
+    first = made[0].pk
+    # One multi-row insert takes consecutive ids here (one writer, a fresh sequence).
+    assert [c.pk for c in made] == list(range(first, first + length))
+    Comment.objects.filter(pk__gt=first, pk__lt=first + length).update(parent_id=F("id") - 1)
+    for parent, child in pairwise(made):
+        child.parent = parent
+    return made

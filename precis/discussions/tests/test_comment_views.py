@@ -218,7 +218,7 @@ def test_the_author_edits_a_comment_and_it_shows_edited(client, summary, carol):
     assert "First thoughts" in client.get(url).content.decode()
     response = client.post(url, {"source": "Second thoughts"})
     assert response.status_code == 302
-    assert response.url == comment.get_absolute_url()
+    assert response.url == f"{summary.get_absolute_url()}#comment-{comment.pk}"
     body = page(client, summary)
     assert "Second thoughts" in body and "First thoughts" not in body
     assert reverse("discussions:comment_history", args=[comment.pk]) in body

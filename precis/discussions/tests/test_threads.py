@@ -1,13 +1,14 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from precis.accounts.tests.factories import UserFactory
 from precis.discussions import services
 from precis.discussions.models import Comment
-from precis.discussions.threads import ANONYMOUS_AUTHOR, MAX_DEPTH, build_thread
+from precis.discussions.threads import ANONYMOUS_AUTHOR, MAX_DEPTH, build_thread, visible_ids
 from precis.summaries.tests.factories import SummaryFactory
 
-from .factories import CommentFactory
+from .factories import CommentFactory, reply_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,24 @@ def test_controls_follow_ownership(alice, bob, carol):
         False,
         False,
     )
+
+
+def test_it_builds_a_5000_deep_reply_chain_without_recursion(alice):
+    summary = SummaryFactory(author=alice)
+    made = reply_chain(summary, 5000, author=alice)
+    level = thread(summary)
+    for _ in range(MAX_DEPTH - 1):
+        [entry] = level
+        level = entry.replies
+    assert [e.pk for e in level] == [c.pk for c in made[MAX_DEPTH - 1 :]]
+    assert level[-1].replying_to.pk == made[-2].pk
+
+
+def test_it_keeps_a_5000_deep_chain_of_deleted_comments_above_one_live_reply(alice):
+    summary = SummaryFactory(author=alice)
+    made = reply_chain(summary, 5000, author=alice)
+    Comment.objects.filter(pk__in=[c.pk for c in made[:-1]]).update(deleted_at=timezone.now())
+    comments = list(Comment.objects.filter(summary=summary))
+    assert visible_ids(comments) == {c.pk for c in made}
+    Comment.objects.filter(pk=made[-1].pk).update(deleted_at=timezone.now())
+    assert visible_ids(list(Comment.objects.filter(summary=summary))) == set()

@@ -193,7 +193,7 @@ def test_a_comment_tells_the_writer_and_a_reply_tells_the_commenter(alice, carol
         comment = discussions.post_comment(author=carol, summary=summary, source="Why ReLU?")
     note = Notification.objects.get(recipient=alice)
     assert note.kind == Kind.COMMENT
-    assert note.url == f"{summary.get_absolute_url()}#comment-{comment.pk}"
+    assert note.url == f"{summary.get_absolute_url()}?comment={comment.pk}#comment-{comment.pk}"
     with commit():
         discussions.post_comment(author=bob, summary=summary, source="Because.", parent=comment)
     assert Notification.objects.get(recipient=carol).kind == Kind.REPLY
