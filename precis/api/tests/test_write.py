@@ -223,9 +223,7 @@ class TestRateLimits:
         # ...while another person has their own.
         assert post(client, url, {"value": -1}, **bearer(token_for(alice))).status_code != 429
 
-    def test_the_site_and_the_api_share_one_comment_budget(
-        self, client, alice, carol, monkeypatch
-    ):
+    def test_the_site_and_the_api_share_one_comment_budget(self, client, alice, carol, monkeypatch):
         monkeypatch.setattr(ratelimit, "clock", lambda: 60 * 20_000 + 1.0)  # one window
         summary = SummaryFactory(author=alice)
         client.force_login(carol)
