@@ -6,7 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from precis.lib import richtext
+from precis.lib import ratelimit, richtext
+from precis.lib.navigation import number
 from precis.lib.ratelimit import rate_limited
 from precis.lib.votes import vote_response
 from precis.papers.models import Paper
@@ -21,13 +22,13 @@ QUESTIONS_PER_PAGE = 20
 
 
 def _comment_rate_limit(view):
-    # Posting, editing and deleting share one budget: 10 writes a minute per person.
-    return rate_limited("comment", limit=10, window_seconds=60)(view)
+    # Posting, editing and deleting share one budget with the API's comment writes.
+    return rate_limited(ratelimit.COMMENT)(view)
 
 
 def _question_rate_limit(view):
-    # Asking, answering, accepting and deleting: 10 a minute per person.
-    return rate_limited("question", limit=10, window_seconds=60)(view)
+    # Asking, answering, accepting and deleting share one budget with the API's.
+    return rate_limited(ratelimit.QUESTION)(view)
 
 
 def _message(exc) -> str:
@@ -72,7 +73,7 @@ def comment_create(request, summary_id):
             form.add_error("source", exc)
         else:
             return redirect(_comment_url(summary, comment))
-    parent_id = parent.pk if parent else _int(request.POST.get("parent"))
+    parent_id = parent.pk if parent else number(request.POST.get("parent"))
     if parent_id and Comment.objects.filter(pk=parent_id, summary=summary).exists():
         # A failed reply is shown again under its comment, on that comment's own page
         # (which always shows it, wherever it sits in a long discussion).
@@ -82,13 +83,6 @@ def comment_create(request, summary_id):
     return render(
         request, "summaries/detail.html", {"summary": summary, "paper": summary.paper, **context}
     )
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _own_comment(request, pk) -> Comment:
@@ -183,7 +177,7 @@ def comment_detail(request, pk):
     if not Summary.objects.viewable_by(request.user).filter(pk=comment.summary_id).exists():
         raise Http404("No such comment.")
     return _comment_thread_page(
-        request, comment, page=request.GET.get("page"), reply_to=_int(request.GET.get("reply_to"))
+        request, comment, page=request.GET.get("page"), reply_to=number(request.GET.get("reply_to"))
     )
 
 
@@ -304,7 +298,7 @@ def answer_create(request, pk):
 
 @login_required
 @require_POST
-@rate_limited("vote", limit=60, window_seconds=60)
+@rate_limited(ratelimit.VOTE)
 def answer_vote(request, pk):
     answer = get_object_or_404(
         Answer.objects.alive().select_related("question"),

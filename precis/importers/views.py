@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from precis.lib import identifiers
+from precis.lib import identifiers, ratelimit
 from precis.lib.ratelimit import rate_limited
 
 from . import services
@@ -11,7 +11,7 @@ from .forms import AddPaperForm
 
 
 @login_required
-@rate_limited("paper_import", limit=20, window_seconds=60)
+@rate_limited(ratelimit.PAPER_IMPORT)
 def add_paper(request):
     """Find or import a paper from whatever the person has, then go on to summarise it.
 
@@ -49,7 +49,7 @@ def add_paper(request):
 
 @login_required
 @require_POST
-@rate_limited("paper_import", limit=20, window_seconds=60)
+@rate_limited(ratelimit.PAPER_IMPORT)
 def import_candidate(request):
     """Import the search hit the person picked, by its DBLP key, then open the editor."""
     try:

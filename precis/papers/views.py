@@ -114,9 +114,7 @@ def _redirect_to_paper(request, scheme, value):
         paper = Paper.objects.by_identifier(scheme, normalized).first()
     if paper is not None:
         return redirect(paper)
-    if not ratelimit.allow(
-        "paper_import", ratelimit.actor_of(request), limit=IMPORTS_PER_MINUTE, window_seconds=60
-    ):
+    if not ratelimit.allows(ratelimit.PAPER_IMPORT, ratelimit.actor_of(request)):
         message = "Too many papers imported from this address in the last minute."
         return _identifier_page(request, scheme, normalized, status=429, error=message, retry=True)
     try:
@@ -127,9 +125,6 @@ def _redirect_to_paper(request, scheme, value):
             request, scheme, normalized, status=status, error=str(exc), retry=exc.retryable
         )
     return redirect(paper)
-
-
-IMPORTS_PER_MINUTE = 30
 
 
 def _identifier_page(request, scheme, value, *, status, error, retry=False):

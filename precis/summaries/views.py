@@ -11,7 +11,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from precis.discussions.threads import comment_place, thread_context
-from precis.lib import richtext
+from precis.lib import ratelimit, richtext
+from precis.lib.navigation import number
 from precis.lib.ratelimit import actor_of, allow, rate_limited
 from precis.lib.votes import vote_response
 from precis.papers.models import Paper
@@ -37,7 +38,7 @@ def detail(request, pk):
         Summary.objects.viewable_by(request.user).for_display(request.user), pk=pk
     )
     page = request.GET.get("comments")
-    wanted = _int(request.GET.get("comment"))
+    wanted = number(request.GET.get("comment"))
     if wanted is not None:
         place = comment_place(summary, wanted)
         if place.url:  # deep in a long thread: shown on the thread's own page
@@ -46,7 +47,7 @@ def detail(request, pk):
     if summary.author_id != request.user.pk:
         services.record_view(summary=summary, visitor=_visitor(request))
     comments = thread_context(
-        summary, request.user, page=page, reply_to=_int(request.GET.get("reply_to"))
+        summary, request.user, page=page, reply_to=number(request.GET.get("reply_to"))
     )
     return render(
         request, "summaries/detail.html", {"summary": summary, "paper": summary.paper, **comments}
@@ -59,7 +60,7 @@ def _visitor(request) -> str:
     return f"{address}|{request.headers.get('User-Agent', '')}"
 
 
-@rate_limited("summary_save", limit=30, window_seconds=60)
+@rate_limited(ratelimit.SUMMARY_SAVE)
 def write(request, paper_id):
     """Write or edit the signed-in user's summary of a paper.
 
@@ -165,7 +166,7 @@ def edit(request, pk):
 
 @login_required
 @require_POST
-@rate_limited("preview", limit=120, window_seconds=60)
+@rate_limited(ratelimit.PREVIEW)
 def preview(request):
     source = request.POST.get("source", "")
     if len(source) > services.MAX_SOURCE_CHARS:
@@ -192,7 +193,7 @@ def history(request, pk):
     )
     view = "rendered" if request.GET.get("view") == "rendered" else "source"
     older, newer, latest = _compared_revisions(
-        summary, _int(request.GET.get("a")), _int(request.GET.get("b"))
+        summary, number(request.GET.get("a")), number(request.GET.get("b"))
     )
     listing = summary.revisions.only(
         "summary", "number", "created_at", "visibility", "anonymous", "note"
@@ -251,13 +252,6 @@ def _rendered(summary, revision) -> str:
     )
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 @require_POST
 def restore(request, pk, number):
@@ -288,7 +282,7 @@ def undelete(request, pk):
 
 @login_required
 @require_POST
-@rate_limited("vote", limit=60, window_seconds=60)
+@rate_limited(ratelimit.VOTE)
 def vote(request, pk):
     summary = get_object_or_404(Summary.objects.viewable_by(request.user), pk=pk)
     return vote_response(
