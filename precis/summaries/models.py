@@ -2,7 +2,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from precis.lib import richtext
@@ -55,7 +55,8 @@ class SummaryQuerySet(models.QuerySet):
         return qs
 
     def best_first(self):
-        return self.order_by("-wilson", "-score", "-published_at", "-pk")
+        # Drafts (never published) last among equals, on SQLite and PostgreSQL alike.
+        return self.order_by("-wilson", "-score", F("published_at").desc(nulls_last=True), "-pk")
 
 
 class Summary(models.Model):

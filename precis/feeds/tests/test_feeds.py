@@ -188,7 +188,8 @@ def test_control_characters_in_stored_text_cannot_take_a_feed_down(client, alice
     question = discussions.ask_question(author=alice, paper=paper, title="Plain question")
     collection = collections.create_collection(owner=alice, title="List", visibility="public")
     collections.add_item(collection=collection, paper=paper, note="Note")
-    bad = "\x1b[31m\x00\x0b\ufffe"
+    # PostgreSQL cannot store a NUL at all; SQLite can, so it is tried there.
+    bad = "\x1b[31m\x0b\ufffe" + ("\x00" if connection.vendor == "sqlite" else "")
     type(paper).objects.filter(pk=paper.pk).update(title=f"Title{bad}", abstract=bad)
     Summary.objects.filter(pk=summary.pk).update(html=f"<p>{bad}</p>", excerpt_html=bad)
     Question.objects.filter(pk=question.pk).update(title=f"Question{bad}", html=bad)
