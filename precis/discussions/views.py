@@ -358,12 +358,15 @@ def answer_delete(request, pk):
 
 
 def open_questions(request):
-    """Questions still waiting for an accepted answer, newest first, across the site."""
+    """Questions still waiting for an accepted answer, newest first, across the site;
+    with ``?paper=<id>``, every question about that paper, answered or not."""
+    paper_id = number(request.GET.get("paper"))
+    paper = Paper.objects.filter(pk=paper_id).first() if paper_id else None
+    questions = Question.objects.alive().filter(paper=paper) if paper else Question.objects.open()
     questions = (
-        Question.objects.open()
-        .with_answer_counts()
+        questions.with_answer_counts()
         .select_related("paper", "author")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "discussions/open_questions.html", {"page": page})
+    return render(request, "discussions/open_questions.html", {"page": page, "paper": paper})

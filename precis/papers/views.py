@@ -21,6 +21,7 @@ PAPERS_PER_PAGE = 20
 VENUES_PER_PAGE = 50
 SUMMARIES_ON_PAPER_PAGE = 10
 COLLECTIONS_ON_PAPER_PAGE = 10
+QUESTIONS_ON_PAPER_PAGE = 20
 
 
 def paper_by_id(request, pk):
@@ -56,7 +57,11 @@ def paper_detail(request, pk, slug):
     paginator = Paginator(summaries, SUMMARIES_ON_PAPER_PAGE)
     paginator.count = counts["total"]
     page = paginator.get_page(request.GET.get("page"))
-    questions = list(Question.objects.alive().filter(paper=paper).for_listing())
+    questions = list(
+        Question.objects.alive().filter(paper=paper).for_listing()[: QUESTIONS_ON_PAPER_PAGE + 1]
+    )
+    more_questions = len(questions) > QUESTIONS_ON_PAPER_PAGE
+    questions = questions[:QUESTIONS_ON_PAPER_PAGE]
     collections = list(
         Collection.objects.listed()
         .filter(items__paper=paper)
@@ -76,6 +81,7 @@ def paper_detail(request, pk, slug):
             "own_summary": counts["own"] > 0,
             "open_questions": [q for q in questions if q.is_open],
             "answered_questions": [q for q in questions if not q.is_open],
+            "more_questions": more_questions,
             "related": discovery.related_papers(paper),
             "collections": collections[:COLLECTIONS_ON_PAPER_PAGE],
             "more_collections": len(collections) > COLLECTIONS_ON_PAPER_PAGE,

@@ -179,3 +179,21 @@ def test_a_paper_page_shows_its_summaries_a_page_at_a_time(client, alice):
     assert first.count("<p>Summary number") == SUMMARIES_ON_PAPER_PAGE
     assert second.count("<p>Summary number") + second.count("<p>A private draft") == 3
     assert "Edit your summary" in first and "Edit your summary" in second
+
+
+def test_a_paper_page_shows_its_latest_questions_and_links_to_all(client, alice):
+    from precis.discussions import services as discussions
+    from precis.papers.views import QUESTIONS_ON_PAPER_PAGE
+
+    paper = PaperFactory()
+    for n in range(QUESTIONS_ON_PAPER_PAGE + 3):
+        discussions.ask_question(author=alice, paper=paper, title=f"Question number {n:02d}?")
+    page = client.get(paper.get_absolute_url()).text
+    assert page.count("Question number") == QUESTIONS_ON_PAPER_PAGE
+    assert f"?paper={paper.pk}" in page
+    first = client.get(f"/questions/?paper={paper.pk}").text
+    second = client.get(f"/questions/?paper={paper.pk}&page=2").text
+    assert first.count("Question number") + second.count("Question number") == (
+        QUESTIONS_ON_PAPER_PAGE + 3
+    )
+    assert "Questions about this paper" in first
