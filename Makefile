@@ -64,6 +64,8 @@ format: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/import_bench.py
+	$(PY) bench/render_bench.py
+	$(PY) bench/diff_bench.py --page
 
 # Re-pin everything after changing requirements*.txt.
 lock:
