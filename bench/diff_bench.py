@@ -15,16 +15,16 @@ text is generated here from a word list written for this benchmark.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scratch import setup_django  # noqa: E402  (bench/ is the script's folder)
 
 from precis.summaries import diffing  # noqa: E402  (after the path is set)
 
@@ -152,28 +152,13 @@ def main() -> None:
 def page_timer():
     """Set up Django on a throw-away SQLite database; return a function that stores two
     revisions and times the history page comparing them (median ms, bytes)."""
-    scratch = tempfile.mkdtemp(prefix="precis-diff-bench-")
-    os.environ.update(
-        DATABASE_URL=f"sqlite:///{scratch}/bench.sqlite3",
-        SECRET_KEY="bench-only",
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS="testserver",
-        LOG_LEVEL="ERROR",
-        STATIC_ROOT=f"{scratch}/static",
-        DJANGO_SETTINGS_MODULE="precis.settings",
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django("precis-diff-bench-")
     from django.test import Client
 
     from precis.accounts.models import User
     from precis.papers.models import Paper
     from precis.summaries.models import Revision, Summary
 
-    call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
     writer = User.objects.create_user(username="bench", email="bench@example.org")
     client = Client()
 

@@ -7,15 +7,15 @@ point at a disposable database) and prints one line per page:
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scratch import setup_django  # noqa: E402  (bench/ is the script's folder)
 
 
 def main() -> None:
@@ -23,19 +23,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30, help="requests per page")
     args = parser.parse_args()
 
-    scratch = tempfile.mkdtemp(prefix="precis-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-    os.environ.update(
-        SECRET_KEY="bench-only",
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS="testserver",
-        LOG_LEVEL="ERROR",
-        STATIC_ROOT=f"{scratch}/static",
-        DJANGO_SETTINGS_MODULE="precis.settings",
-    )
-    import django
-
-    django.setup()
+    setup_django("precis-bench-", keep_database_url=True)
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -45,8 +33,6 @@ def main() -> None:
     from precis.papers.models import Paper
     from precis.summaries.models import Summary
 
-    call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
     resnet = Paper.objects.by_identifier("arxiv", "1512.03385").get()
     summary = Summary.objects.listed().filter(paper=resnet).first()
