@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "precis.feeds",
     "precis.api",
     "precis.exports",
+    "precis.moderation",
     "precis.media",
 ]
 

@@ -1,10 +1,14 @@
 import re
+from datetime import UTC, datetime
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
+from precis.lib.moderation import Moderated, is_moderator, shown
 from precis.lib.text import clean_text
 
 ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
@@ -34,7 +38,36 @@ def validate_single_line(value: str) -> None:
         )
 
 
-class User(AbstractUser):
+class TrustLevel(models.IntegerChoices):
+    """How far the site trusts an account, in the spirit of Discourse's levels.
+
+    New accounts post a little, without links, and their first public summary
+    waits for a moderator; trust grows with time, accepted writing and votes
+    from others (``moderation.trust``). Staff may set a level by hand.
+    """
+
+    NEW = 0, "New"
+    BASIC = 1, "Basic"
+    MEMBER = 2, "Member"
+    REGULAR = 3, "Regular"
+    LEADER = 4, "Leader"
+
+
+# A suspension "for good" ends at this date.
+FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+class UserQuerySet(models.QuerySet):
+    def public(self):
+        """People others may see and reach: active, not marked as spammers, profile shown."""
+        return self.filter(shown(), is_active=True, is_spammer=False)
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(Moderated, AbstractUser):
     display_name = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
     bio = models.CharField(
         max_length=300,
@@ -65,11 +98,36 @@ class User(AbstractUser):
         default=EmailFrequency.IMMEDIATELY,
     )
 
+    trust_level = models.PositiveSmallIntegerField(
+        choices=TrustLevel.choices, default=TrustLevel.NEW
+    )
+    # Set by hand by staff: the automatic rules leave the level alone.
+    trust_level_locked = models.BooleanField(default=False)
+    # Points from votes others gave one's summaries and answers (``moderation.trust``).
+    reputation = models.IntegerField(default=0)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=300, blank=True)
+    is_spammer = models.BooleanField(default=False)
+
+    objects = UserManager()
+
     class Meta:
         ordering = ["username"]
 
     def __str__(self) -> str:
         return self.public_name
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_active and not self.is_spammer and self.is_shown
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    @property
+    def is_moderator(self) -> bool:
+        return is_moderator(self)
 
     @property
     def public_name(self) -> str:

@@ -1,13 +1,15 @@
-"""Writes that belong to accounts: claiming papers."""
+"""Writes that belong to accounts: claiming papers; suspensions, trust and profile moderation."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
+from precis.lib.moderation import ModerationState
 from precis.papers.services import ImportReport, upsert_papers
 
 from . import orcid
-from .models import PaperClaim
+from .models import FOREVER, PaperClaim
 
 
 @dataclass
@@ -34,3 +36,44 @@ def import_orcid_works(*, user) -> ClaimReport:
         )
         claimed = PaperClaim.objects.filter(user=user).count() - before
     return ClaimReport(works=len(records), claimed=claimed, report=report)
+
+
+# -- moderation (decided by the moderation app, written here) ------------------------
+
+
+def suspend(*, user, until, reason: str) -> None:
+    """Stop ``user`` posting, voting and reporting until ``until`` (``FOREVER`` for good)."""
+    user.suspended_until = until
+    user.suspension_reason = reason[:300]
+    user.save(update_fields=["suspended_until", "suspension_reason"])
+
+
+def lift_suspension(*, user) -> None:
+    user.suspended_until = None
+    user.suspension_reason = ""
+    user.is_spammer = False
+    user.save(update_fields=["suspended_until", "suspension_reason", "is_spammer"])
+
+
+def mark_spammer(*, user, reason: str) -> None:
+    """Suspend ``user`` for good and keep their profile from every listing."""
+    user.is_spammer = True
+    user.suspended_until = FOREVER
+    user.suspension_reason = reason[:300]
+    user.save(update_fields=["is_spammer", "suspended_until", "suspension_reason"])
+
+
+def set_profile_moderation(*, user, state: str, reason: str = "") -> None:
+    user.moderation = state
+    user.moderation_reason = "" if state == ModerationState.OK else reason[:300]
+    user.moderated_at = timezone.now()
+    if state != ModerationState.HIDDEN:
+        user.appealed_at = None
+    user.save(update_fields=["moderation", "moderation_reason", "moderated_at", "appealed_at"])
+
+
+def set_trust_level(*, user, level: int, by_hand: bool) -> None:
+    """Set the level; ``by_hand`` (staff) also stops the automatic rules changing it."""
+    user.trust_level = level
+    user.trust_level_locked = by_hand
+    user.save(update_fields=["trust_level", "trust_level_locked"])

@@ -3,15 +3,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from precis.collections.models import Collection
 from precis.lib import safehttp
+from precis.lib.moderation import is_moderator
 from precis.lib.ratelimit import rate_limited
 from precis.notifications.services import is_following
 from precis.papers.models import Paper
-from precis.summaries.models import Summary, Visibility
+from precis.summaries.models import Summary, listed_q
 
 from . import services
 from .forms import ProfileSettingsForm
@@ -19,11 +21,7 @@ from .models import User
 
 # What counts towards a person's public record: listed summaries under their own name.
 # Anonymous summaries are left out, or the numbers would reveal who wrote them.
-CREDITED = Q(
-    summaries__visibility=Visibility.PUBLIC,
-    summaries__deleted_at__isnull=True,
-    summaries__anonymous=False,
-)
+CREDITED = listed_q("summaries__") & Q(summaries__anonymous=False)
 USERS_PER_PAGE = 50
 CLAIMED_PAPERS_SHOWN = 50
 
@@ -37,10 +35,10 @@ def with_public_record(users):
 
 
 def profile(request, username):
-    person = get_object_or_404(
-        with_public_record(User.objects.filter(is_active=True)), username=username
-    )
+    person = get_object_or_404(with_public_record(User.objects.all()), username=username)
     own_page = request.user.pk == person.pk
+    if not (person.is_public or own_page or is_moderator(request.user)):
+        raise Http404("No such person.")
     summaries = Summary.objects.filter(author=person)
     if own_page:
         summaries = summaries.alive()
@@ -73,7 +71,7 @@ def profile(request, username):
 
 def user_list(request):
     people = (
-        with_public_record(User.objects.filter(is_active=True))
+        with_public_record(User.objects.public())
         .filter(summary_count__gt=0)
         .order_by("-score", "-summary_count", "username")
     )

@@ -251,7 +251,12 @@ def paper_questions(
     request, paper_id: int, cursor: str | None = None, limit: int = Query(20, ge=1, le=MAX_LIMIT)
 ):
     paper = _paper(paper_id)
-    qs = Question.objects.alive().filter(paper=paper).with_answer_counts().select_related("author")
+    qs = (
+        Question.objects.visible_to(request.user)
+        .filter(paper=paper)
+        .with_answer_counts()
+        .select_related("author")
+    )
     rows, next_url = paginate(
         request, qs, key="created_at", descending=True, cursor=cursor, limit=limit
     )
@@ -379,9 +384,9 @@ def post_comment(request, summary_id: int, data: schemas.CommentIn):
 question_router = Router(tags=["questions"])
 
 
-def _question(question_id: int) -> Question:
+def _question(request, question_id: int) -> Question:
     question = (
-        Question.objects.alive().with_answer_counts().select_related("author")
+        Question.objects.visible_to(request.user).with_answer_counts().select_related("author")
         .filter(pk=question_id).first()
     )  # fmt: skip
     return question or _not_found("question")
@@ -392,8 +397,10 @@ def _question(question_id: int) -> Question:
 )
 def get_question(request, question_id: int):
     """A question with its answers, the accepted one first, then by score."""
-    question = _question(question_id)
-    answers = Answer.objects.alive().filter(question=question).select_related("author")
+    question = _question(request, question_id)
+    answers = (
+        Answer.objects.visible_to(request.user).filter(question=question).select_related("author")
+    )
     return {
         **schemas.question_out(question),
         "answers": [schemas.answer_out(a, question) for a in answers.best_first(question)],
@@ -407,7 +414,7 @@ def get_question(request, question_id: int):
 )
 def post_answer(request, question_id: int, data: schemas.AnswerIn):
     limit_action(request, ratelimit.QUESTION)
-    question = _question(question_id)
+    question = _question(request, question_id)
     answer = discussions.post_answer(author=request.user, question=question, source=data.source)
     return schemas.answer_out(answer, question)
 
@@ -439,9 +446,7 @@ user_router = Router(tags=["people"])
 @user_router.get("/{username}", auth=PUBLIC, response=_responses({200: schemas.UserOut}, 404, 429))
 def get_user(request, username: str):
     """A public profile. ``summary_count`` counts listed summaries under the person's name only."""
-    person = (
-        with_public_record(User.objects.filter(is_active=True)).filter(username=username).first()
-    )
+    person = with_public_record(User.objects.public()).filter(username=username).first()
     if person is None:
         _not_found("user")
     return {
@@ -526,7 +531,7 @@ def user_collections(
     """A person's public collections (all of them when the caller is that person)."""
     from precis.collections.models import Collection
 
-    person = User.objects.filter(username=username, is_active=True).first() or _not_found("user")
+    person = User.objects.public().filter(username=username).first() or _not_found("user")
     collections = (
         Collection.objects.listed_for(request.user)
         .filter(owner=person)

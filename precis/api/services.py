@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from precis.lib import identifiers
 from precis.papers.models import Paper
-from precis.summaries.models import Summary, Visibility
+from precis.summaries.models import Summary, listed_q
 
 LOOKUP_SCHEMES = ("arxiv", "doi", "dblp")
 
@@ -36,7 +36,7 @@ class Lookup:
 
 def lookup(scheme: str, value: str) -> Lookup:
     """A paper by identifier with its listed-summary count and best summary, in two queries."""
-    listed = Q(summaries__visibility=Visibility.PUBLIC, summaries__deleted_at__isnull=True)
+    listed = listed_q("summaries__")
     paper = (
         Paper.objects.by_identifier(scheme, value)
         .annotate(summary_count=Count("summaries", filter=listed, distinct=True))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from precis.lib import richtext
+from precis.lib.moderation import Moderated, is_moderator, shown
 from precis.papers.models import Paper
 from precis.papers.services import citation_title
 from precis.summaries.models import Summary, Visibility
@@ -25,24 +26,28 @@ def render_markdown(source: str) -> str:
 
 class CollectionQuerySet(models.QuerySet):
     def listed(self):
-        """What may appear in any listing, count or feed: public collections."""
-        return self.filter(visibility=Visibility.PUBLIC)
+        """What may appear in any listing, count or feed: public collections, shown."""
+        return self.filter(shown(), visibility=Visibility.PUBLIC)
 
     def listed_for(self, user):
-        """Listings as ``user`` sees them: public ones, plus their own of any visibility."""
+        """Listings as ``user`` sees them: listed ones, plus their own of any visibility."""
         if user.is_authenticated:
-            return self.filter(Q(visibility=Visibility.PUBLIC) | Q(owner=user))
+            return self.filter((shown() & Q(visibility=Visibility.PUBLIC)) | Q(owner=user))
         return self.listed()
 
     def visible_to(self, user):
-        """What ``user`` may open by permalink: public, unlisted, and their own."""
+        """What ``user`` may open by permalink: public and unlisted ones that are shown,
+        their own, and for moderators those held or hidden too."""
         shared = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])
-        if user.is_authenticated:
+        if not user.is_authenticated:
+            return self.filter(shared & shown())
+        if is_moderator(user):
             return self.filter(shared | Q(owner=user))
-        return self.filter(shared)
+        return self.filter((shared & shown()) | Q(owner=user))
 
 
-class Collection(models.Model):
+class Collection(Moderated, models.Model):
+    author_field = "owner"
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections"
     )

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from precis.importers.names import title_key
 from precis.importers.services import ImportFailed, find_or_import, import_by_identifier
-from precis.lib import identifiers, richtext
+from precis.lib import identifiers, richtext, screening
+from precis.lib.moderation import ModerationState
 from precis.lib.text import clean_text
 from precis.papers.models import Paper
 from precis.summaries.models import Summary, Visibility
@@ -49,17 +51,55 @@ def create_collection(*, owner, title, description="", visibility=Visibility.PRI
     title, description, visibility = _clean(
         title=title, description=description, visibility=visibility
     )
-    return Collection.objects.create(
+    collection = Collection(
         owner=owner, title=title, description=description, visibility=visibility
     )
+    return _save_screened(collection)
 
 
 def update_collection(*, collection, title, description, visibility) -> Collection:
     collection.title, collection.description, collection.visibility = _clean(
         title=title, description=description, visibility=visibility
     )
+    return _save_screened(collection)
+
+
+def _save_screened(collection: Collection) -> Collection:
+    """Save, after the moderation rules have seen what others will read of it."""
+    screened = None
+    if collection.visibility != Visibility.PRIVATE:
+        text = f"{collection.title}\n\n{collection.description}"
+        screened = screening.screened(
+            collection, author=collection.owner, kind="collection", text=text
+        )
     collection.save()
+    if screened:
+        screening.announce(collection, *screened)
     return collection
+
+
+def set_moderation(*, collection: Collection, state: str, reason: str = "") -> Collection:
+    """Hold, hide or show a collection (the moderation app's decision)."""
+    collection.moderation = state
+    collection.moderation_reason = "" if state == ModerationState.OK else reason[:300]
+    collection.moderated_at = timezone.now()
+    if state != ModerationState.HIDDEN:
+        collection.appealed_at = None
+    collection.save(
+        update_fields=["moderation", "moderation_reason", "moderated_at", "appealed_at"]
+    )
+    return collection
+
+
+def hide_everything_by(*, owner, reason: str) -> list[int]:
+    rows = Collection.objects.filter(owner=owner)
+    ids = list(rows.values_list("pk", flat=True))
+    rows.update(
+        moderation=ModerationState.HIDDEN,
+        moderation_reason=reason[:300],
+        moderated_at=timezone.now(),
+    )
+    return ids
 
 
 def _touch(collection) -> None:
@@ -360,3 +400,8 @@ def _add(collection, paper, section, outcome: ListOutcome) -> None:
         outcome.added.append(add_item(collection=collection, paper=paper, section=section))
     except ValidationError:
         outcome.already.append(paper.title)
+
+
+def delete_collection(*, collection: Collection) -> None:
+    """Delete a collection, its sections and items (its owner's or a moderator's decision)."""
+    collection.delete()

@@ -186,7 +186,7 @@ def _saved_message(collection) -> str:
 @require_POST
 def delete(request, pk):
     collection = _owned(request, pk)
-    collection.delete()
+    services.delete_collection(collection=collection)
     messages.success(request, f"Deleted “{collection.title}”.")
     return redirect(request.user.get_absolute_url())
 

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from precis.lib import richtext
+from precis.lib.moderation import Moderated, shown
 from precis.papers.models import Paper
 from precis.papers.services import citation_title
 from precis.summaries.models import Summary
@@ -35,6 +36,16 @@ class AliveQuerySet(models.QuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True)
 
+    def shown(self):
+        """Not deleted and not held or hidden: what may be listed and counted for anyone."""
+        return self.alive().filter(shown())
+
+    def visible_to(self, user):
+        """What ``user`` sees listed: shown rows, plus their own held or hidden ones."""
+        if user.is_authenticated:
+            return self.alive().filter(shown() | Q(author=user))
+        return self.shown()
+
 
 def comment_count():
     """An annotation for a Summary queryset: its comments that are not deleted.
@@ -43,7 +54,8 @@ def comment_count():
     and no GROUP BY to the summary query it is added to (and no query at all).
     """
     counts = (
-        Comment.objects.filter(summary=OuterRef("pk"), deleted_at__isnull=True)
+        Comment.objects.shown()
+        .filter(summary=OuterRef("pk"))
         .order_by()
         .values("summary")
         .annotate(n=Count("pk"))
@@ -55,7 +67,8 @@ def comment_count():
 def answer_count():
     """An annotation for a Question queryset: its answers that are not deleted."""
     counts = (
-        Answer.objects.filter(question=OuterRef("pk"), deleted_at__isnull=True)
+        Answer.objects.shown()
+        .filter(question=OuterRef("pk"))
         .order_by()
         .values("question")
         .annotate(n=Count("pk"))
@@ -64,7 +77,7 @@ def answer_count():
     return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
 
 
-class Comment(models.Model):
+class Comment(Moderated, models.Model):
     summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
@@ -138,8 +151,8 @@ class CommentRevision(models.Model):
 
 class QuestionQuerySet(AliveQuerySet):
     def open(self):
-        """Alive questions with no accepted answer."""
-        return self.alive().filter(accepted_answer__isnull=True)
+        """Shown questions with no accepted answer."""
+        return self.shown().filter(accepted_answer__isnull=True)
 
     def with_answer_counts(self):
         return self.annotate(answer_count=answer_count())
@@ -149,7 +162,7 @@ class QuestionQuerySet(AliveQuerySet):
         return self.with_answer_counts().select_related("author").order_by("-created_at", "-pk")
 
 
-class Question(models.Model):
+class Question(Moderated, models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="questions")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions"
@@ -164,6 +177,8 @@ class Question(models.Model):
     accepted_answer = models.ForeignKey(
         "Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A moderator closed it: what is there stays, no new answers.
+    answers_locked = models.BooleanField(default=False)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -211,7 +226,7 @@ class AnswerQuerySet(AliveQuerySet):
         return qs
 
 
-class Answer(models.Model):
+class Answer(Moderated, models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"

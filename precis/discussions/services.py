@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from precis.lib import richtext
+from precis.lib import richtext, screening
+from precis.lib.moderation import ModerationState, is_moderator
 from precis.lib.text import clean_text
 from precis.notifications import services as notifications
 from precis.summaries.models import Summary, Visibility
@@ -57,14 +58,16 @@ def may_comment_on(summary: Summary, user) -> bool:
     Public and unlisted summaries take comments from anyone signed in; a private
     one only from its own writer.
     """
-    if not user.is_authenticated or summary.deleted_at is not None:
+    if not user.is_authenticated or summary.deleted_at is not None or summary.comments_locked:
+        return False
+    if not summary.is_visible_to(user):  # held or hidden by moderation
         return False
     return summary.visibility != Visibility.PRIVATE or summary.author_id == user.pk
 
 
 def may_delete(thing, user) -> bool:
-    """Comments, questions and answers are deleted by their author or by staff."""
-    return user.is_authenticated and (thing.author_id == user.pk or user.is_staff)
+    """Comments, questions and answers are deleted by their author or by moderators."""
+    return user.is_authenticated and (thing.author_id == user.pk or is_moderator(user))
 
 
 def _lock_author(author) -> None:
@@ -115,10 +118,13 @@ def post_comment(
     if earlier is not None:
         return earlier
     comment = Comment(summary=summary, author=author, parent=parent, source=source)
+    screened = screening.screened(comment, author=author, kind="comment", text=source)
     comment.render()
     comment.save()
     CommentRevision.objects.create(comment=comment, number=1, source=source)
-    notifications.comment_posted(comment, actor_name=_public_name_on(summary, author))
+    screening.announce(comment, *screened)
+    if comment.is_shown:  # a held comment is announced when a moderator lets it through
+        notifications.comment_posted(comment, actor_name=_public_name_on(summary, author))
     return comment
 
 
@@ -145,10 +151,12 @@ def edit_comment(*, comment: Comment, editor, source: str) -> Comment:
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if locked.source == source:
         return locked
+    screened = screening.screened(locked, author=editor, kind="comment", text=source)
     locked.source = source
     locked.render()
     locked.edited_at = timezone.now()
     locked.save()
+    screening.announce(locked, *screened)
     last = locked.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     CommentRevision.objects.create(comment=locked, number=last + 1, source=source)
     return locked
@@ -179,9 +187,14 @@ def ask_question(*, author, paper, title: str, source: str = "") -> Question:
     if earlier is not None:
         return earlier
     question = Question(paper=paper, author=author, title=title, source=source)
+    screened = screening.screened(
+        question, author=author, kind="question", text=f"{title}\n\n{source}"
+    )
     question.render()
     question.save()
-    notifications.question_asked(question)
+    screening.announce(question, *screened)
+    if question.is_shown:
+        notifications.question_asked(question)
     return question
 
 
@@ -190,14 +203,19 @@ def post_answer(*, author, question: Question, source: str) -> Answer:
     """Answer ``question`` (askers may answer their own). Double submits create nothing."""
     if question.deleted_at is not None:
         raise ValidationError("This question was deleted; it cannot be answered.")
+    if question.answers_locked:
+        raise ValidationError("A moderator closed this question to new answers.")
     source = validate_text(source, what="An answer")
     earlier = _just_posted(Answer, author=author, question=question, source=source)
     if earlier is not None:
         return earlier
     answer = Answer(question=question, author=author, source=source)
+    screened = screening.screened(answer, author=author, kind="answer", text=source)
     answer.render()
     answer.save()
-    notifications.answer_posted(answer)
+    screening.announce(answer, *screened)
+    if answer.is_shown:
+        notifications.answer_posted(answer)
     return answer
 
 
@@ -212,7 +230,12 @@ def cast_answer_vote(*, voter, answer: Answer, value: int) -> Answer:
         raise ValidationError("A vote is +1, -1, or 0 to take it back.")
     if answer.author_id == voter.pk:
         raise PermissionDenied("You cannot vote on your own answer.")
-    if answer.deleted_at is not None or answer.question.deleted_at is not None:
+    if voter.is_suspended:
+        raise PermissionDenied("Your account is suspended; you cannot vote for now.")
+    question = answer.question
+    if answer.deleted_at is not None or question.deleted_at is not None:
+        raise PermissionDenied("This answer cannot be voted on.")
+    if not (answer.is_shown and question.is_shown):
         raise PermissionDenied("This answer cannot be voted on.")
     locked = Answer.objects.select_for_update().get(pk=answer.pk)
     if value == 0:
@@ -237,7 +260,7 @@ def accept_answer(*, question: Question, answer: Answer, by, accepted: bool = Tr
     or taking back an answer that is not accepted, changes nothing, so a
     double-clicked button cannot undo itself.
     """
-    if not (by.is_authenticated and (question.author_id == by.pk or by.is_staff)):
+    if not (by.is_authenticated and (question.author_id == by.pk or is_moderator(by))):
         raise PermissionDenied("Only the asker or a moderator can accept an answer.")
     if answer.question_id != question.pk:
         raise ValidationError("That answer belongs to another question.")
@@ -299,3 +322,53 @@ def absorb_discussions(*, source_paper, target_paper) -> None:
         paper=source_paper, author_id__in=kept
     ).values_list("pk", "author_id"):
         Comment.objects.filter(summary_id=summary_id).update(summary_id=kept[author_id])
+
+
+# --------------------------------------------------------------------------
+# Moderation (decided by the moderation app, written here)
+# --------------------------------------------------------------------------
+
+
+def set_moderation(*, thing: Comment | Question | Answer, state: str, reason: str = ""):
+    """Hold, hide or show a comment, question or answer.
+
+    One held until now and let through is announced then (its notifications were
+    kept back while it waited).
+    """
+    was_held = thing.is_held
+    thing.moderation = state
+    thing.moderation_reason = "" if state == ModerationState.OK else reason[:300]
+    thing.moderated_at = timezone.now()
+    if state != ModerationState.HIDDEN:
+        thing.appealed_at = None
+    thing.save(update_fields=["moderation", "moderation_reason", "moderated_at", "appealed_at"])
+    if was_held and thing.is_shown:
+        if isinstance(thing, Comment):
+            notifications.comment_posted(
+                thing, actor_name=_public_name_on(thing.summary, thing.author)
+            )
+        elif isinstance(thing, Question):
+            notifications.question_asked(thing)
+        else:
+            notifications.answer_posted(thing)
+    return thing
+
+
+def hide_everything_by(*, author, reason: str) -> dict[str, list[int]]:
+    """Hide every comment, question and answer ``author`` wrote; their ids by kind."""
+    hidden = {}
+    for model in (Comment, Question, Answer):
+        rows = model.objects.filter(author=author)
+        hidden[model._meta.model_name] = list(rows.values_list("pk", flat=True))
+        rows.update(
+            moderation=ModerationState.HIDDEN,
+            moderation_reason=reason[:300],
+            moderated_at=timezone.now(),
+        )
+    return hidden
+
+
+def lock_answers(*, question: Question, locked: bool) -> Question:
+    question.answers_locked = locked
+    question.save(update_fields=["answers_locked"])
+    return question

@@ -36,10 +36,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
+
+from precis.lib.moderation import ModerationState, is_moderator
+from precis.lib.moderation import shown as shown_q
 
 from . import services
 from .forms import CommentForm
@@ -76,13 +80,21 @@ class Entry:
     def pk(self) -> int:
         return self.comment.pk
 
+    gone: bool = False  # deleted, or removed by a moderator, for this viewer: a placeholder
+
     @property
     def is_deleted(self) -> bool:
-        return self.comment.deleted_at is not None
+        return self.gone
 
     @property
     def thread_url(self) -> str:
         return reverse("discussions:comment", args=[self.pk])
+
+
+def is_gone(comment: Comment, user) -> bool:
+    """Whether ``user`` sees ``comment`` only as a placeholder: deleted, or held or hidden
+    by moderation and neither theirs nor theirs to moderate."""
+    return comment.deleted_at is not None or not comment.is_visible_to(user)
 
 
 def author_label(comment: Comment, summary, *, reveal_deleted: bool = False) -> tuple[str, str]:
@@ -92,6 +104,8 @@ def author_label(comment: Comment, summary, *, reveal_deleted: bool = False) -> 
     """
     if comment.deleted_at is not None and not reveal_deleted:
         return "[deleted]", ""
+    if not comment.is_shown and not reveal_deleted:
+        return "[removed]", ""
     if summary.anonymous and comment.author_id == summary.author_id:
         return ANONYMOUS_AUTHOR, ""
     return comment.author.public_name, comment.author.get_absolute_url()
@@ -102,9 +116,11 @@ def author_label(comment: Comment, summary, *, reveal_deleted: bool = False) -> 
 # --------------------------------------------------------------------------
 
 
-def visible_ids(comments: list[Comment]) -> set[int]:
-    """The comments to show: every live one, and every deleted one with a live reply
-    somewhere below it (as a placeholder). Iterative, so any depth is safe."""
+def visible_ids(comments: list[Comment], user=None) -> set[int]:
+    """The comments to show: every live one, and every deleted (or, for ``user``, removed)
+    one with a live reply somewhere below it, as a placeholder. Iterative, so any depth
+    is safe."""
+    user = user or AnonymousUser()
     known = {comment.pk for comment in comments}
     children: dict[int | None, list[Comment]] = defaultdict(list)
     for comment in comments:
@@ -117,7 +133,7 @@ def visible_ids(comments: list[Comment]) -> set[int]:
         stack.extend(children[comment.pk])
     shown: set[int] = set()
     for comment in reversed(order):  # replies before their parents
-        if comment.deleted_at is None or any(c.pk in shown for c in children[comment.pk]):
+        if not is_gone(comment, user) or any(c.pk in shown for c in children[comment.pk]):
             shown.add(comment.pk)
     return shown
 
@@ -128,7 +144,7 @@ def build_thread(summary, comments: list[Comment], user) -> list[Entry]:
     A deleted comment is kept as a placeholder only while some reply below it
     is still visible; otherwise it and its deleted replies disappear.
     """
-    shown = visible_ids(comments)
+    shown = visible_ids(comments, user)
     return nest(summary, [c for c in comments if c.pk in shown], user)
 
 
@@ -143,11 +159,13 @@ def nest(summary, comments: list[Comment], user, *, focus=None, elsewhere=()) ->
     may_comment = services.may_comment_on(summary, user)
 
     def entry(comment: Comment, depth: int, replying_to: Entry | None) -> Entry:
-        name, url = author_label(comment, summary)
-        alive = comment.deleted_at is None
+        gone = is_gone(comment, user)
+        name, url = author_label(comment, summary, reveal_deleted=not gone)
+        alive = not gone and comment.deleted_at is None
         return Entry(
             comment=comment,
             depth=depth,
+            gone=gone,
             author_name=name,
             author_url=url,
             is_summary_author=alive and comment.author_id == summary.author_id,
@@ -218,12 +236,12 @@ class Shown:
 _THREADS_SQL = """
 WITH RECURSIVE
 thread (id, parent_id, root_id, root_created_at, alive, created_at) AS (
-    SELECT id, parent_id, id, created_at, CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END,
+    SELECT id, parent_id, id, created_at, CASE WHEN {alive} THEN 1 ELSE 0 END,
         created_at
-    FROM {comment} WHERE id IN ({anchors})
+    FROM {comment} c WHERE id IN ({anchors})
     UNION
     SELECT c.id, c.parent_id, t.root_id, t.root_created_at,
-        CASE WHEN c.deleted_at IS NULL THEN 1 ELSE 0 END, c.created_at
+        CASE WHEN {alive} THEN 1 ELSE 0 END, c.created_at
     FROM {comment} c JOIN thread t ON c.parent_id = t.id
 ),
 lit (id) AS (
@@ -276,16 +294,26 @@ def _sql(template: str, **parts: str) -> str:
     return template.format(comment=table, **{k: v.format(comment=table) for k, v in parts.items()})
 
 
-def _shown(anchors: str, anchor_params: list, where: str, where_params: list, *, limit: int):
+def _alive_sql(user) -> str:
+    """SQL, on comment ``c``, for "shown to ``user`` as itself": not deleted, and shown by
+    moderation, or written by ``user``, or ``user`` moderates. Only an integer id and
+    fixed text are formatted in."""
+    if is_moderator(user):
+        return "c.deleted_at IS NULL"
+    mine = f" OR c.author_id = {int(user.pk)}" if user.is_authenticated else ""
+    return f"c.deleted_at IS NULL AND (c.moderation = '{ModerationState.OK}'{mine})"
+
+
+def _shown(anchors: str, anchor_params: list, where: str, where_params: list, *, limit: int, user):
     """The visible comments of the threads below ``anchors`` (SQL giving ids) that ``where``
-    keeps (SQL on id, nth, replies), at most ``limit``. One query."""
-    sql = _sql(_THREADS_SQL, anchors=anchors, where=where)
+    keeps (SQL on id, nth, replies), at most ``limit``, as ``user`` sees them. One query."""
+    sql = _sql(_THREADS_SQL, anchors=anchors, where=where, alive=_alive_sql(user))
     with connection.cursor() as cursor:
         cursor.execute(sql, [*anchor_params, *where_params, limit])
         return [Shown(*row) for row in cursor.fetchall()]
 
 
-def _summary_page(summary, offset: int) -> list[Shown]:
+def _summary_page(summary, offset: int, user) -> list[Shown]:
     """The comments a summary's page shows: the threads from ``offset`` on, with replies."""
     return _shown(
         _PAGE_OF_THREADS,
@@ -293,6 +321,7 @@ def _summary_page(summary, offset: int) -> list[Shown]:
         "nth <= %s",
         [REPLIES_PER_THREAD],
         limit=COMMENTS_PER_SUMMARY_PAGE,
+        user=user,
     )
 
 
@@ -325,14 +354,14 @@ def thread_context(
     Also sets ``summary.comment_count`` for the summary's footer link.
     """
     counts = Comment.objects.filter(summary=summary).aggregate(
-        alive=Count("pk", filter=Q(deleted_at__isnull=True)),
+        alive=Count("pk", filter=Q(deleted_at__isnull=True) & shown_q()),
         threads=Count("pk", filter=Q(parent__isnull=True)),
     )
     summary.comment_count = counts["alive"]
     pages = Paginator(range(counts["threads"]), THREADS_PER_PAGE).get_page(_page_number(page))
     entries: list[Entry] = []
     if counts["threads"]:
-        shown = _summary_page(summary, pages.start_index() - 1)
+        shown = _summary_page(summary, pages.start_index() - 1, user)
         rows = _rows([s.pk for s in shown]) if shown else {}
         entries = nest(summary, [rows[s.pk] for s in shown if s.pk in rows], user)
         replies = {s.root_id: s.replies for s in shown}
@@ -357,13 +386,13 @@ def comment_thread_context(comment, user, *, page=None, reply_to=None, reply_for
     (deleted, with no live reply below it)."""
     summary = comment.summary
     number = _page_number(page)
-    shown = _replies_page(comment.pk, number)
+    shown = _replies_page(comment.pk, number, user)
     if not shown:
         return None
     replies = shown[0].replies
     pages = Paginator(range(replies), COMMENTS_PER_PAGE).get_page(number)
     if pages.number != number:  # past the last page: show the last
-        shown = _replies_page(comment.pk, pages.number)
+        shown = _replies_page(comment.pk, pages.number, user)
     on_page = {s.pk for s in shown}
     parents = {s.parent_id for s in shown if s.pk != comment.pk and s.parent_id not in on_page}
     rows = _rows(on_page | parents)
@@ -384,10 +413,12 @@ def comment_thread_context(comment, user, *, page=None, reply_to=None, reply_for
     }
 
 
-def _replies_page(pk: int, number: int) -> list[Shown]:
+def _replies_page(pk: int, number: int, user) -> list[Shown]:
     first = (number - 1) * COMMENTS_PER_PAGE + 1
     last = first + COMMENTS_PER_PAGE - 1
-    return _shown("%s", [pk], "nth = 0 OR nth BETWEEN %s AND %s", [first, last], limit=last + 1)
+    return _shown(
+        "%s", [pk], "nth = 0 OR nth BETWEEN %s AND %s", [first, last], limit=last + 1, user=user
+    )
 
 
 def _forms(summary, user, entries, *, form=None, reply_to=None, reply_form=None) -> dict:
@@ -421,9 +452,9 @@ class Place:
     url: str = ""
 
 
-def comment_place(summary, comment_id: int) -> Place:
-    """Where comment ``comment_id`` of ``summary`` is shown (two or three queries).
-    Page 1 when there is no such comment."""
+def comment_place(summary, comment_id: int, user) -> Place:
+    """Where comment ``comment_id`` of ``summary`` is shown to ``user`` (two or three
+    queries). Page 1 when there is no such comment."""
     if not 0 < comment_id < 2**63:  # not an id at all; the database would refuse it
         return Place()
     with connection.cursor() as cursor:
@@ -434,9 +465,9 @@ def comment_place(summary, comment_id: int) -> Place:
     root_id, before = found
     page = before // THREADS_PER_PAGE + 1
     offset = (page - 1) * THREADS_PER_PAGE
-    if any(s.pk == comment_id for s in _summary_page(summary, offset)):
+    if any(s.pk == comment_id for s in _summary_page(summary, offset, user)):
         return Place(page=page)
-    shown = _shown("%s", [root_id], "id = %s", [comment_id], limit=1)
+    shown = _shown("%s", [root_id], "id = %s", [comment_id], limit=1, user=user)
     if not shown:  # not shown anywhere (deleted, nothing live below it)
         return Place(page=page)
     thread_page = (shown[0].nth - 1) // COMMENTS_PER_PAGE + 1

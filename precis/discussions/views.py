@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from precis.lib import ratelimit, richtext
+from precis.lib.moderation import is_moderator
 from precis.lib.navigation import number
 from precis.lib.ratelimit import rate_limited
 from precis.lib.votes import vote_response
@@ -72,7 +73,7 @@ def comment_create(request, summary_id):
         except ValidationError as exc:
             form.add_error("source", exc)
         else:
-            return redirect(_comment_url(summary, comment))
+            return redirect(_comment_url(summary, comment, request.user))
     parent_id = parent.pk if parent else number(request.POST.get("parent"))
     if parent_id and Comment.objects.filter(pk=parent_id, summary=summary).exists():
         # A failed reply is shown again under its comment, on that comment's own page
@@ -113,7 +114,7 @@ def comment_edit(request, pk):
                 form.add_error("source", exc)
             else:
                 messages.success(request, "Comment saved.")
-                return redirect(_comment_url(comment.summary, comment))
+                return redirect(_comment_url(comment.summary, comment, request.user))
     else:
         form = CommentForm(initial={"source": comment.source})
     return render(
@@ -131,13 +132,13 @@ def comment_delete(request, pk):
         Comment.objects.select_related("summary"), pk=pk, deleted_at__isnull=True
     )
     allowed = services.may_delete(comment, request.user) and (
-        request.user.is_staff or services.may_comment_on(comment.summary, request.user)
+        is_moderator(request.user) or services.may_comment_on(comment.summary, request.user)
     )
     if not allowed:
         raise Http404("No such comment.")
     services.delete_comment(comment=comment, editor=request.user)
     messages.success(request, "Comment deleted.")
-    return redirect(_comment_url(comment.summary, comment))  # back to where it was
+    return redirect(_comment_url(comment.summary, comment, request.user))  # back to where it was
 
 
 def comment_history(request, pk):
@@ -148,9 +149,9 @@ def comment_history(request, pk):
     summary = comment.summary
     viewable = Summary.objects.viewable_by(request.user).filter(pk=summary.pk).exists()
     insider = request.user.is_authenticated and (
-        request.user.is_staff or request.user.pk == comment.author_id
+        is_moderator(request.user) or request.user.pk == comment.author_id
     )
-    if not (viewable or request.user.is_staff) or (comment.deleted_at and not insider):
+    if not (viewable or is_moderator(request.user)) or (comment.deleted_at and not insider):
         raise Http404("No such comment.")
     revisions = list(comment.revisions.all())
     for revision in revisions:
@@ -209,9 +210,9 @@ def _comment_thread_page(request, comment, *, page=None, reply_to=None, reply_fo
     )
 
 
-def _comment_url(summary, comment) -> str:
+def _comment_url(summary, comment, user) -> str:
     """Where a new or edited comment is shown: its page of the summary, or its thread's."""
-    place = comment_place(summary, comment.pk)
+    place = comment_place(summary, comment.pk, user)
     if place.url:
         return place.url
     query = f"?comments={place.page}" if place.page > 1 else ""
@@ -245,9 +246,12 @@ def ask(request, paper_id):
 
 
 def _viewable_question(request, pk) -> Question:
-    """A question anyone may read; a deleted one only its asker and staff (others: 404)."""
+    """A question anyone may read; a deleted one only its asker and staff, a held or
+    hidden one only its asker and moderators (others: 404)."""
     question = get_object_or_404(Question.objects.select_related("author", "paper"), pk=pk)
     if question.deleted_at is not None and not services.may_delete(question, request.user):
+        raise Http404("No such question.")
+    if not question.is_visible_to(request.user):
         raise Http404("No such question.")
     return question
 
@@ -256,13 +260,13 @@ def question_detail(request, pk, *, answer_form=None):
     question = _viewable_question(request, pk)
     paper = get_object_or_404(Paper.objects.with_authors(), pk=question.paper_id)
     answers = list(
-        Answer.objects.alive()
+        Answer.objects.visible_to(request.user)
         .filter(question=question)
         .for_display(request.user)
         .best_first(question)
     )
     user = request.user
-    may_judge = user.is_authenticated and (user.pk == question.author_id or user.is_staff)
+    may_judge = user.is_authenticated and (user.pk == question.author_id or is_moderator(user))
     return render(
         request,
         "discussions/question_detail.html",
@@ -320,7 +324,7 @@ def answer_vote(request, pk):
 def accept(request, pk, answer_id):
     """Accept an answer (``action=accept``, the default) or take that back (``action=unaccept``)."""
     question = get_object_or_404(Question.objects.alive(), pk=pk)
-    if not (request.user.pk == question.author_id or request.user.is_staff):
+    if not (request.user.pk == question.author_id or is_moderator(request.user)):
         raise Http404("No such question.")
     answer = get_object_or_404(Answer, pk=answer_id, question=question)
     accepted = request.POST.get("action", "accept") != "unaccept"
@@ -362,7 +366,7 @@ def open_questions(request):
     with ``?paper=<id>``, every question about that paper, answered or not."""
     paper_id = number(request.GET.get("paper"))
     paper = Paper.objects.filter(pk=paper_id).first() if paper_id else None
-    questions = Question.objects.alive().filter(paper=paper) if paper else Question.objects.open()
+    questions = Question.objects.shown().filter(paper=paper) if paper else Question.objects.open()
     questions = (
         questions.with_answer_counts()
         .select_related("paper", "author")

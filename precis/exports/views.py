@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from precis.collections import bibtex
 from precis.papers.models import Paper, Venue
-from precis.summaries.models import Visibility
+from precis.summaries.models import listed_q
 
 from . import downloads, services
 
@@ -57,7 +57,7 @@ def venue_bibtex(request, key, year):
     venue = get_object_or_404(Venue, key=key)
     papers = (
         Paper.objects.filter(venue=venue, year=year)
-        .filter(summaries__visibility=Visibility.PUBLIC, summaries__deleted_at__isnull=True)
+        .filter(listed_q("summaries__"))
         .distinct()
         .order_by("title", "pk")
         .with_authors()

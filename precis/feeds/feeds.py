@@ -58,7 +58,7 @@ def paper_feed_items(paper: Paper) -> list:
     summaries = list(newest(Summary.objects.listed().filter(paper=paper)))
     questions = [
         QuestionEntry(question)
-        for question in Question.objects.alive()
+        for question in Question.objects.shown()
         .filter(paper=paper)
         .select_related("author", "paper")
         .order_by("-created_at", "-pk")[:ENTRIES_PER_FEED]
@@ -226,7 +226,7 @@ class UserFeed(SummaryFeed):
     """A writer's summaries under their own name; their anonymous ones stay out."""
 
     def get_object(self, request, username):
-        return get_object_or_404(User, username=username, is_active=True)
+        return get_object_or_404(User.objects.public(), username=username)
 
     def title(self, person: User) -> str:
         return f"Summaries by {person.public_name} · {settings.SITE_NAME}"

@@ -78,7 +78,8 @@ class UserSitemap(SiteUrlSitemap):
     def items(self):
         credited = Summary.objects.listed().filter(anonymous=False)
         return (
-            User.objects.filter(is_active=True, pk__in=credited.values("author"))
+            User.objects.public()
+            .filter(pk__in=credited.values("author"))
             .annotate(lastmod=_newest_update(credited.filter(author=OuterRef("pk"))))
             .only("pk", "username")
             .order_by("pk")

@@ -88,7 +88,7 @@ def comment_posted(comment, *, actor_name: str) -> None:
     post there, and a mention would reveal the summary to the person mentioned.
     """
     summary = comment.summary
-    if summary.is_private or summary.deleted_at is not None:
+    if summary.is_private or summary.deleted_at is not None or not comment.is_shown:
         return
     url = comment.get_absolute_url()  # finds the comment's page when it is opened
     told: set[int] = set()
@@ -142,7 +142,7 @@ def mentions_in(source: str, *, actor_id: int, actor_name: str, where: str, url:
     handles = {handle.rstrip(".") for handle in MENTION.findall(source or "")}
     if not handles:
         return set()
-    users = get_user_model().objects.filter(username__in=handles, is_active=True)
+    users = get_user_model().objects.public().filter(username__in=handles)
     return _notify(
         recipient_ids={user.pk for user in users},
         actor_id=actor_id,

@@ -61,7 +61,7 @@ def unsubscribe(request, token):
 FOLLOW_TARGETS = {
     "paper": lambda pk: {"paper": get_object_or_404(Paper, pk=pk)},
     "venue": lambda pk: {"venue": get_object_or_404(Venue, pk=pk)},
-    "user": lambda pk: {"user": get_object_or_404(get_user_model(), pk=pk, is_active=True)},
+    "user": lambda pk: {"user": get_object_or_404(get_user_model().objects.public(), pk=pk)},
     # Anyone with the link may follow an unlisted collection; a private one is never followed.
     "collection": lambda pk: {
         "collection": get_object_or_404(

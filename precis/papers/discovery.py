@@ -10,12 +10,12 @@ import re
 from django.db import connection
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
-from precis.summaries.models import Visibility
+from precis.summaries.models import listed_q
 
 from .models import Author, Paper, PaperAuthor, RelatedPaper
 
 # Only listed summaries (public, not deleted) may be counted or shown to others.
-LISTED_SUMMARY = Q(summaries__visibility=Visibility.PUBLIC, summaries__deleted_at__isnull=True)
+LISTED_SUMMARY = listed_q("summaries__")
 CO_AUTHORS_SHOWN = 15
 RELATED_SHOWN = 6
 

@@ -10,13 +10,13 @@ from precis.discussions.models import Question, comment_count
 from precis.importers.services import ImportFailed, import_by_identifier
 from precis.lib import identifiers, ratelimit
 from precis.notifications.services import is_following
-from precis.summaries.models import Summary, Visibility
+from precis.summaries.models import Summary, listed_q
 
 from . import discovery
 from .models import Author, Paper, PaperRedirect, Venue
 from .services import find_paper_by_citation_key
 
-LISTED_SUMMARY = Q(summaries__visibility=Visibility.PUBLIC, summaries__deleted_at__isnull=True)
+LISTED_SUMMARY = listed_q("summaries__")
 PAPERS_PER_PAGE = 20
 VENUES_PER_PAGE = 50
 SUMMARIES_ON_PAPER_PAGE = 10
@@ -58,7 +58,9 @@ def paper_detail(request, pk, slug):
     paginator.count = counts["total"]
     page = paginator.get_page(request.GET.get("page"))
     questions = list(
-        Question.objects.alive().filter(paper=paper).for_listing()[: QUESTIONS_ON_PAPER_PAGE + 1]
+        Question.objects.visible_to(request.user)
+        .filter(paper=paper)
+        .for_listing()[: QUESTIONS_ON_PAPER_PAGE + 1]
     )
     more_questions = len(questions) > QUESTIONS_ON_PAPER_PAGE
     questions = questions[:QUESTIONS_ON_PAPER_PAGE]

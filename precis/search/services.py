@@ -4,10 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from precis.papers.models import Paper
-from precis.summaries.models import Summary, Visibility
+from precis.summaries.models import Summary, listed_q
 
 from .backends import Hit, Page, backend
 from .documents import build_documents
@@ -48,9 +48,8 @@ def remove_papers(paper_ids: list[int]) -> None:
 
 def refresh_scores(paper_id: int) -> None:
     """After a vote: the ranking boost changes, the indexed text does not."""
-    listed = Q(summaries__visibility=Visibility.PUBLIC, summaries__deleted_at__isnull=True)
     best = Paper.objects.filter(pk=paper_id).aggregate(
-        best=Max("summaries__wilson", filter=listed)
+        best=Max("summaries__wilson", filter=listed_q("summaries__"))
     )["best"]
     SearchDocument.objects.filter(paper_id=paper_id).update(best_wilson=best or 0.0)
 

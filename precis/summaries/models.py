@@ -6,6 +6,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from precis.lib import richtext
+from precis.lib.moderation import Moderated, is_moderator, shown
 from precis.papers.models import Paper
 from precis.papers.services import citation_title
 
@@ -18,26 +19,38 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", "Public"
 
 
+def listed_q(prefix: str = "") -> Q:
+    """The listing rule as a filter, through a relation ``prefix`` ("summaries__") when
+    counting from papers or venues: public, not deleted, shown."""
+    return Q(
+        **{f"{prefix}visibility": Visibility.PUBLIC, f"{prefix}deleted_at__isnull": True}
+    ) & shown(prefix)
+
+
 class SummaryQuerySet(models.QuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True)
 
     def listed(self):
-        """What may appear in any listing, count or feed: public and not deleted."""
-        return self.alive().filter(visibility=Visibility.PUBLIC)
+        """What may appear in any listing, count or feed: public, shown, not deleted."""
+        return self.filter(listed_q())
 
     def listed_for(self, user):
-        """Listings as ``user`` sees them: public ones, plus their own of any visibility."""
+        """Listings as ``user`` sees them: listed ones, plus their own of any visibility
+        (held and hidden ones included, marked as such)."""
         if user.is_authenticated:
-            return self.alive().filter(Q(visibility=Visibility.PUBLIC) | Q(author=user))
+            return self.alive().filter(listed_q() | Q(author=user))
         return self.listed()
 
     def viewable_by(self, user):
-        """What ``user`` may open by permalink: public, unlisted, and their own."""
+        """What ``user`` may open by permalink: public and unlisted ones that are shown,
+        their own, and, for moderators, public and unlisted ones held or hidden."""
         shared = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED], deleted_at__isnull=True)
-        if user.is_authenticated:
+        if not user.is_authenticated:
+            return self.filter(shared & shown())
+        if is_moderator(user):
             return self.filter(shared | Q(author=user))
-        return self.filter(shared)
+        return self.filter((shared & shown()) | Q(author=user))
 
     def for_display(self, user, *, with_paper: bool = True):
         """Everything a summary card shows, in a constant number of queries."""
@@ -59,7 +72,7 @@ class SummaryQuerySet(models.QuerySet):
         return self.order_by("-wilson", "-score", F("published_at").desc(nulls_last=True), "-pk")
 
 
-class Summary(models.Model):
+class Summary(Moderated, models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="summaries")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="summaries"
@@ -84,6 +97,8 @@ class Summary(models.Model):
     wilson = models.FloatField(default=0.0, db_index=True)
     popularity = models.FloatField(default=0.0, db_index=True)
     views = models.PositiveIntegerField(default=0)
+    # A moderator closed its comments: what is there stays, nothing new is added.
+    comments_locked = models.BooleanField(default=False)
 
     objects = SummaryQuerySet.as_manager()
 
@@ -106,7 +121,7 @@ class Summary(models.Model):
 
     @property
     def is_listed(self) -> bool:
-        return self.visibility == Visibility.PUBLIC and self.deleted_at is None
+        return self.visibility == Visibility.PUBLIC and self.deleted_at is None and self.is_shown
 
     # The three rules below are the row-level twins of ``listed_for`` and
     # ``viewable_by``; ``summaries.presenting.as_seen_by`` is how callers use them.
@@ -115,18 +130,17 @@ class Summary(models.Model):
         """Whether ``user`` may open it by permalink (the ``viewable_by`` rule)."""
         if user.is_authenticated and self.author_id == user.pk:
             return True
-        return self.deleted_at is None and self.visibility in (
+        shared = self.deleted_at is None and self.visibility in (
             Visibility.PUBLIC,
             Visibility.UNLISTED,
         )
+        return shared and (self.is_shown or is_moderator(user))
 
     def is_listed_for(self, user) -> bool:
         """Whether ``user`` could find it on a listing (the ``listed_for`` rule)."""
         if self.deleted_at is not None:
             return False
-        return self.visibility == Visibility.PUBLIC or (
-            user.is_authenticated and self.author_id == user.pk
-        )
+        return self.is_listed or (user.is_authenticated and self.author_id == user.pk)
 
     def author_shown_to(self, user):
         """The writer as ``user`` may see them named, or None while anonymous to them."""

@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from precis.lib import richtext
+from precis.lib import richtext, screening
+from precis.lib.moderation import ModerationState
 from precis.lib.text import clean_text
 from precis.notifications import services as notifications
 from precis.search.services import index_papers_soon, refresh_scores
@@ -55,6 +56,9 @@ def save_summary(*, author, paper, source, visibility, anonymous=False, note="")
     )
     if not changed:
         return summary
+    screening_result = None
+    if visibility != Visibility.PRIVATE:  # others will read it: the moderation rules apply
+        screening_result = screening.screened(summary, author=author, kind="summary", text=source)
     summary.source = source
     summary.visibility = visibility
     summary.anonymous = anonymous
@@ -65,6 +69,8 @@ def save_summary(*, author, paper, source, visibility, anonymous=False, note="")
         summary.published_at = timezone.now()
     summary.refresh_rankings()
     summary.save()
+    if screening_result:
+        screening.announce(summary, *screening_result)
     last = summary.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     Revision.objects.create(
         summary=summary,
@@ -78,6 +84,44 @@ def save_summary(*, author, paper, source, visibility, anonymous=False, note="")
     index_papers_soon([summary.paper_id])
     if first_publication:
         notifications.summary_published(summary)
+    return summary
+
+
+def set_moderation(*, summary: Summary, state: str, reason: str = "") -> Summary:
+    """Hold, hide or show ``summary`` (the moderation app's decision; it checks who may).
+
+    The search index follows. A held public summary approved for the first time is
+    announced to followers then, as publishing it would have been.
+    """
+    was_held = summary.is_held
+    summary.moderation = state
+    summary.moderation_reason = "" if state == ModerationState.OK else reason[:300]
+    summary.moderated_at = timezone.now()
+    if state != ModerationState.HIDDEN:
+        summary.appealed_at = None
+    summary.save(update_fields=["moderation", "moderation_reason", "moderated_at", "appealed_at"])
+    index_papers_soon([summary.paper_id])
+    if was_held and summary.is_listed:
+        notifications.summary_published(summary)
+    return summary
+
+
+def hide_everything_by(*, author, reason: str) -> list[int]:
+    """Hide every summary ``author`` wrote (an account marked as a spammer); their ids."""
+    ids = list(Summary.objects.filter(author=author).values_list("pk", flat=True))
+    rows = Summary.objects.filter(pk__in=ids)
+    index_papers_soon(list(rows.values_list("paper_id", flat=True).distinct()))
+    rows.update(
+        moderation=ModerationState.HIDDEN,
+        moderation_reason=reason[:300],
+        moderated_at=timezone.now(),
+    )
+    return ids
+
+
+def lock_comments(*, summary: Summary, locked: bool) -> Summary:
+    summary.comments_locked = locked
+    summary.save(update_fields=["comments_locked"])
     return summary
 
 
@@ -129,7 +173,10 @@ def cast_vote(*, voter, summary: Summary, value: int) -> Summary:
         raise ValidationError("A vote is +1, -1, or 0 to take it back.")
     if summary.author_id == voter.pk:
         raise PermissionDenied("You cannot vote on your own summary.")
-    if not summary.is_listed and summary.visibility != Visibility.UNLISTED:
+    if voter.is_suspended:
+        raise PermissionDenied("Your account is suspended; you cannot vote for now.")
+    votable = summary.visibility in (Visibility.PUBLIC, Visibility.UNLISTED)
+    if not (votable and summary.is_shown and summary.deleted_at is None):
         raise PermissionDenied("This summary cannot be voted on.")
     locked = Summary.objects.select_for_update().get(pk=summary.pk)
     if value == 0:
@@ -211,3 +258,12 @@ def _recount_votes(summary: Summary) -> None:
     summary.upvotes, summary.downvotes = counts["up"], counts["down"]
     summary.refresh_rankings()
     summary.save(update_fields=["upvotes", "downvotes", "score", "wilson", "popularity"])
+
+
+def remove_summary(*, summary: Summary) -> Summary:
+    """Soft delete on a moderator's decision (the caller has checked who may)."""
+    if summary.deleted_at is None:
+        summary.deleted_at = timezone.now()
+        summary.save(update_fields=["deleted_at", "updated_at"])
+        index_papers_soon([summary.paper_id])
+    return summary

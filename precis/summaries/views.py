@@ -40,7 +40,7 @@ def detail(request, pk):
     page = request.GET.get("comments")
     wanted = number(request.GET.get("comment"))
     if wanted is not None:
-        place = comment_place(summary, wanted)
+        place = comment_place(summary, wanted, request.user)
         if place.url:  # deep in a long thread: shown on the thread's own page
             return redirect(place.url)
         page = place.page

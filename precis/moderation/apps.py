@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ModerationConfig(AppConfig):
+    name = "precis.moderation"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from precis.lib import screening
+
+        from .screening import ModerationScreener
+
+        screening.register(ModerationScreener())
