@@ -110,6 +110,9 @@ class CommentOut(Schema):
     by_summary_writer: bool = Field(description="false when that would unmask an anonymous writer")
     html: str
     deleted: bool
+    removed: bool = Field(
+        default=False, description="held or hidden by moderation: a placeholder like deleted"
+    )
     created_at: datetime
     edited_at: datetime | None
 
@@ -286,6 +289,7 @@ def summary_out(summary, user) -> dict:
 
 def comment_out(comment, summary, user) -> dict:
     deleted = comment.deleted_at is not None
+    removed = not comment.is_visible_to(user)
     comment.summary = summary
     shown = comment.author_shown_to(user)
     return {
@@ -294,8 +298,9 @@ def comment_out(comment, summary, user) -> dict:
         "parent_id": comment.parent_id,
         "author": user_ref(shown) if shown is not None else None,
         "by_summary_writer": shown is not None and comment.author_id == summary.author_id,
-        "html": "" if deleted else comment.html,
+        "html": "" if deleted or removed else comment.html,
         "deleted": deleted,
+        "removed": removed,
         "created_at": comment.created_at,
         "edited_at": comment.edited_at,
     }

@@ -122,6 +122,8 @@ class Comment(Moderated, models.Model):
         summary = self.summary
         if self.deleted_at is not None or not summary.is_viewable_by(user):
             return None
+        if not self.is_visible_to(user):  # held or hidden by moderation
+            return None
         if self.author_id == summary.author_id:
             return summary.author_shown_to(user) and self.author
         return self.author
