@@ -171,6 +171,8 @@ ACCOUNT_USERNAME_BLACKLIST = ["admin", "api", "about", "settings", "anonymous", 
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Precis] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
+# Sign-up refuses throw-away addresses, honeypot fillers and instant posts.
+ACCOUNT_FORMS = {"signup": "precis.accounts.forms.SignupForm"}
 
 # --- Sign in with ORCID (allauth.socialaccount) -----------------------------
 # Register the site at https://orcid.org/developer-tools (redirect URI

@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("conduct/", views.conduct, name="conduct"),
     path("random", views.random_summary, name="random"),
     path("favicon.ico", views.favicon, name="favicon"),
 ]

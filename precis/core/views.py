@@ -24,7 +24,12 @@ def home(request):
     field = request.GET.get("field", "")
     if field not in FILTERABLE_FIELDS:
         field = ""
-    summaries = Summary.objects.listed().for_display(request.user).order_by(*TABS[tab][1])
+    summaries = (
+        Summary.objects.listed()
+        .excluding_muted_by(request.user)
+        .for_display(request.user)
+        .order_by(*TABS[tab][1])
+    )
     if field:
         summaries = summaries.filter(paper__field=field)
     page = Paginator(summaries, settings.SUMMARIES_PER_PAGE).get_page(request.GET.get("page"))
@@ -44,6 +49,10 @@ def home(request):
 
 def about(request):
     return render(request, "core/about.html")
+
+
+def conduct(request):
+    return render(request, "core/conduct.html")
 
 
 def random_summary(request):

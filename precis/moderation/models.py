@@ -121,3 +121,65 @@ class Action(Target):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.label}"
+
+
+class BlockedHost(models.Model):
+    """A web host whose links mark writing as spam (and its subdomains).
+
+    Added by hand in the admin, or learned: marking an account as a spammer adds
+    the hosts its writing linked to (``signals.learn_hosts_of``). A learned host
+    weighs less than one a person added, since a spammer may link a harmless site.
+    """
+
+    host = models.CharField(max_length=253, unique=True)
+    learned = models.BooleanField(default=False, help_text="Added by the spam rules, not by hand.")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["host"]
+
+    def __str__(self) -> str:
+        return self.host
+
+    def save(self, *args, **kwargs):
+        self.host = self.host.strip().lower().rstrip(".")
+        super().save(*args, **kwargs)
+
+
+class Fingerprint(models.Model):
+    """The SimHash of one piece of writing others can read, written when it is screened.
+
+    One row per item (``kind`` + ``object_id``), updated when its author edits it.
+    The 64-bit hash is split into four 16-bit bands, each indexed: two texts within
+    Hamming distance 3 share at least one band, so near-duplicates are found by an
+    indexed lookup (``signals.near_duplicates``). Texts too short to compare have
+    no hash but keep their row, which also counts an account's posts a day.
+    """
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12)  # "summary", "comment", … (``kinds.BY_NAME``)
+    object_id = models.PositiveBigIntegerField()
+    simhash = models.BigIntegerField(null=True)  # signed: the unsigned hash minus 2**64 if >= 2**63
+    band0 = models.IntegerField(null=True)
+    band1 = models.IntegerField(null=True)
+    band2 = models.IntegerField(null=True)
+    band3 = models.IntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)  # first screened: when it was posted
+    screened_at = models.DateTimeField(auto_now=True)  # last screened: its text as of then
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_fingerprint_per_item")
+        ]
+        indexes = [
+            *(models.Index(fields=[f"band{i}", "screened_at"]) for i in range(4)),
+            models.Index(fields=["author", "created_at"]),
+            models.Index(fields=["screened_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

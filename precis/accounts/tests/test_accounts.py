@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from precis.accounts.models import User, validate_orcid
+from precis.accounts.tests.factories import signup_data
 from precis.summaries.tests.factories import SummaryFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,12 +15,12 @@ pytestmark = pytest.mark.django_db
 def test_sign_up_confirm_the_email_and_be_signed_in(client):
     response = client.post(
         reverse("account_signup"),
-        {
-            "username": "dora",
-            "email": "dora@example.org",
-            "password1": "a long passphrase 42",
-            "password2": "a long passphrase 42",
-        },
+        signup_data(
+            username="dora",
+            email="dora@example.org",
+            password1="a long passphrase 42",
+            password2="a long passphrase 42",
+        ),
     )
     assert response.status_code == 302
     user = User.objects.get(username="dora")
@@ -36,12 +37,12 @@ def test_sign_up_confirm_the_email_and_be_signed_in(client):
 def test_a_signed_up_user_cannot_sign_in_before_confirming(client):
     client.post(
         reverse("account_signup"),
-        {
-            "username": "eve",
-            "email": "eve@example.org",
-            "password1": "a long passphrase 42",
-            "password2": "a long passphrase 42",
-        },
+        signup_data(
+            username="eve",
+            email="eve@example.org",
+            password1="a long passphrase 42",
+            password2="a long passphrase 42",
+        ),
     )
     client.logout()
     response = client.post(
@@ -55,7 +56,7 @@ def test_a_signed_up_user_cannot_sign_in_before_confirming(client):
 def test_sign_up_errors_keep_what_was_typed(client):
     response = client.post(
         reverse("account_signup"),
-        {"username": "frank", "email": "not-an-email", "password1": "x", "password2": "y"},
+        signup_data(username="frank", email="not-an-email", password1="x", password2="y"),
     )
     body = response.content.decode()
     assert response.status_code == 200
