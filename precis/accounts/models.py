@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,6 +63,16 @@ class UserQuerySet(models.QuerySet):
         """People others may see and reach: active, not marked as spammers, profile shown."""
         return self.filter(shown(), is_active=True, is_spammer=False)
 
+    def top_writers_since(self, since):
+        """People by the public points they earned since ``since`` (``recent_points``),
+        most first, those with none left out. One query."""
+        return (
+            self.filter(points_entries__public=True, points_entries__earned_at__gte=since)
+            .annotate(recent_points=models.Sum("points_entries__points"))
+            .filter(recent_points__gt=0)
+            .order_by("-recent_points", "username")
+        )
+
 
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     pass
@@ -103,7 +114,8 @@ class User(Moderated, AbstractUser):
     )
     # Set by hand by staff: the automatic rules leave the level alone.
     trust_level_locked = models.BooleanField(default=False)
-    # Points from votes others gave one's summaries and answers (``moderation.trust``).
+    # Points from votes others gave one's named summaries and answers, shown to everyone
+    # and read by ``moderation.trust``; computed by ``discussions.reputation``.
     reputation = models.IntegerField(default=0)
     suspended_until = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=300, blank=True)
@@ -155,3 +167,79 @@ class PaperClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} claims {self.paper_id}"
+
+
+class BlockQuerySet(models.QuerySet):
+    def muted_by(self, user):
+        """The ids of the people whose content ``user`` does not see (muted or blocked),
+        as a subquery: ``exclude(author__in=Block.objects.muted_by(user))``."""
+        return self.filter(who=user).values("whom")
+
+
+class Block(models.Model):
+    """``who`` mutes or blocks ``whom``; one row per pair, the stronger kind wins.
+
+    Mute: ``who`` no longer sees ``whom``'s named content in listings and threads,
+    and hears nothing ``whom`` does. Block: the same, and ``whom`` may not comment
+    on ``who``'s summaries, reply to their comments, answer their questions,
+    mention them or follow them. The services are ``accounts.services.mute`` and
+    the like; the rules that read these rows are ``muted_by`` and ``is_blocked_by``.
+    """
+
+    class Kind(models.TextChoices):
+        MUTE = "mute", "Muted"
+        BLOCK = "block", "Blocked"
+
+    who = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    whom = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["who", "whom"], name="one_block_per_pair"),
+            models.CheckConstraint(condition=~Q(who=F("whom")), name="no_blocking_oneself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.who} {self.get_kind_display().lower()} {self.whom}"
+
+
+def is_blocked_by(user, owner_ids) -> bool:
+    """Whether any of ``owner_ids`` blocked ``user`` (one query; none for an empty list)."""
+    owner_ids = [pk for pk in owner_ids if pk and pk != user.pk]
+    if not owner_ids:
+        return False
+    return Block.objects.filter(who_id__in=owner_ids, whom=user, kind=Block.Kind.BLOCK).exists()
+
+
+class PointsEntry(models.Model):
+    """Points ``user`` earned from one vote or one accepted answer, as last computed.
+
+    Written only by ``accounts.services.record_points`` (each recomputation replaces a
+    person's entries whole), so the sum of the public ones is ``user.reputation`` and
+    "points this month" is a sum over ``earned_at``. Entries for anonymous summaries
+    are not public: they are never shown to anyone but the writer.
+    """
+
+    class Reason(models.TextChoices):
+        SUMMARY_VOTE = "summary_vote", "Vote on a summary"
+        ANSWER_VOTE = "answer_vote", "Vote on an answer"
+        ACCEPTED_ANSWER = "accepted", "Accepted answer"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="points_entries")
+    points = models.SmallIntegerField()
+    earned_at = models.DateTimeField()
+    public = models.BooleanField()
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    object_id = models.PositiveBigIntegerField()  # the vote's id, or the accepted answer's
+
+    class Meta:
+        verbose_name_plural = "points entries"
+        indexes = [models.Index(fields=["earned_at", "user"], name="points_by_time")]
+
+    def __str__(self) -> str:
+        return f"{self.points:+d} for {self.user_id} ({self.get_reason_display()})"

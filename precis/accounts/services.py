@@ -1,15 +1,20 @@
-"""Writes that belong to accounts: claiming papers; suspensions, trust and profile moderation."""
+"""Writes that belong to accounts: claiming papers; muting and blocking; points;
+suspensions, trust and profile moderation."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from precis.lib.moderation import ModerationState
 from precis.papers.services import ImportReport, upsert_papers
 
 from . import orcid
-from .models import FOREVER, PaperClaim
+from .models import FOREVER, Block, PaperClaim, PointsEntry, User
+from .signals import blocked
 
 
 @dataclass
@@ -36,6 +41,86 @@ def import_orcid_works(*, user) -> ClaimReport:
         )
         claimed = PaperClaim.objects.filter(user=user).count() - before
     return ClaimReport(works=len(records), claimed=claimed, report=report)
+
+
+# -- muting and blocking -------------------------------------------------------------
+
+
+def _check_pair(who, whom) -> None:
+    if who.pk == whom.pk:
+        raise ValidationError("You cannot mute or block yourself.")
+
+
+def _set_block(*, who, whom, kind: str) -> Block:
+    try:
+        with transaction.atomic():
+            return Block.objects.create(who=who, whom=whom, kind=kind)
+    except IntegrityError:  # already there (a double click): the existing row
+        return Block.objects.get(who=who, whom=whom)
+
+
+def mute(*, who, whom) -> Block:
+    """Stop ``who`` seeing ``whom``'s content and hearing of what they do; idempotent.
+
+    Muting someone already blocked changes nothing (a block mutes too). Muting a
+    moderator is allowed: it hides their writing, not their moderation.
+    """
+    _check_pair(who, whom)
+    return _set_block(who=who, whom=whom, kind=Block.Kind.MUTE)
+
+
+def unmute(*, who, whom) -> None:
+    """Undo a mute (a block stays until ``unblock``); idempotent."""
+    Block.objects.filter(who=who, whom=whom, kind=Block.Kind.MUTE).delete()
+
+
+@transaction.atomic
+def block(*, who, whom) -> Block:
+    """Mute ``whom`` and stop them commenting on ``who``'s summaries, replying to their
+    comments, answering their questions, mentioning or following them; idempotent.
+
+    A mute becomes a block. Announces ``signals.blocked`` in the same transaction, so
+    ``whom``'s follow of ``who`` goes with it.
+    """
+    _check_pair(who, whom)
+    row = _set_block(who=who, whom=whom, kind=Block.Kind.BLOCK)
+    if row.kind != Block.Kind.BLOCK:
+        row.kind = Block.Kind.BLOCK
+        row.save(update_fields=["kind"])
+    blocked.send(sender=Block, who=who, whom=whom)
+    return row
+
+
+def unblock(*, who, whom) -> None:
+    """Undo a block, mute and all (mute again to keep only that); idempotent."""
+    Block.objects.filter(who=who, whom=whom, kind=Block.Kind.BLOCK).delete()
+
+
+# -- points ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_points(*, user_ids: Iterable[int], entries: list[PointsEntry]) -> None:
+    """Replace the points entries of ``user_ids`` with ``entries`` and set each one's
+    ``reputation`` to the sum of their public entries (never below zero).
+
+    Idempotent. The caller (``discussions.reputation``) computed ``entries`` and holds
+    the lock on these users' rows; an id missing from ``entries`` ends with no points.
+    """
+    ids = sorted(set(user_ids))
+    totals: dict[int, int] = defaultdict(int)
+    for entry in entries:
+        if entry.public:
+            totals[entry.user_id] += entry.points
+    PointsEntry.objects.filter(user_id__in=ids).delete()
+    PointsEntry.objects.bulk_create(entries, batch_size=1000)
+    changed = []
+    for user in User.objects.filter(pk__in=ids).only("pk", "reputation"):
+        reputation = max(0, totals[user.pk])
+        if user.reputation != reputation:
+            user.reputation = reputation
+            changed.append(user)
+    User.objects.bulk_update(changed, ["reputation"], batch_size=500)
 
 
 # -- moderation (decided by the moderation app, written here) ------------------------

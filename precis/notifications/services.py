@@ -3,7 +3,8 @@
 Write paths call the ``*_posted`` / ``summary_published`` functions inside their
 transaction; e-mails are sent by background tasks after commit, never in the
 request. Private content never notifies anyone, and an anonymous writer is
-"Anonymous" in every notification and e-mail.
+"Anonymous" in every notification and e-mail. No one hears of what someone they
+muted or blocked did, nor of what someone who blocked them did.
 """
 
 import re
@@ -13,6 +14,8 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from precis.accounts.models import Block, is_blocked_by
 
 from .models import EMAIL_PREFERENCE, Follow, Kind, Notification
 
@@ -30,6 +33,8 @@ def follow(*, follower, paper=None, venue=None, user=None, collection=None) -> F
         raise ValueError("Follow exactly one paper, venue, user or collection.")
     if user is not None and user.pk == follower.pk:
         raise ValueError("You cannot follow yourself.")
+    if user is not None and is_blocked_by(follower, [user.pk]):
+        raise ValueError("This person has blocked you, so you cannot follow them.")
     try:
         with transaction.atomic():
             return Follow.objects.create(
@@ -155,6 +160,8 @@ def mentions_in(source: str, *, actor_id: int, actor_name: str, where: str, url:
 
 def _notify(*, recipient_ids, actor_id, actor_name, kind, text, url) -> set[int]:
     recipient_ids = {pk for pk in recipient_ids if pk and pk != actor_id}
+    if recipient_ids and actor_name != ANONYMOUS:
+        recipient_ids -= _silenced(recipient_ids, actor_id)
     if not recipient_ids:
         return set()
     rows = Notification.objects.bulk_create(
@@ -168,6 +175,20 @@ def _notify(*, recipient_ids, actor_id, actor_name, kind, text, url) -> set[int]
     ids = [row.pk for row in rows]
     transaction.on_commit(lambda: _enqueue_emails(ids))
     return recipient_ids
+
+
+def _silenced(recipient_ids: set[int], actor_id: int) -> set[int]:
+    """Those of ``recipient_ids`` who muted or blocked the actor, or whom the actor
+    blocked. One query.
+
+    Not asked when the actor acts anonymously: leaving out the people who muted them
+    would tell those people who the anonymous writer is.
+    """
+    pairs = Block.objects.filter(
+        Q(who_id__in=recipient_ids, whom_id=actor_id)
+        | Q(who_id=actor_id, whom_id__in=recipient_ids, kind=Block.Kind.BLOCK)
+    ).values_list("who_id", "whom_id")
+    return {who if who != actor_id else whom for who, whom in pairs}
 
 
 def _enqueue_emails(ids: list[int]) -> None:

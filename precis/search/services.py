@@ -1,7 +1,7 @@
 """Search: keeping the index in step with every write, and answering queries."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import Max
@@ -9,7 +9,7 @@ from django.db.models import Max
 from precis.papers.models import Paper
 from precis.summaries.models import Summary, listed_q
 
-from .backends import Hit, Page, backend
+from .backends import MARK_END, MARK_START, Hit, Page, backend
 from .documents import build_documents
 from .models import ReindexState, SearchDocument
 from .query import ParsedQuery, parse_query
@@ -135,20 +135,44 @@ def suggest(text: str, *, limit: int = 8) -> list[Paper]:
 
 
 def _results(hits: list[Hit], user) -> list[Result]:
-    """The papers and best listed summaries behind a page of hits, in a constant number of queries."""
+    """The papers and best listed summaries (none by people ``user`` muted) behind a page
+    of hits, in a constant number of queries."""
     ids = [hit.paper_id for hit in hits]
     papers = Paper.objects.with_authors().in_bulk(ids)
     best: dict[int, Summary] = {}
+    # One document holds all of a paper's summaries, so its snippet may quote someone
+    # the reader muted: there, only a snippet from the title and abstract is kept.
+    quoting_muted: set[int] = set()
     summaries = (
         Summary.objects.listed()
+        .marking_muted_by(user)
         .filter(paper_id__in=ids)
         .for_display(user, with_paper=False)
         .best_first()
     )
     for summary in summaries:
-        best.setdefault(summary.paper_id, summary)
+        if summary.by_muted:
+            quoting_muted.add(summary.paper_id)
+        else:
+            best.setdefault(summary.paper_id, summary)
     return [
-        Result(papers[hit.paper_id], hit, best.get(hit.paper_id))
+        Result(
+            papers[hit.paper_id],
+            _snippet_from_paper(hit, papers[hit.paper_id])
+            if hit.paper_id in quoting_muted
+            else hit,
+            best.get(hit.paper_id),
+        )
         for hit in hits
         if hit.paper_id in papers
     ]
+
+
+def _snippet_from_paper(hit: Hit, paper: Paper) -> Hit:
+    """``hit``, without its snippet unless every fragment of it is the paper's own text."""
+    own = " ".join(f"{paper.title} — {paper.abstract}".split())
+    plain = hit.snippet.replace(MARK_START, "").replace(MARK_END, "")
+    fragments = [" ".join(part.split()) for part in plain.split("…")]
+    if all(fragment in own for fragment in fragments if fragment):
+        return hit
+    return replace(hit, snippet="")
