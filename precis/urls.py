@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("precis.collections.urls")),
     path("", include("precis.accounts.urls")),
     path("", include("precis.notifications.urls")),
+    path("", include("precis.moderation.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2360,3 +2360,99 @@ COLLECTIONS: list[dict] = [
         ],
     },
 ]
+
+# ---------------------------------------------------------------------------
+# Moderation: a moderator, and a few items waiting in the queue (all invented)
+# ---------------------------------------------------------------------------
+
+# In the "moderators" group; signs in with the demo password like everyone else.
+MODERATORS: list[dict] = [
+    {
+        "username": "mod_ana",
+        "display_name": "Ana Moreau",
+        "bio": "Volunteer moderator; a science librarian by day. I read the reports so writers can keep writing.",
+        "email": "ana.moreau@example.org",
+    },
+]
+
+# Accounts that exist to be moderated: a brand-new account that advertises.
+SPAM_USERS: list[dict] = [
+    {
+        "username": "essay_express_24",
+        "display_name": "Essay Express",
+        "bio": "Fast academic help, any subject.",
+        "email": "orders@essay-express.example.net",
+        "trust_level": 0,
+    },
+]
+
+# A comment the spam rules held for a moderator (under the summary of ``paper`` by
+# ``summary_author``), with the score and signals the rules would have given.
+HELD_COMMENTS: list[dict] = [
+    {
+        "paper": "1502.03167",
+        "summary_author": "ines_w",
+        "author": "essay_express_24",
+        "source": (
+            "Struggling with your thesis? Our writers deliver any essay, lab report or "
+            "literature review in 24 hours, plagiarism-free guaranteed. Message us today "
+            "for a 30% student discount!"
+        ),
+        "reason": "Held for review: our spam checks want a moderator to look at it first.",
+        "score": 6.5,
+        "signals": [
+            "advertising words: essay, discount, guaranteed",
+            "account less than a day old",
+        ],
+    },
+]
+
+# A question asked under the wrong paper, and what readers reported about it:
+# (reporter, reason, words for the moderators).
+REPORTED_QUESTIONS: list[dict] = [
+    {
+        "paper": "1502.03167",
+        "author": "lucia_f",
+        "title": "Why do the statistics not depend on the batch in recurrent networks?",
+        "source": (
+            "The paper says every unit is normalised over the hidden units of one layer at "
+            "one time step, so nothing depends on the batch size. How is that the same "
+            "method as this one?"
+        ),
+        "reports": [
+            (
+                "t_adeyemi",
+                "wrong_paper",
+                "This describes Layer Normalization (arXiv:1607.06450), not batch norm; "
+                "it belongs on that paper's page.",
+            ),
+        ],
+    },
+]
+
+# An answer a moderator hid, and its author's appeal.
+APPEALED_ANSWERS: list[dict] = [
+    {
+        "paper": "1502.05477",
+        "asker": "hwkang",
+        "title": "Is the conjugate-gradient step really needed?",
+        "question": (
+            "Could one drop the natural-gradient machinery and take plain gradient steps "
+            "with a KL penalty instead?"
+        ),
+        "author": "devin_ships",
+        "source": (
+            "Mostly yes: PPO (arXiv:1707.06347) keeps the idea of a trust region but "
+            "replaces the constraint with a clipped surrogate objective, and plain Adam "
+            "steps do the rest. A fixed KL penalty works worse in their ablations, because "
+            "the right coefficient changes during training. I compare the two step by step "
+            "in my course, link on my profile."
+        ),
+        "moderator": "mod_ana",
+        "reason": "Self-promotion: the answer sends readers to a paid course.",
+        "appeal": (
+            "The course notes are free, and the answer stands without them; "
+            "I am happy to drop the last sentence."
+        ),
+    },
+]

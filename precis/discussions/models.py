@@ -12,6 +12,7 @@ from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from precis.accounts.models import Block
 from precis.lib import richtext
 from precis.lib.moderation import Moderated, shown
 from precis.papers.models import Paper
@@ -41,10 +42,17 @@ class AliveQuerySet(models.QuerySet):
         return self.alive().filter(shown())
 
     def visible_to(self, user):
-        """What ``user`` sees listed: shown rows, plus their own held or hidden ones."""
+        """What ``user`` sees listed: shown rows, plus their own held or hidden ones, less
+        those of people they muted."""
         if user.is_authenticated:
-            return self.alive().filter(shown() | Q(author=user))
+            return self.alive().filter(shown() | Q(author=user)).excluding_muted_by(user)
         return self.shown()
+
+    def excluding_muted_by(self, user):
+        """Without the rows of people ``user`` muted or blocked (a subquery)."""
+        if not user.is_authenticated:
+            return self
+        return self.exclude(author__in=Block.objects.muted_by(user))
 
 
 def comment_count():

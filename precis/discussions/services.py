@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from precis.accounts.models import is_blocked_by
 from precis.lib import richtext, screening
 from precis.lib.moderation import ModerationState, is_moderator
 from precis.lib.text import clean_text
@@ -21,6 +22,7 @@ from precis.notifications import services as notifications
 from precis.summaries.models import Summary, Visibility
 
 from .models import Answer, AnswerVote, Comment, CommentRevision, Question
+from .reputation import recompute_reputation_soon
 
 MAX_TEXT_CHARS = 10_000
 MAX_TITLE_CHARS = 200
@@ -63,6 +65,27 @@ def may_comment_on(summary: Summary, user) -> bool:
     if not summary.is_visible_to(user):  # held or hidden by moderation
         return False
     return summary.visibility != Visibility.PRIVATE or summary.author_id == user.pk
+
+
+def check_not_blocked(summary: Summary, user, parent: Comment | None = None) -> None:
+    """Refuse, with the reason, a comment from someone the summary's writer blocked, or a
+    reply from someone the parent comment's author blocked.
+
+    An anonymous writer's block is not applied, on their summary or to their comments
+    under it: refusing would tell the blocked person who wrote it. (They still see
+    nothing of the blocked person's, who is muted for them.)
+    """
+    if not summary.anonymous and is_blocked_by(user, [summary.author_id]):
+        raise ValidationError(
+            "The writer of this summary has blocked you, so you cannot comment on it.",
+            code="blocked",
+        )
+    anonymous_parent = summary.anonymous and parent and parent.author_id == summary.author_id
+    if parent is not None and not anonymous_parent and is_blocked_by(user, [parent.author_id]):
+        raise ValidationError(
+            "The author of that comment has blocked you, so you cannot reply to it.",
+            code="blocked",
+        )
 
 
 def may_delete(thing, user) -> bool:
@@ -114,6 +137,7 @@ def post_comment(
             raise ValidationError("That comment belongs to another summary.")
         if parent.deleted_at is not None:
             raise ValidationError("That comment was deleted; it cannot be replied to.")
+    check_not_blocked(summary, author, parent)
     earlier = _just_posted(Comment, author=author, summary=summary, parent=parent, source=source)
     if earlier is not None:
         return earlier
@@ -200,11 +224,18 @@ def ask_question(*, author, paper, title: str, source: str = "") -> Question:
 
 @transaction.atomic
 def post_answer(*, author, question: Question, source: str) -> Answer:
-    """Answer ``question`` (askers may answer their own). Double submits create nothing."""
+    """Answer ``question`` (askers may answer their own). Double submits create nothing.
+
+    Someone the asker blocked is refused, with the reason (a ValidationError).
+    """
     if question.deleted_at is not None:
         raise ValidationError("This question was deleted; it cannot be answered.")
     if question.answers_locked:
         raise ValidationError("A moderator closed this question to new answers.")
+    if is_blocked_by(author, [question.author_id]):
+        raise ValidationError(
+            "The asker has blocked you, so you cannot answer this question.", code="blocked"
+        )
     source = validate_text(source, what="An answer")
     earlier = _just_posted(Answer, author=author, question=question, source=source)
     if earlier is not None:
@@ -249,6 +280,8 @@ def cast_answer_vote(*, voter, answer: Answer, value: int) -> Answer:
     locked.upvotes, locked.downvotes = counts["up"], counts["down"]
     locked.score = locked.upvotes - locked.downvotes
     locked.save(update_fields=["upvotes", "downvotes", "score"])
+    # The voter too: whether their own points count can hang on whom they vote for.
+    recompute_reputation_soon([locked.author_id, voter.pk])
     return locked
 
 
@@ -267,6 +300,10 @@ def accept_answer(*, question: Question, answer: Answer, by, accepted: bool = Tr
     locked = Question.objects.select_for_update().get(pk=question.pk)
     if locked.deleted_at is not None:
         raise ValidationError("This question was deleted.")
+    if locked.accepted_answer_id is not None:  # an accepted answer's author, who may lose it
+        recompute_reputation_soon([locked.accepted_answer.author_id, answer.author_id])
+    else:
+        recompute_reputation_soon([answer.author_id])
     if accepted:
         if answer.deleted_at is not None:
             raise ValidationError("A deleted answer cannot be accepted.")
@@ -300,6 +337,7 @@ def delete_answer(*, answer: Answer, editor) -> Answer:
         Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(
             accepted_answer=None, updated_at=timezone.now()
         )
+        recompute_reputation_soon([answer.author_id])
     return answer
 
 
@@ -342,6 +380,8 @@ def set_moderation(*, thing: Comment | Question | Answer, state: str, reason: st
     if state != ModerationState.HIDDEN:
         thing.appealed_at = None
     thing.save(update_fields=["moderation", "moderation_reason", "moderated_at", "appealed_at"])
+    if isinstance(thing, Answer):
+        recompute_reputation_soon([thing.author_id])
     if was_held and thing.is_shown:
         if isinstance(thing, Comment):
             notifications.comment_posted(

@@ -39,9 +39,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
+from precis.accounts.models import Block, is_blocked_by
 from precis.lib.moderation import ModerationState, is_moderator
 from precis.lib.moderation import shown as shown_q
 
@@ -75,6 +76,9 @@ class Entry:
     can_reply: bool = False
     can_edit: bool = False
     can_delete: bool = False
+    # Written by someone the viewer muted: shown folded ("show" opens it, no script).
+    muted: bool = False
+    can_mute: bool = False
 
     @property
     def pk(self) -> int:
@@ -138,6 +142,14 @@ def visible_ids(comments: list[Comment], user=None) -> set[int]:
     return shown
 
 
+def may_comment_here(summary, user) -> bool:
+    """``services.may_comment_on``, and not blocked by the summary's named writer. One
+    query for a signed-in reader of someone else's named summary, none otherwise."""
+    if not services.may_comment_on(summary, user):
+        return False
+    return summary.anonymous or not is_blocked_by(user, [summary.author_id])
+
+
 def build_thread(summary, comments: list[Comment], user) -> list[Entry]:
     """Nest ``comments`` (all of one summary's, deleted ones included) into entries.
 
@@ -148,20 +160,30 @@ def build_thread(summary, comments: list[Comment], user) -> list[Entry]:
     return nest(summary, [c for c in comments if c.pk in shown], user)
 
 
-def nest(summary, comments: list[Comment], user, *, focus=None, elsewhere=()) -> list[Entry]:
+def nest(
+    summary, comments: list[Comment], user, *, focus=None, elsewhere=(), may_comment=None
+) -> list[Entry]:
     """Entries for ``comments`` (all to be shown), nested by reply up to MAX_DEPTH.
 
     A comment whose parent is not among them is a top-level entry, except on a
     comment's own page (``focus``, its id): there it is listed under the focus,
     saying whom it replies to, named from ``elsewhere`` (those parents' rows).
+    Rows loaded by ``_rows`` say whether the viewer muted their author, or their
+    author blocked the viewer; the anonymous writer's comments never do, for that
+    would tell who they are.
     """
     loaded = {comment.pk for comment in comments}
-    may_comment = services.may_comment_on(summary, user)
+    if may_comment is None:
+        may_comment = may_comment_here(summary, user)
 
     def entry(comment: Comment, depth: int, replying_to: Entry | None) -> Entry:
         gone = is_gone(comment, user)
         name, url = author_label(comment, summary, reveal_deleted=not gone)
         alive = not gone and comment.deleted_at is None
+        named = not (summary.anonymous and comment.author_id == summary.author_id)
+        others = user.is_authenticated and comment.author_id != user.pk
+        muted = named and others and getattr(comment, "author_muted", False)
+        blocks_viewer = named and getattr(comment, "author_blocks_viewer", False)
         return Entry(
             comment=comment,
             depth=depth,
@@ -170,9 +192,11 @@ def nest(summary, comments: list[Comment], user, *, focus=None, elsewhere=()) ->
             author_url=url,
             is_summary_author=alive and comment.author_id == summary.author_id,
             replying_to=replying_to,
-            can_reply=alive and may_comment,
+            can_reply=alive and may_comment and not blocks_viewer,
             can_edit=alive and may_comment and comment.author_id == user.pk,
             can_delete=alive and services.may_delete(comment, user),
+            muted=alive and muted,
+            can_mute=alive and named and others and not muted,
         )
 
     parents_elsewhere = {}
@@ -325,9 +349,19 @@ def _summary_page(summary, offset: int, user) -> list[Shown]:
     )
 
 
-def _rows(ids) -> dict[int, Comment]:
-    """The comments with these ids, with their authors. One query."""
-    return {c.pk: c for c in Comment.objects.filter(pk__in=ids).select_related("author")}
+def _rows(ids, user) -> dict[int, Comment]:
+    """The comments with these ids, with their authors, and for a signed-in ``user``
+    whether they muted the author (``author_muted``) or the author blocked them
+    (``author_blocks_viewer``). One query."""
+    rows = Comment.objects.filter(pk__in=ids).select_related("author")
+    if user.is_authenticated:
+        rows = rows.annotate(
+            author_muted=Exists(Block.objects.filter(who=user, whom=OuterRef("author"))),
+            author_blocks_viewer=Exists(
+                Block.objects.filter(who=OuterRef("author"), whom=user, kind=Block.Kind.BLOCK)
+            ),
+        )
+    return {c.pk: c for c in rows}
 
 
 MAX_PAGE_NUMBER = 1_000_000  # far past any real page; keeps SQL offsets in range
@@ -359,11 +393,14 @@ def thread_context(
     )
     summary.comment_count = counts["alive"]
     pages = Paginator(range(counts["threads"]), THREADS_PER_PAGE).get_page(_page_number(page))
+    may_comment = may_comment_here(summary, user)
     entries: list[Entry] = []
     if counts["threads"]:
         shown = _summary_page(summary, pages.start_index() - 1, user)
-        rows = _rows([s.pk for s in shown]) if shown else {}
-        entries = nest(summary, [rows[s.pk] for s in shown if s.pk in rows], user)
+        rows = _rows([s.pk for s in shown], user) if shown else {}
+        entries = nest(
+            summary, [rows[s.pk] for s in shown if s.pk in rows], user, may_comment=may_comment
+        )
         replies = {s.root_id: s.replies for s in shown}
         on_page = Counter(s.root_id for s in shown if s.pk != s.root_id)
         for entry in entries:
@@ -376,7 +413,15 @@ def thread_context(
         "comment_page": pages,
         "comment_page_param": "comments",
         "comment_listing_url": listing_url,
-        **_forms(summary, user, entries, form=form, reply_to=reply_to, reply_form=reply_form),
+        **_forms(
+            summary,
+            user,
+            entries,
+            may_comment=may_comment,
+            form=form,
+            reply_to=reply_to,
+            reply_form=reply_form,
+        ),
     }
 
 
@@ -395,13 +440,15 @@ def comment_thread_context(comment, user, *, page=None, reply_to=None, reply_for
         shown = _replies_page(comment.pk, pages.number, user)
     on_page = {s.pk for s in shown}
     parents = {s.parent_id for s in shown if s.pk != comment.pk and s.parent_id not in on_page}
-    rows = _rows(on_page | parents)
+    rows = _rows(on_page | parents, user)
+    may_comment = may_comment_here(summary, user)
     entries = nest(
         summary,
         [rows[s.pk] for s in shown if s.pk in rows],
         user,
         focus=comment.pk,
         elsewhere=[rows[pk] for pk in parents if pk in rows],
+        may_comment=may_comment,
     )
     base = reverse("discussions:comment", args=[comment.pk])
     return {
@@ -409,7 +456,14 @@ def comment_thread_context(comment, user, *, page=None, reply_to=None, reply_for
         "comment_page": pages,
         "comment_page_param": "page",
         "comment_listing_url": f"{base}?page={pages.number}" if pages.number > 1 else base,
-        **_forms(summary, user, entries, reply_to=reply_to, reply_form=reply_form),
+        **_forms(
+            summary,
+            user,
+            entries,
+            may_comment=may_comment,
+            reply_to=reply_to,
+            reply_form=reply_form,
+        ),
     }
 
 
@@ -421,16 +475,22 @@ def _replies_page(pk: int, number: int, user) -> list[Shown]:
     )
 
 
-def _forms(summary, user, entries, *, form=None, reply_to=None, reply_form=None) -> dict:
-    may_comment = services.may_comment_on(summary, user)
+def _forms(
+    summary, user, entries, *, may_comment, form=None, reply_to=None, reply_form=None
+) -> dict:
+    # A comment or reply sent and refused (a block, say) comes back with its reason and
+    # its text, even where no new one is offered.
+    refused = reply_form is not None
     if reply_to is not None and not any(
-        e.pk == reply_to and not e.is_deleted for e in _walk(entries)
+        e.pk == reply_to and (e.can_reply or (refused and not e.is_deleted)) for e in _walk(entries)
     ):
-        reply_to = None  # only under a live comment shown on this page
+        reply_to = None  # only under a live comment shown on this page that takes replies
     return {
         "may_comment": may_comment,
-        "comment_form": (form or CommentForm()) if may_comment else None,
-        "reply_to": reply_to if may_comment else None,
+        # Signed in and allowed but for the writer's block: the page says why.
+        "comment_blocked": not may_comment and services.may_comment_on(summary, user),
+        "comment_form": (form or CommentForm()) if may_comment else form,
+        "reply_to": reply_to if may_comment or refused else None,
         "reply_form": reply_form or CommentForm(initial={"parent": reply_to}),
     }
 

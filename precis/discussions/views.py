@@ -368,7 +368,8 @@ def open_questions(request):
     paper = Paper.objects.filter(pk=paper_id).first() if paper_id else None
     questions = Question.objects.shown().filter(paper=paper) if paper else Question.objects.open()
     questions = (
-        questions.with_answer_counts()
+        questions.excluding_muted_by(request.user)
+        .with_answer_counts()
         .select_related("paper", "author")
         .order_by("-created_at", "-pk")
     )

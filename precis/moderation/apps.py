@@ -8,6 +8,7 @@ class ModerationConfig(AppConfig):
     def ready(self):
         from precis.lib import screening
 
+        from . import trust  # noqa: F401 - connects its sign-up receivers
         from .screening import ModerationScreener
 
         screening.register(ModerationScreener())

@@ -46,7 +46,10 @@ def _state(row) -> dict:
     return {"moderation": row.moderation, "reason": row.moderation_reason}
 
 
-def _record(row, *, moderator, verb: str, reason: str = "", before=None, after=None) -> Action:
+def record_action(
+    row, *, moderator, verb: str, reason: str = "", before=None, after=None
+) -> Action:
+    """One line of the audit log: who did what to which item, why, before and after."""
     return Action.objects.create(
         **_target(row),
         moderator=moderator,
@@ -131,7 +134,7 @@ def report(*, reporter, row, reason: str, text: str = "") -> Report:
         kind_of(row).set_state(
             row, ModerationState.HELD, "Several readers reported this; a moderator will look."
         )
-        _record(
+        record_action(
             row, moderator=None, verb="held", reason="reports", before=before, after=_state(row)
         )
     return made
@@ -147,7 +150,7 @@ def approve(*, moderator, row, reason: str = "") -> None:
     before = _state(row)
     kind_of(row).set_state(row, ModerationState.OK, "")
     _resolve(row, moderator=moderator, resolution="approved")
-    _record(
+    record_action(
         row, moderator=moderator, verb="approved", reason=reason, before=before, after=_state(row)
     )
 
@@ -161,7 +164,7 @@ def hide(*, moderator, row, reason: str) -> None:
     before = _state(row)
     kind_of(row).set_state(row, ModerationState.HIDDEN, reason)
     _resolve(row, moderator=moderator, resolution="hidden")
-    _record(
+    record_action(
         row, moderator=moderator, verb="hidden", reason=reason, before=before, after=_state(row)
     )
 
@@ -170,10 +173,16 @@ def hide(*, moderator, row, reason: str) -> None:
 def delete(*, moderator, row, reason: str) -> None:
     _require_moderator(moderator)
     before = _state(row)
-    label_row = row
+    # Named before it goes: a collection is deleted for good, and its pk with it.
+    target, label = _target(row), kind_of(row).label(row)
     kind_of(row).delete(row, moderator)
-    _resolve(label_row, moderator=moderator, resolution="deleted")
-    _record(label_row, moderator=moderator, verb="deleted", reason=reason, before=before)
+    Flag.objects.open().filter(**target).update(
+        resolved_at=timezone.now(), resolved_by=moderator, resolution="deleted"
+    )
+    Action.objects.create(
+        **target, moderator=moderator, verb="deleted", reason=reason[:300], label=label[:300],
+        before=before,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -184,7 +193,7 @@ def dismiss(*, moderator, row, reason: str = "") -> None:
         approve(moderator=moderator, row=row, reason=reason)
         return
     _resolve(row, moderator=moderator, resolution="dismissed")
-    _record(row, moderator=moderator, verb="dismissed", reason=reason)
+    record_action(row, moderator=moderator, verb="dismissed", reason=reason)
 
 
 @transaction.atomic
@@ -195,7 +204,7 @@ def lock(*, moderator, row, locked: bool = True, reason: str = "") -> None:
     if kind.lock is None:
         raise ValidationError("Only summaries and questions can be locked.")
     kind.lock(row, locked)
-    _record(row, moderator=moderator, verb="locked" if locked else "unlocked", reason=reason)
+    record_action(row, moderator=moderator, verb="locked" if locked else "unlocked", reason=reason)
 
 
 @transaction.atomic
@@ -213,7 +222,7 @@ def appeal(*, author, row, text: str = "") -> None:
     if text.strip():
         flag.signals = [*flag.signals, f"appeal: {text.strip()[:500]}"]
         flag.save(update_fields=["signals"])
-    _record(row, moderator=None, verb="appealed", reason=text[:300])
+    record_action(row, moderator=None, verb="appealed", reason=text[:300])
 
 
 # -- actions on a person ---------------------------------------------------------------
@@ -228,7 +237,7 @@ def suspend(*, moderator, person, days: int | None, reason: str) -> None:
     until = FOREVER if days is None else timezone.now() + timedelta(days=days)
     before = {"suspended_until": _iso(person.suspended_until)}
     accounts.suspend(user=person, until=until, reason=reason)
-    _record(
+    record_action(
         person, moderator=moderator, verb="suspended", reason=reason,
         before=before, after={"suspended_until": _iso(until)},
     )  # fmt: skip
@@ -239,7 +248,7 @@ def lift_suspension(*, moderator, person, reason: str = "") -> None:
     _require_moderator(moderator)
     before = {"suspended_until": _iso(person.suspended_until), "is_spammer": person.is_spammer}
     accounts.lift_suspension(user=person)
-    _record(person, moderator=moderator, verb="unsuspended", reason=reason, before=before)
+    record_action(person, moderator=moderator, verb="unsuspended", reason=reason, before=before)
 
 
 @transaction.atomic
@@ -259,10 +268,13 @@ def mark_spammer(*, moderator, person, reason: str = SPAM_REASON) -> dict:
     Flag.objects.open().filter(author=person).update(
         resolved_at=now, resolved_by=moderator, resolution="spam"
     )
-    _record(
+    record_action(
         person, moderator=moderator, verb="marked spammer", reason=reason,
         after={kind: len(ids) for kind, ids in hidden.items()},
     )  # fmt: skip
+    from .signals import learn_hosts_of  # the spam rules learn the hosts they linked to
+
+    learn_hosts_of(person, moderator=moderator, hidden=hidden)
     return hidden
 
 
@@ -311,7 +323,7 @@ def _close(flag: Flag, moderator, resolution: str) -> None:
 
 def record_rule_decision(row, verdict) -> None:
     """The site's own rules held or hid ``row`` as it was written: in the audit log too."""
-    _record(
+    record_action(
         row,
         moderator=None,
         verb=verdict.state,

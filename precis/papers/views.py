@@ -226,10 +226,11 @@ def venue_detail(request, key, year=None):
 
 
 def _top_summary_of_each(papers, user):
-    """The best listed summary of each paper, in one query."""
+    """The best listed summary of each paper (none by people ``user`` muted), in one query."""
     best = {}
     summaries = (
         Summary.objects.listed()
+        .excluding_muted_by(user)
         .filter(paper__in=list(papers))
         .for_display(user, with_paper=False)
         .best_first()

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 
+from precis.accounts.models import Block
 from precis.lib import richtext
 from precis.lib.moderation import Moderated, is_moderator, shown
 from precis.papers.models import Paper
@@ -27,6 +28,12 @@ def listed_q(prefix: str = "") -> Q:
     ) & shown(prefix)
 
 
+def muted_q(user) -> Q:
+    """The summaries a signed-in ``user`` does not see listed: named ones by people they
+    muted or blocked."""
+    return Q(anonymous=False) & Q(author__in=Block.objects.muted_by(user))
+
+
 class SummaryQuerySet(models.QuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True)
@@ -37,10 +44,26 @@ class SummaryQuerySet(models.QuerySet):
 
     def listed_for(self, user):
         """Listings as ``user`` sees them: listed ones, plus their own of any visibility
-        (held and hidden ones included, marked as such)."""
+        (held and hidden ones included, marked as such), less those of people they muted."""
         if user.is_authenticated:
-            return self.alive().filter(listed_q() | Q(author=user))
+            return self.alive().filter(listed_q() | Q(author=user)).excluding_muted_by(user)
         return self.listed()
+
+    def excluding_muted_by(self, user):
+        """Without the named summaries of people ``user`` muted or blocked (a subquery,
+        no extra query). Anonymous ones stay: hiding them would tell who wrote them."""
+        if not user.is_authenticated:
+            return self
+        return self.exclude(muted_q(user))
+
+    def marking_muted_by(self, user):
+        """Each with ``by_muted``: whether ``excluding_muted_by(user)`` would leave it out
+        (for a page that needs both kinds in one query)."""
+        if not user.is_authenticated:
+            return self.annotate(by_muted=models.Value(False))
+        return self.annotate(
+            by_muted=models.ExpressionWrapper(muted_q(user), output_field=models.BooleanField())
+        )
 
     def viewable_by(self, user):
         """What ``user`` may open by permalink: public and unlisted ones that are shown,

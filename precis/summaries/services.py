@@ -15,7 +15,7 @@ from precis.lib.text import clean_text
 from precis.notifications import services as notifications
 from precis.search.services import index_papers_soon, refresh_scores
 
-from . import ranking
+from . import ranking, signals
 from .models import DailyViews, Revision, Summary, Visibility, Vote
 
 MAX_SOURCE_CHARS = 60_000
@@ -47,6 +47,12 @@ def save_summary(*, author, paper, source, visibility, anonymous=False, note="")
     summary = Summary.objects.select_for_update().filter(
         author=author, paper=paper
     ).first() or Summary(author=author, paper=paper)
+    # Its votes earn points only while it is listed, and publicly only under a name.
+    credit_moves = summary.pk is not None and (
+        summary.visibility != visibility
+        or summary.anonymous != anonymous
+        or summary.deleted_at is not None
+    )
     changed = (
         summary.pk is None
         or summary.source != source
@@ -82,6 +88,8 @@ def save_summary(*, author, paper, source, visibility, anonymous=False, note="")
         note=note,
     )
     index_papers_soon([summary.paper_id])
+    if credit_moves:
+        _credit_changed(summary.author_id)
     if first_publication:
         notifications.summary_published(summary)
     return summary
@@ -101,6 +109,7 @@ def set_moderation(*, summary: Summary, state: str, reason: str = "") -> Summary
         summary.appealed_at = None
     summary.save(update_fields=["moderation", "moderation_reason", "moderated_at", "appealed_at"])
     index_papers_soon([summary.paper_id])
+    _credit_changed(summary.author_id)
     if was_held and summary.is_listed:
         notifications.summary_published(summary)
     return summary
@@ -116,6 +125,7 @@ def hide_everything_by(*, author, reason: str) -> list[int]:
         moderation_reason=reason[:300],
         moderated_at=timezone.now(),
     )
+    _credit_changed(author.pk)
     return ids
 
 
@@ -149,6 +159,7 @@ def delete_summary(*, summary: Summary, editor) -> Summary:
         summary.deleted_at = timezone.now()
         summary.save(update_fields=["deleted_at", "updated_at"])
         index_papers_soon([summary.paper_id])
+        _credit_changed(summary.author_id)
     return summary
 
 
@@ -159,6 +170,7 @@ def undelete_summary(*, summary: Summary, editor) -> Summary:
         summary.deleted_at = None
         summary.save(update_fields=["deleted_at", "updated_at"])
         index_papers_soon([summary.paper_id])
+        _credit_changed(summary.author_id)
     return summary
 
 
@@ -185,7 +197,15 @@ def cast_vote(*, voter, summary: Summary, value: int) -> Summary:
         Vote.objects.update_or_create(summary=locked, voter=voter, defaults={"value": value})
     _recount_votes(locked)
     transaction.on_commit(lambda: refresh_scores(locked.paper_id))
+    # The voter too: whether their own points count can hang on whom they vote for.
+    _credit_changed(locked.author_id, voter.pk)
     return locked
+
+
+def _credit_changed(*user_ids: int) -> None:
+    """After commit, announce whose points may have changed (``signals.credit_changed``)."""
+    ids = sorted(set(user_ids))
+    transaction.on_commit(lambda: signals.credit_changed.send(sender=Summary, user_ids=ids))
 
 
 # A visitor is counted once per summary per day. The key is a salted hash kept only
@@ -266,4 +286,5 @@ def remove_summary(*, summary: Summary) -> Summary:
         summary.deleted_at = timezone.now()
         summary.save(update_fields=["deleted_at", "updated_at"])
         index_papers_soon([summary.paper_id])
+        _credit_changed(summary.author_id)
     return summary

@@ -153,6 +153,9 @@ def _take_draft(request, paper) -> dict | None:
 def _saved_message(summary):
     if summary.is_private:
         return "Saved as a private draft. Only you can see it."
+    if not summary.is_shown:
+        reason = summary.moderation_reason or "A moderator will look at it first."
+        return f"Saved. {reason.rstrip('.')}. Until then, only you can see it."
     if summary.visibility == "unlisted":
         return "Saved. Anyone with the link can read it; it is not listed anywhere."
     return "Published. Thank you for explaining this paper."

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from precis.collections import services as collections
 from precis.discussions import services as discussions
+from precis.moderation import services as moderation
 from precis.notifications.models import Notification
 from precis.papers.models import Author, Identifier
 from precis.papers.tests.factories import PaperFactory, VenueFactory
@@ -46,6 +47,8 @@ PARAMETERS = [
     "cursor", "limit", "year", "arxiv", "doi", "dblp", "view", "kind", "source", "title",
     "visibility", "anonymous", "value", "parent", "note", "summary", "section", "direction",
     "action", "paper", "query", "url", "papers", "description", "name", "scope",
+    "cause", "author", "reason", "preset", "flags", "shown", "all_shown", "all_matching",
+    "moderator", "person", "text",
 ]  # fmt: skip
 SKIPPED_PREFIXES = ("admin/",)  # Django's own admin, staff only
 EXPECTED_STATUSES = set(range(200, 500))
@@ -104,7 +107,7 @@ def hostile_for(kind: str) -> list[str]:
 
 
 @pytest.fixture
-def world(alice, carol, network):
+def world(alice, bob, carol, network):
     """One of everything, so that the good values reach deep into each view."""
     network.fail("http", httpx.ConnectError("the network is off in this test"))
     venue = VenueFactory(key="icml")
@@ -120,6 +123,10 @@ def world(alice, carol, network):
     collection = collections.create_collection(owner=alice, title="Reading", visibility="public")
     section = collections.add_section(collection=collection, title="Week 1")
     item = collections.add_item(collection=collection, paper=paper, section=section)
+    # A queue item for the moderator's walk, and alice's hidden comment for her appeal.
+    flag = moderation.report(reporter=carol, row=question, reason="spam").flag
+    hidden = discussions.post_comment(author=alice, summary=summary, source="Off topic.")
+    moderation.hide(moderator=bob, row=hidden, reason="Off-topic.")
     notification = Notification.objects.filter(recipient=alice).first()
     author = Author.objects.first()
     by_namespace = {
@@ -150,6 +157,7 @@ def world(alice, carol, network):
             "section": "summaries",
             "token": "x",
             "rest": "nothing-here",
+            "kind_name": "comment",
         },
         "pk_by_route": {
             "discussions:comment_edit": comment.pk,
@@ -162,6 +170,9 @@ def world(alice, carol, network):
             "discussions:answer_vote": answer.pk,
             "discussions:answer_delete": answer.pk,
             "papers:author": author.pk,
+            "moderation:report": comment.pk,
+            "moderation:appeal": hidden.pk,
+            "moderation:act": flag.pk,
         },
     }
 
@@ -255,19 +266,22 @@ def test_it_can_fill_in_every_route():
 
 
 @pytest.mark.parametrize("route", routes(), ids=lambda route: route.name)
-def test_no_hostile_value_is_a_server_error(route, world, alice, no_rate_limits):
-    """Hostile path values and query strings as a visitor and a member; hostile forms posted."""
+def test_no_hostile_value_is_a_server_error(route, world, alice, bob, no_rate_limits):
+    """Hostile path values and query strings as a visitor and a member (and, on the
+    moderators' pages, a moderator); hostile forms posted."""
     tally = Tally()
     urls = urls_for(route, world)
     queries = query_strings()
-    for user in (None, alice):
+    walkers = (None, alice, bob) if route.name.startswith("moderation:") else (None, alice)
+    for user in walkers:
         client = client_for(user)
         for url in urls:
             tally.check(route, client, "GET", url)
         for query in queries:
             tally.check(route, client, "GET", f"{urls[0]}?{query}")
     if route.name != "account_logout":  # it would end the walk's session
-        client = client_for(alice)
-        for value in HOSTILE_VALUES:
-            tally.check(route, client, "POST", urls[0], dict.fromkeys(PARAMETERS, value))
+        for user in walkers[1:]:
+            client = client_for(user)
+            for value in HOSTILE_VALUES:
+                tally.check(route, client, "POST", urls[0], dict.fromkeys(PARAMETERS, value))
     assert not tally.failures, tally.report()

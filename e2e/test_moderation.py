@@ -1,0 +1,86 @@
+"""Report, decide, appeal: on a 390 px phone, without JavaScript."""
+
+import pytest
+
+from precis.accounts.tests.factories import UserFactory
+from precis.discussions import services as discussions
+from precis.moderation.models import Flag
+from precis.moderation.tests.factories import make_moderator
+from precis.summaries.tests.factories import SummaryFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "a moderation journey passphrase"
+
+
+def no_sideways_scroll(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width}px wide"
+
+
+def sign_in(browser, base, username):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    return context, page
+
+
+def test_a_report_is_decided_in_the_queue_and_appealed(live_server, browser, artifacts):
+    writer = UserFactory(username="writer", password=PASSWORD)
+    spammer = UserFactory(username="spammer_with_a_rather_long_username", password=PASSWORD)
+    UserFactory(username="reader", password=PASSWORD)
+    moderator = make_moderator("mod_ana")
+    moderator.set_password(PASSWORD)
+    moderator.save()
+    summary = SummaryFactory(author=writer, source="Residual blocks learn $F(x) = H(x) - x$.")
+    comment = discussions.post_comment(
+        author=spammer,
+        summary=summary,
+        source="Cheap essays in 24 hours: " + "write-my-thesis-now-" * 8,
+    )
+    base = live_server.url
+
+    context, reader = sign_in(browser, base, "reader")
+    reader.goto(f"{base}{summary.get_absolute_url()}")
+    reader.locator(f"#comment-{comment.pk} .report-link").click()
+    reader.get_by_label("Spam or advertising").check()
+    reader.get_by_label("Anything a moderator should know").fill("An essay mill.")
+    no_sideways_scroll(reader)
+    reader.screenshot(path=str(artifacts / "moderation-report-phone.png"), full_page=True)
+    reader.get_by_role("button", name="Send report").click()
+    assert "Thanks — a moderator will look at it." in reader.locator(".messages").inner_text()
+    context.close()
+
+    context, mod = sign_in(browser, base, "mod_ana")
+    mod.goto(f"{base}/moderation/")
+    row = mod.locator(".flag").first
+    assert "An essay mill." in row.inner_text()
+    no_sideways_scroll(mod)
+    mod.screenshot(path=str(artifacts / "moderation-queue-phone.png"), full_page=True)
+    row.get_by_role("button", name="Hide", exact=True).click()  # the preset follows the report
+    assert "Hidden:" in mod.locator(".messages").inner_text()
+    assert Flag.objects.open().count() == 0
+    mod.goto(f"{base}/moderation/log")
+    assert "hidden" in mod.locator(".log-list").inner_text()
+    no_sideways_scroll(mod)
+    mod.screenshot(path=str(artifacts / "moderation-log-phone.png"), full_page=True)
+    context.close()
+
+    context, author = sign_in(browser, base, spammer.username)
+    author.goto(f"{base}{summary.get_absolute_url()}")
+    banner = author.locator(f"#comment-{comment.pk} .moderation-banner")
+    assert "Hidden by a moderator: Spam or advertising." in banner.inner_text()
+    banner.locator("summary").click()  # <details> opens without JavaScript
+    banner.get_by_label("Why should it be shown? (optional)").fill("It was a joke.")
+    no_sideways_scroll(author)
+    author.screenshot(path=str(artifacts / "moderation-appeal-phone.png"), full_page=False)
+    banner.get_by_role("button", name="Send appeal").click()
+    assert "a moderator will look again" in author.locator(f"#comment-{comment.pk}").inner_text()
+    assert Flag.objects.open().get().cause == "appealed"
+    context.close()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import trust_views, views
+
+app_name = "moderation"
+urlpatterns = [
+    path("report/<slug:kind_name>/<int:pk>", views.report, name="report"),
+    path("moderation/", views.queue, name="queue"),
+    path("moderation/bulk", views.bulk, name="bulk"),
+    path("moderation/flags/<int:pk>", views.act, name="act"),
+    path("moderation/log", views.log, name="log"),
+    path("moderation/appeal/<slug:kind_name>/<int:pk>", views.appeal, name="appeal"),
+    path("moderation/people/<str:username>/trust", trust_views.set_trust, name="trust"),
+]
