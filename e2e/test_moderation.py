@@ -84,3 +84,15 @@ def test_a_report_is_decided_in_the_queue_and_appealed(live_server, browser, art
     assert "a moderator will look again" in author.locator(f"#comment-{comment.pk}").inner_text()
     assert Flag.objects.open().get().cause == "appealed"
     context.close()
+
+    # The moderator finds the appeal from the item itself and shows the comment again.
+    context, mod = sign_in(browser, base, "mod_ana")
+    mod.goto(f"{base}{summary.get_absolute_url()}")
+    mod.locator(f"#comment-{comment.pk} .report-link").click()  # "moderate", for moderators
+    assert "in the queue: appealed" in mod.locator(".flag-head").inner_text()
+    no_sideways_scroll(mod)
+    mod.screenshot(path=str(artifacts / "moderation-item-phone.png"), full_page=True)
+    mod.get_by_role("button", name="Show again").click()
+    assert "Shown:" in mod.locator(".messages").inner_text()
+    assert Flag.objects.open().count() == 0
+    context.close()

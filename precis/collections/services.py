@@ -11,7 +11,7 @@ from django.utils import timezone
 from precis.importers.names import title_key
 from precis.importers.services import ImportFailed, find_or_import, import_by_identifier
 from precis.lib import identifiers, richtext, screening
-from precis.lib.moderation import ModerationState
+from precis.lib.moderation import ModerationState, shown_again
 from precis.lib.text import clean_text
 from precis.papers.models import Paper
 from precis.summaries.models import Summary, Visibility
@@ -92,13 +92,21 @@ def set_moderation(*, collection: Collection, state: str, reason: str = "") -> C
 
 
 def hide_everything_by(*, owner, reason: str) -> list[int]:
-    rows = Collection.objects.filter(owner=owner)
+    """Hide every collection ``owner`` made that is not hidden already; their ids."""
+    rows = Collection.objects.filter(owner=owner).exclude(moderation=ModerationState.HIDDEN)
     ids = list(rows.values_list("pk", flat=True))
     rows.update(
         moderation=ModerationState.HIDDEN,
         moderation_reason=reason[:300],
         moderated_at=timezone.now(),
     )
+    return ids
+
+
+def show_again_everything_by(*, owner, hidden) -> list[int]:
+    """Show again ``owner``'s collections that match ``hidden`` (a spammer mark lifted)."""
+    ids = list(Collection.objects.filter(hidden, owner=owner).values_list("pk", flat=True))
+    Collection.objects.filter(pk__in=ids).update(**shown_again())
     return ids
 
 

@@ -23,7 +23,7 @@ from precis.discussions.models import Answer, Comment, Question
 from precis.lib.moderation import is_moderator
 from precis.summaries.models import Summary
 
-from .forms import SUGGESTED_PRESETS
+from .forms import PRESET_REASONS, SUGGESTED_PRESETS
 from .kinds import BY_NAME, KINDS, Kind, excerpt, kind_of
 from .models import Action, Flag, Reason, Report
 
@@ -224,6 +224,34 @@ def cause_counts(flags) -> dict[str, int]:
         **{cause: Count("pk", filter=Q(cause=cause)) for cause in Flag.Cause.values},
     )
     return counts
+
+
+# -- one item, outside the queue ------------------------------------------------------
+
+ITEM_LOG_LINES = 20
+
+
+def item_context(kind: Kind, row) -> dict:
+    """What a moderator's page for one item shows: the item, its open queue item if
+    any, its author's record, and its latest log lines. A fixed number of queries."""
+    target = {"target_type": ContentType.objects.get_for_model(row), "target_id": row.pk}
+    author = kind.author_of(row)
+    thread = thread_of(row)
+    actions = Action.objects.filter(**target).order_by("-created_at", "-pk")
+    return {
+        "kind": kind,
+        "row": row,
+        "label": kind.label(row),
+        "excerpt": excerpt(row, max_chars=EXCERPT_CHARS),
+        "url": url_of(row),
+        "thread": thread,
+        "thread_locked": thread is not None and is_locked(thread),
+        "thread_kind": kind_of(thread).name if thread is not None else "",
+        "person": with_history(User.objects.filter(pk=author.pk)).first() if author else None,
+        "flag": Flag.objects.open().filter(**target).first(),
+        "lines": log_lines(actions[:ITEM_LOG_LINES]),
+        "presets": PRESET_REASONS,
+    }
 
 
 # -- the audit log -------------------------------------------------------------------

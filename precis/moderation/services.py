@@ -1,8 +1,8 @@
 """What moderators (and the site's own rules) do, each step recorded in the audit log.
 
-Every action goes through ``_act``: it checks the actor, writes the new state
-through the owning app's service (``kinds``), resolves or opens the queue item,
-and records who did what, why, and the state before and after.
+Every action checks the actor, writes the new state through the owning app's
+service (``kinds``), resolves or opens the queue item, and records who did what,
+why, and the state before and after (``record_action``).
 """
 
 from datetime import timedelta
@@ -17,7 +17,7 @@ from precis.accounts.models import FOREVER, TrustLevel
 from precis.collections import services as collections
 from precis.discussions import services as discussions
 from precis.lib import ratelimit
-from precis.lib.moderation import ModerationState, is_moderator
+from precis.lib.moderation import ModerationState, hidden_together, is_moderator
 from precis.summaries import services as summaries
 
 from .kinds import kind_of
@@ -276,6 +276,36 @@ def mark_spammer(*, moderator, person, reason: str = SPAM_REASON) -> dict:
 
     learn_hosts_of(person, moderator=moderator, hidden=hidden)
     return hidden
+
+
+@transaction.atomic
+def unmark_spammer(*, moderator, person, reason: str = "") -> dict:
+    """Undo ``mark_spammer``: lift the suspension, show the profile, and show again what
+    the latest mark hid (not what moderators hid one by one); what was shown again."""
+    _require_moderator(moderator)
+    if not person.is_spammer:
+        raise ValidationError(f"{person.username} is not marked as a spammer.")
+    mark = (
+        Action.objects.filter(**_target(person), verb="marked spammer")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    shown = {}
+    if mark is not None:
+        hidden = hidden_together(mark.reason or SPAM_REASON, mark.created_at)
+        shown = {
+            "summary": summaries.show_again_everything_by(author=person, hidden=hidden),
+            **discussions.show_again_everything_by(author=person, hidden=hidden),
+            "collection": collections.show_again_everything_by(owner=person, hidden=hidden),
+        }
+    before = {"is_spammer": True, "suspended_until": _iso(person.suspended_until)}
+    accounts.lift_suspension(user=person)
+    accounts.set_profile_moderation(user=person, state=ModerationState.OK)
+    record_action(
+        person, moderator=moderator, verb="unmarked spammer", reason=reason, before=before,
+        after={"is_spammer": False, **{kind: len(ids) for kind, ids in shown.items()}},
+    )  # fmt: skip
+    return shown
 
 
 def _iso(value) -> str | None:

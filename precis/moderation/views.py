@@ -18,7 +18,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from precis.accounts.models import User
 from precis.lib.moderation import is_moderator
@@ -198,7 +198,14 @@ def act(request, pk):
         messages.error(request, "A reason can say at most 300 characters.")
         return redirect(back)
     try:
-        outcome = _decide(request.user, flag, request.POST.get("action", ""), reason_form)
+        outcome = _decide(
+            request.user,
+            flag.target,
+            flag.author,
+            request.POST.get("action", ""),
+            reason_form,
+            flag=flag,
+        )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _message(exc))
     else:
@@ -212,14 +219,16 @@ class Outcome:
     level: int = messages.SUCCESS
 
 
-def _decide(moderator, flag: Flag, action: str, reason_form: ReasonForm) -> Outcome:
-    """Carry out ``action`` on ``flag``'s item, thread or author."""
-    row, person = flag.target, flag.author
+def _decide(
+    moderator, row, person, action: str, reason_form: ReasonForm, *, flag: Flag | None = None
+) -> Outcome:
+    """Carry out ``action`` on ``row`` (``flag``'s item, when it comes from the queue),
+    its thread or its author ``person``."""
     # Taking something down may use a preset reason; letting it stand, only one's own words.
     takes_down = action in ("hide", "delete", "spammer", *SUSPENSIONS)
     reason = reason_form.reason_text(preset=takes_down)
     if action in DECISIONS:
-        if flag.resolved_at is not None:
+        if flag is not None and flag.resolved_at is not None:
             who = flag.resolved_by.username if flag.resolved_by else "the site"
             return Outcome(f"Already decided ({flag.resolution}) by {who}.", messages.INFO)
         if row is None:  # the item is gone: nothing is left but to close its flag
@@ -227,7 +236,7 @@ def _decide(moderator, flag: Flag, action: str, reason_form: ReasonForm) -> Outc
             return Outcome("The item no longer exists; its flag is closed.")
         label = kind_of(row).label(row)
         decide, done = {
-            "approve": (services.approve, "Approved"),
+            "approve": (services.approve, "Approved" if flag else "Shown"),
             "hide": (services.hide, "Hidden"),
             "delete": (services.delete, "Deleted"),
             "dismiss": (services.dismiss, "Dismissed the reports on"),
@@ -264,7 +273,44 @@ def _decide(moderator, flag: Flag, action: str, reason_form: ReasonForm) -> Outc
         return Outcome(
             f"Marked {person.username} as a spammer and hid {count} item{pluralize(count)}."
         )
+    if action == "unspam":
+        shown = services.unmark_spammer(moderator=moderator, person=person, reason=reason)
+        count = sum(len(ids) for ids in shown.values())
+        return Outcome(
+            f"{person.username} is no longer marked as a spammer; "
+            f"{count} item{pluralize(count)} the mark hid {pluralize(count, 'is,are')} shown again."
+        )
     raise ValidationError("Unknown action.")
+
+
+# -- moderators: any item, from its own page ------------------------------------------
+
+
+@moderators_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def item(request, kind_name, pk):
+    """One item a moderator came across outside the queue: its state, its author's
+    record and its log, and the same decisions as in the queue (show again included)."""
+    kind = _kind(kind_name)
+    row = presenting.find_visible(kind, pk, request.user)
+    if row is None:
+        raise Http404("No such item.")
+    here = reverse("moderation:item", args=[kind.name, row.pk])
+    if request.method == "POST":
+        reason_form = ReasonForm(request.POST)
+        if not reason_form.is_valid():
+            messages.error(request, "A reason can say at most 300 characters.")
+            return redirect(here)
+        try:
+            outcome = _decide(
+                request.user, row, kind.author_of(row), request.POST.get("action", ""), reason_form
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _message(exc))
+        else:
+            messages.add_message(request, outcome.level, outcome.text)
+        return redirect(here)
+    return render(request, "moderation/item.html", presenting.item_context(kind, row))
 
 
 @moderators_only

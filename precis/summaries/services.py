@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from precis.lib import richtext, screening
-from precis.lib.moderation import ModerationState
+from precis.lib.moderation import ModerationState, shown_again
 from precis.lib.text import clean_text
 from precis.notifications import services as notifications
 from precis.search.services import index_papers_soon, refresh_scores
@@ -116,8 +116,10 @@ def set_moderation(*, summary: Summary, state: str, reason: str = "") -> Summary
 
 
 def hide_everything_by(*, author, reason: str) -> list[int]:
-    """Hide every summary ``author`` wrote (an account marked as a spammer); their ids."""
-    ids = list(Summary.objects.filter(author=author).values_list("pk", flat=True))
+    """Hide every summary ``author`` wrote (an account marked as a spammer) that is not
+    hidden already (those keep the reason they were hidden for); their ids."""
+    rows = Summary.objects.filter(author=author).exclude(moderation=ModerationState.HIDDEN)
+    ids = list(rows.values_list("pk", flat=True))
     rows = Summary.objects.filter(pk__in=ids)
     index_papers_soon(list(rows.values_list("paper_id", flat=True).distinct()))
     rows.update(
@@ -125,6 +127,17 @@ def hide_everything_by(*, author, reason: str) -> list[int]:
         moderation_reason=reason[:300],
         moderated_at=timezone.now(),
     )
+    _credit_changed(author.pk)
+    return ids
+
+
+def show_again_everything_by(*, author, hidden) -> list[int]:
+    """Show again ``author``'s summaries that match ``hidden`` (a spammer mark lifted)."""
+    rows = Summary.objects.filter(hidden, author=author)
+    ids = list(rows.values_list("pk", flat=True))
+    rows = Summary.objects.filter(pk__in=ids)
+    rows.update(**shown_again())
+    index_papers_soon(list(rows.values_list("paper_id", flat=True).distinct()))
     _credit_changed(author.pk)
     return ids
 

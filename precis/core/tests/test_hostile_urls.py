@@ -173,6 +173,7 @@ def world(alice, bob, carol, network):
             "moderation:report": comment.pk,
             "moderation:appeal": hidden.pk,
             "moderation:act": flag.pk,
+            "moderation:item": comment.pk,
         },
     }
 
