@@ -59,3 +59,13 @@ def page(browser):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def phone(browser):
+    """A page 390 px wide with JavaScript off: the plainest phone."""
+    from e2e.browsing import PHONE, new_page
+
+    context, page = new_page(browser, viewport=PHONE, javascript=False)
+    yield page
+    context.close()

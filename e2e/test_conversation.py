@@ -4,23 +4,12 @@ import re
 
 import pytest
 
+from e2e.browsing import sign_in
 from precis.accounts.tests.factories import UserFactory
 from precis.summaries.tests.factories import SummaryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a long conversation passphrase"
-
-
-def sign_in(browser, base, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-    return context, page
 
 
 def test_comment_bell_open_and_reply(live_server, browser, artifacts):
@@ -29,14 +18,14 @@ def test_comment_bell_open_and_reply(live_server, browser, artifacts):
     summary = SummaryFactory(author=alice, source="Residual blocks learn $F(x) = H(x) - x$.")
     base = live_server.url
 
-    bob_context, bob = sign_in(browser, base, "bob")
+    bob_context, bob = sign_in(browser, base, "bob", PASSWORD)
     bob.goto(f"{base}{summary.get_absolute_url()}")
     bob.fill("#comment-source", "Why does learning the residual make optimisation easier?")
     bob.get_by_role("button", name="Post comment").click()
     bob.locator(".comment").first.wait_for()
     bob_context.close()
 
-    alice_context, alice_page = sign_in(browser, base, "alice")
+    alice_context, alice_page = sign_in(browser, base, "alice", PASSWORD)
     assert alice_page.locator(".bell-count").inner_text() == "1"
     alice_page.click(".bell")
     alice_page.locator(".notification-open").first.click()

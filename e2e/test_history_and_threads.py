@@ -2,6 +2,7 @@
 
 import pytest
 
+from e2e.browsing import no_sideways_scroll
 from precis.accounts.tests.factories import UserFactory
 from precis.discussions.tests.factories import bulk_comments, reply_chain
 from precis.discussions.threads import THREADS_PER_PAGE
@@ -10,26 +11,11 @@ from precis.summaries.tests.factories import SummaryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
 LONG_WORD = "https://example.org/" + "a-very-long-path-segment-" * 12
 PARAGRAPH = (
     "Residual networks learn a correction $F(x) = H(x) - x$ to the identity, which is "
     "easier to optimise than the whole mapping; see " + LONG_WORD + " for the details."
 )
-
-
-def no_sideways_scroll(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width}px wide"
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def test_history_diff_and_rendered_view_fit_a_phone(live_server, phone, artifacts):

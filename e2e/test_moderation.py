@@ -2,6 +2,7 @@
 
 import pytest
 
+from e2e.browsing import PHONE, no_sideways_scroll, sign_in
 from precis.accounts.tests.factories import UserFactory
 from precis.discussions import services as discussions
 from precis.moderation.models import Flag
@@ -10,25 +11,8 @@ from precis.summaries.tests.factories import SummaryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
 PASSWORD = "a moderation journey passphrase"
-
-
-def no_sideways_scroll(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width}px wide"
-
-
-def sign_in(browser, base, username):
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-    return context, page
+ON_PHONE = {"viewport": PHONE, "javascript": False}
 
 
 def test_a_report_is_decided_in_the_queue_and_appealed(live_server, browser, artifacts):
@@ -46,7 +30,7 @@ def test_a_report_is_decided_in_the_queue_and_appealed(live_server, browser, art
     )
     base = live_server.url
 
-    context, reader = sign_in(browser, base, "reader")
+    context, reader = sign_in(browser, base, "reader", PASSWORD, **ON_PHONE)
     reader.goto(f"{base}{summary.get_absolute_url()}")
     reader.locator(f"#comment-{comment.pk} .report-link").click()
     reader.get_by_label("Spam or advertising").check()
@@ -57,7 +41,7 @@ def test_a_report_is_decided_in_the_queue_and_appealed(live_server, browser, art
     assert "Thanks — a moderator will look at it." in reader.locator(".messages").inner_text()
     context.close()
 
-    context, mod = sign_in(browser, base, "mod_ana")
+    context, mod = sign_in(browser, base, "mod_ana", PASSWORD, **ON_PHONE)
     mod.goto(f"{base}/moderation/")
     row = mod.locator(".flag").first
     assert "An essay mill." in row.inner_text()
@@ -72,7 +56,7 @@ def test_a_report_is_decided_in_the_queue_and_appealed(live_server, browser, art
     mod.screenshot(path=str(artifacts / "moderation-log-phone.png"), full_page=True)
     context.close()
 
-    context, author = sign_in(browser, base, spammer.username)
+    context, author = sign_in(browser, base, spammer.username, PASSWORD, **ON_PHONE)
     author.goto(f"{base}{summary.get_absolute_url()}")
     banner = author.locator(f"#comment-{comment.pk} .moderation-banner")
     assert "Hidden by a moderator: Spam or advertising." in banner.inner_text()
@@ -86,7 +70,7 @@ def test_a_report_is_decided_in_the_queue_and_appealed(live_server, browser, art
     context.close()
 
     # The moderator finds the appeal from the item itself and shows the comment again.
-    context, mod = sign_in(browser, base, "mod_ana")
+    context, mod = sign_in(browser, base, "mod_ana", PASSWORD, **ON_PHONE)
     mod.goto(f"{base}{summary.get_absolute_url()}")
     mod.locator(f"#comment-{comment.pk} .report-link").click()  # "moderate", for moderators
     assert "in the queue: appealed" in mod.locator(".flag-head").inner_text()

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from e2e.browsing import PHONE, no_sideways_scroll, sign_in
 from precis.accounts.models import Block, TrustLevel
 from precis.accounts.tests.factories import UserFactory
 from precis.discussions import reputation
@@ -15,25 +16,8 @@ from precis.summaries.tests.factories import SummaryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
 PASSWORD = "a muting journey passphrase"
-
-
-def no_sideways_scroll(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width}px wide"
-
-
-def sign_in(browser, base, username):
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-    return context, page
+ON_PHONE = {"viewport": PHONE, "javascript": False}
 
 
 def test_a_reader_mutes_a_noisy_commenter_then_blocks_and_forgives(live_server, browser, artifacts):
@@ -53,7 +37,7 @@ def test_a_reader_mutes_a_noisy_commenter_then_blocks_and_forgives(live_server, 
     reputation.recompute_reputations([writer.pk])
     base = live_server.url
 
-    context, page = sign_in(browser, base, "reader")
+    context, page = sign_in(browser, base, "reader", PASSWORD, **ON_PHONE)
     page.goto(f"{base}{summary.get_absolute_url()}")
     page.locator(f"#comment-{loud.pk} > .comment-body .mute-form button").click()
     assert "Muted." in page.locator(".messages").inner_text()

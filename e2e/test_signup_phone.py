@@ -5,26 +5,11 @@ import time
 
 import pytest
 
+from e2e.browsing import no_sideways_scroll
 from precis.accounts.forms import started_stamp
 from precis.accounts.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
-
-
-def no_sideways_scroll(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width}px wide"
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def test_a_person_joins_on_a_phone_past_the_honeypot_they_never_see(live_server, phone, artifacts):

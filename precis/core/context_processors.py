@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from precis.lib.moderation import shows_moderator_links
+from precis.lib.moderation import is_moderator
 
 
 def site(request):
@@ -9,6 +9,7 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
-        # Looked up only where a page asks (its nav, a "moderate" link).
-        "is_moderator": SimpleLazyObject(lambda: user is not None and shows_moderator_links(user)),
+        # Looked up only where a page asks (a signed-in header, a "moderate" link), and
+        # afresh each request, so that leaving the moderators takes the links away.
+        "is_moderator": SimpleLazyObject(lambda: user is not None and is_moderator(user)),
     }

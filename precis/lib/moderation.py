@@ -104,33 +104,3 @@ def is_moderator(user) -> bool:
 
 
 MODERATORS_GROUP = "moderators"
-
-# How long a page may go on showing (or not) the moderators' links after someone
-# joins or leaves the group; what they may do is always checked afresh.
-MODERATOR_LINKS_TTL = 300
-
-
-def _links_key(pk: int) -> str:
-    return f"moderator-links:{pk}"
-
-
-def shows_moderator_links(user) -> bool:
-    """Whether pages offer ``user`` the moderators' links (the queue, "moderate"): the
-    answer of ``is_moderator``, kept in the cache so that pages cost no extra query."""
-    from django.core.cache import cache
-
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_staff:
-        return True
-    value = cache.get(_links_key(user.pk))
-    if value is None:
-        value = is_moderator(user)
-        cache.set(_links_key(user.pk), value, MODERATOR_LINKS_TTL)
-    return value
-
-
-def forget_moderator_links(user_ids) -> None:
-    from django.core.cache import cache
-
-    cache.delete_many([_links_key(pk) for pk in user_ids])
