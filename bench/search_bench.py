@@ -193,13 +193,17 @@ def build_corpus(papers: int, summaries: int, seed: int = 7) -> None:
                         up / 31,
                         0.0,
                         0,
+                        "ok",
+                        "",
+                        False,
                     )
                 )
             insert_rows(
                 Summary,
                 ["paper_id", "author_id", "visibility", "anonymous", "source", "html", "excerpt_html",
                  "renderer_version", "created_at", "updated_at", "published_at", "upvotes", "downvotes",
-                 "score", "wilson", "popularity", "views"],
+                 "score", "wilson", "popularity", "views", "moderation", "moderation_reason",
+                 "comments_locked"],
                 rows,
             )  # fmt: skip
 
