@@ -1,7 +1,7 @@
 import re
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -182,14 +182,13 @@ def venue_list(request):
     return render(request, "papers/venue_list.html", {"venues": venues, "page": page})
 
 
-def _papers_with_summaries():
-    return Paper.objects.filter(LISTED_SUMMARY).values("pk")
-
-
 def venue_detail(request, key, year=None):
     venue = get_object_or_404(Venue, key=key)
+    # Asked paper by paper within the venue: a list of every paper with a listed
+    # summary, site-wide, would cost what the whole site holds on every venue page.
+    explained = Exists(Summary.objects.listed().filter(paper=OuterRef("pk")))
     years = list(
-        Paper.objects.filter(venue=venue, pk__in=_papers_with_summaries())
+        Paper.objects.filter(explained, venue=venue)
         .exclude(year=None)
         .values("year")
         .annotate(n=Count("pk"))

@@ -137,6 +137,20 @@ def test_venue_pages_list_papers_with_summaries_by_year(client):
     assert 'href="/venues/icml/2015/"' in year_page
 
 
+def test_a_venues_years_count_papers_with_summaries_others_may_find(client):
+    venue = VenueFactory(key="icml")
+    for title in ("First", "Second"):
+        SummaryFactory(paper=PaperFactory(venue=venue, year=2017, title=title))
+    SummaryFactory(paper=PaperFactory(venue=venue, year=2016), visibility="unlisted")
+    held = SummaryFactory(paper=PaperFactory(venue=venue, year=2015))
+    services.set_moderation(summary=held, state="held", reason="Held for review.")
+    SummaryFactory(paper=PaperFactory(venue=VenueFactory(key="nips"), year=2014))
+    page = client.get(reverse("papers:venue", args=["icml"])).content.decode()
+    assert '2017 <span class="muted">(2)</span>' in page
+    for year in (2014, 2015, 2016):
+        assert f"/venues/icml/{year}/" not in page
+
+
 def test_an_unknown_venue_is_a_404(client):
     assert client.get("/venues/nope/").status_code == 404
 
