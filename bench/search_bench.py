@@ -183,6 +183,7 @@ def build_corpus(papers: int, summaries: int, seed: int = 7) -> None:
                         text,
                         f"<p>{text}</p>",
                         f"<p>{text[:300]}</p>",
+                        text[:200],
                         1,
                         now,
                         now,
@@ -201,7 +202,7 @@ def build_corpus(papers: int, summaries: int, seed: int = 7) -> None:
             insert_rows(
                 Summary,
                 ["paper_id", "author_id", "visibility", "anonymous", "source", "html", "excerpt_html",
-                 "renderer_version", "created_at", "updated_at", "published_at", "upvotes", "downvotes",
+                 "description", "renderer_version", "created_at", "updated_at", "published_at", "upvotes", "downvotes",
                  "score", "wilson", "popularity", "views", "moderation", "moderation_reason",
                  "comments_locked"],
                 rows,

@@ -17,7 +17,7 @@ from precis.summaries.models import Summary
 
 # Each model with a ``render()`` method: its source field and the fields it fills.
 RENDERED = [
-    (Summary, "source", ["html", "excerpt_html"]),
+    (Summary, "source", ["html", "excerpt_html", "description"]),
     (Comment, "source", ["html"]),
     (Question, "source", ["html"]),
     (Answer, "source", ["html"]),

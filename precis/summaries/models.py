@@ -13,6 +13,8 @@ from precis.papers.services import citation_title
 
 from . import ranking
 
+DESCRIPTION_CHARS = 200  # a search result's snippet, about
+
 
 class Visibility(models.TextChoices):
     PRIVATE = "private", "Private: only you"
@@ -109,6 +111,9 @@ class Summary(Moderated, models.Model):
     source = models.TextField()
     html = models.TextField(editable=False)
     excerpt_html = models.TextField(editable=False)
+    # Plain words for search engines and link previews, made with the HTML so that
+    # no page view parses the Markdown again (see ``meta_description``).
+    description = models.CharField(max_length=250, blank=True, default="", editable=False)
     renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -171,6 +176,12 @@ class Summary(Moderated, models.Model):
             return None
         return self.author
 
+    @property
+    def meta_description(self) -> str:
+        """The stored description; worked out here only for a row saved before it was
+        stored and not re-rendered since (``manage.py rerender`` fills those)."""
+        return self.description or richtext.plain_text(self.source, max_chars=DESCRIPTION_CHARS)
+
     def render(self) -> None:
         # Footnote ids must differ between summaries shown on one page.
         doc_id = hashlib.sha1(self.source.encode(), usedforsecurity=False).hexdigest()[:8]
@@ -182,6 +193,7 @@ class Summary(Moderated, models.Model):
         self.excerpt_html = richtext.render_excerpt(
             self.source, cite_label=citation_title, strict=False
         )
+        self.description = richtext.plain_text(self.source, max_chars=DESCRIPTION_CHARS)
         self.renderer_version = richtext.RENDERER_VERSION
 
     def refresh_rankings(self) -> None:

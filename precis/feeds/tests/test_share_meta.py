@@ -74,6 +74,32 @@ def test_the_description_is_plain_text_cut_at_a_word(client, alice):
     assert "**" not in description
 
 
+def test_the_search_engines_description_is_the_same_plain_text_stored_at_save(client, alice):
+    summary = SummaryFactory(
+        author=alice, source="**Bold** claim with $x^2$ and [a link](https://example.org/)."
+    )
+    assert summary.description == "Bold claim with x^2 and a link."
+    summary_tags = meta(client.get(summary.get_absolute_url()).content.decode())
+    paper_tags = meta(client.get(summary.paper.get_absolute_url()).content.decode())
+    assert summary_tags["description"] == summary_tags["og:description"] == summary.description
+    assert paper_tags["description"] == summary.description
+
+
+def test_a_summary_saved_before_descriptions_were_stored_gets_one_and_rerender_stores_it(
+    client, alice
+):
+    from precis.core.rerendering import rerender_stale
+    from precis.summaries.models import Summary
+
+    summary = SummaryFactory(author=alice, source="*Old* row.")
+    Summary.objects.filter(pk=summary.pk).update(description="", renderer_version=0)
+    assert (
+        meta(client.get(summary.get_absolute_url()).content.decode())["description"] == "Old row."
+    )
+    rerender_stale()
+    assert Summary.objects.get(pk=summary.pk).description == "Old row."
+
+
 def test_an_anonymous_summary_has_no_writer_metadata(client, writer):
     summary = SummaryFactory(author=writer, source="Masked.", anonymous=True)
     body = client.get(summary.get_absolute_url()).content.decode()
