@@ -5,13 +5,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from precis.importers.names import title_key
 from precis.importers.services import ImportFailed, find_or_import, import_by_identifier
 from precis.lib import identifiers, richtext, screening
-from precis.lib.moderation import ModerationState, shown_again
+from precis.lib.moderation import ModerationState, moderation_fields
 from precis.lib.text import clean_text
 from precis.papers.models import Paper
 from precis.summaries.models import Summary, Visibility
@@ -91,22 +91,11 @@ def set_moderation(*, collection: Collection, state: str, reason: str = "") -> C
     return collection
 
 
-def hide_everything_by(*, owner, reason: str) -> list[int]:
-    """Hide every collection ``owner`` made that is not hidden already; their ids."""
-    rows = Collection.objects.filter(owner=owner).exclude(moderation=ModerationState.HIDDEN)
-    ids = list(rows.values_list("pk", flat=True))
-    rows.update(
-        moderation=ModerationState.HIDDEN,
-        moderation_reason=reason[:300],
-        moderated_at=timezone.now(),
-    )
-    return ids
-
-
-def show_again_everything_by(*, owner, hidden) -> list[int]:
-    """Show again ``owner``'s collections that match ``hidden`` (a spammer mark lifted)."""
-    ids = list(Collection.objects.filter(hidden, owner=owner).values_list("pk", flat=True))
-    Collection.objects.filter(pk__in=ids).update(**shown_again())
+def moderate_everything_by(*, owner, matching: Q, state: str, reason: str = "") -> list[int]:
+    """Set the moderation state of every collection ``owner`` made that ``matching``
+    selects; their ids."""
+    ids = list(Collection.objects.filter(matching, owner=owner).values_list("pk", flat=True))
+    Collection.objects.filter(pk__in=ids).update(**moderation_fields(state, reason))
     return ids
 
 

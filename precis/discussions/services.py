@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from precis.accounts.models import is_blocked_by
 from precis.lib import richtext, screening
-from precis.lib.moderation import ModerationState, is_moderator, shown_again
+from precis.lib.moderation import ModerationState, is_moderator, moderation_fields
 from precis.lib.text import clean_text
 from precis.notifications import services as notifications
 from precis.summaries.models import Summary, Visibility
@@ -394,30 +394,16 @@ def set_moderation(*, thing: Comment | Question | Answer, state: str, reason: st
     return thing
 
 
-def hide_everything_by(*, author, reason: str) -> dict[str, list[int]]:
-    """Hide every comment, question and answer ``author`` wrote that is not hidden
-    already (those keep their reason); their ids by kind."""
-    hidden = {}
+def moderate_everything_by(*, author, matching: Q, state: str, reason: str = "") -> dict:
+    """Set the moderation state of every comment, question and answer ``author`` wrote
+    that ``matching`` selects; their ids by kind."""
+    done = {}
     for model in (Comment, Question, Answer):
-        rows = model.objects.filter(author=author).exclude(moderation=ModerationState.HIDDEN)
-        hidden[model._meta.model_name] = list(rows.values_list("pk", flat=True))
-        model.objects.filter(pk__in=hidden[model._meta.model_name]).update(
-            moderation=ModerationState.HIDDEN,
-            moderation_reason=reason[:300],
-            moderated_at=timezone.now(),
-        )
-    return hidden
-
-
-def show_again_everything_by(*, author, hidden) -> dict[str, list[int]]:
-    """Show again ``author``'s comments, questions and answers that match ``hidden`` (a
-    spammer mark lifted); their ids by kind."""
-    shown = {}
-    for model in (Comment, Question, Answer):
-        rows = model.objects.filter(hidden, author=author)
-        shown[model._meta.model_name] = list(rows.values_list("pk", flat=True))
-        model.objects.filter(pk__in=shown[model._meta.model_name]).update(**shown_again())
-    return shown
+        ids = list(model.objects.filter(matching, author=author).values_list("pk", flat=True))
+        model.objects.filter(pk__in=ids).update(**moderation_fields(state, reason))
+        done[model._meta.model_name] = ids
+    recompute_reputation_soon([author.pk])  # their answers' points count only while shown
+    return done
 
 
 def lock_answers(*, question: Question, locked: bool) -> Question:

@@ -28,7 +28,7 @@ def shown(prefix: str = "") -> Q:
 
 
 def hidden_together(reason: str, at) -> Q:
-    """Rows one ``hide_everything_by`` took down (an account marked as a spammer, at
+    """Rows one ``moderate_everything_by`` hid (an account marked as a spammer, at
     ``at``): hidden with its reason, in the moments before the mark was recorded."""
     return Q(
         moderation=ModerationState.HIDDEN,
@@ -37,16 +37,19 @@ def hidden_together(reason: str, at) -> Q:
     )
 
 
-def shown_again() -> dict:
-    """The fields that put a hidden row back on show, for a bulk ``update``."""
+def moderation_fields(state: str, reason: str = "") -> dict:
+    """The fields a bulk ``update`` sets to put rows in ``state`` (the reason is kept
+    only for held and hidden rows; an appeal ends with the hide)."""
     from django.utils import timezone
 
-    return {
-        "moderation": ModerationState.OK,
-        "moderation_reason": "",
+    fields = {
+        "moderation": state,
+        "moderation_reason": "" if state == ModerationState.OK else reason[:300],
         "moderated_at": timezone.now(),
-        "appealed_at": None,
     }
+    if state != ModerationState.HIDDEN:
+        fields["appealed_at"] = None
+    return fields
 
 
 class Moderated(models.Model):

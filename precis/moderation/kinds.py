@@ -41,6 +41,10 @@ def _comment_label(comment: Comment) -> str:
     return f"Comment on the summary of “{comment.summary.paper.title}”"
 
 
+def _set_discussion_state(row, state: str, reason: str) -> None:
+    discussions.set_moderation(thing=row, state=state, reason=reason)
+
+
 def _answer_label(answer: Answer) -> str:
     return f"Answer to “{answer.question.title}”"
 
@@ -60,9 +64,7 @@ KINDS = [
     Kind(
         name="comment",
         model=Comment,
-        set_state=lambda row, state, reason: discussions.set_moderation(
-            thing=row, state=state, reason=reason
-        ),
+        set_state=_set_discussion_state,
         delete=lambda row, moderator: discussions.delete_comment(comment=row, editor=moderator),
         label=_comment_label,
         text=lambda row: row.source,
@@ -70,9 +72,7 @@ KINDS = [
     Kind(
         name="question",
         model=Question,
-        set_state=lambda row, state, reason: discussions.set_moderation(
-            thing=row, state=state, reason=reason
-        ),
+        set_state=_set_discussion_state,
         delete=lambda row, moderator: discussions.delete_question(question=row, editor=moderator),
         label=lambda row: f"Question “{row.title}”",
         text=lambda row: f"{row.title}\n\n{row.source}",
@@ -81,9 +81,7 @@ KINDS = [
     Kind(
         name="answer",
         model=Answer,
-        set_state=lambda row, state, reason: discussions.set_moderation(
-            thing=row, state=state, reason=reason
-        ),
+        set_state=_set_discussion_state,
         delete=lambda row, moderator: discussions.delete_answer(answer=row, editor=moderator),
         label=_answer_label,
         text=lambda row: row.source,

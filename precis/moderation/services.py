@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from precis.accounts import services as accounts
@@ -172,17 +173,11 @@ def hide(*, moderator, row, reason: str) -> None:
 @transaction.atomic
 def delete(*, moderator, row, reason: str) -> None:
     _require_moderator(moderator)
-    before = _state(row)
-    # Named before it goes: a collection is deleted for good, and its pk with it.
-    target, label = _target(row), kind_of(row).label(row)
+    # Recorded before it goes (in the same transaction): a collection is deleted for
+    # good, and its pk with it.
+    _resolve(row, moderator=moderator, resolution="deleted")
+    record_action(row, moderator=moderator, verb="deleted", reason=reason, before=_state(row))
     kind_of(row).delete(row, moderator)
-    Flag.objects.open().filter(**target).update(
-        resolved_at=timezone.now(), resolved_by=moderator, resolution="deleted"
-    )
-    Action.objects.create(
-        **target, moderator=moderator, verb="deleted", reason=reason[:300], label=label[:300],
-        before=before,
-    )  # fmt: skip
 
 
 @transaction.atomic
@@ -257,10 +252,16 @@ def mark_spammer(*, moderator, person, reason: str = SPAM_REASON) -> dict:
     _require_moderator(moderator)
     if is_moderator(person):
         raise PermissionDenied("Moderators cannot be marked as spammers here.")
+    # What moderators hid before keeps the reason they gave.
+    hide = {
+        "matching": ~Q(moderation=ModerationState.HIDDEN),
+        "state": ModerationState.HIDDEN,
+        "reason": reason,
+    }
     hidden = {
-        "summary": summaries.hide_everything_by(author=person, reason=reason),
-        **discussions.hide_everything_by(author=person, reason=reason),
-        "collection": collections.hide_everything_by(owner=person, reason=reason),
+        "summary": summaries.moderate_everything_by(author=person, **hide),
+        **discussions.moderate_everything_by(author=person, **hide),
+        "collection": collections.moderate_everything_by(owner=person, **hide),
     }
     accounts.mark_spammer(user=person, reason=reason)
     accounts.set_profile_moderation(user=person, state=ModerationState.HIDDEN, reason=reason)
@@ -292,11 +293,14 @@ def unmark_spammer(*, moderator, person, reason: str = "") -> dict:
     )
     shown = {}
     if mark is not None:
-        hidden = hidden_together(mark.reason or SPAM_REASON, mark.created_at)
+        show = {
+            "matching": hidden_together(mark.reason or SPAM_REASON, mark.created_at),
+            "state": ModerationState.OK,
+        }
         shown = {
-            "summary": summaries.show_again_everything_by(author=person, hidden=hidden),
-            **discussions.show_again_everything_by(author=person, hidden=hidden),
-            "collection": collections.show_again_everything_by(owner=person, hidden=hidden),
+            "summary": summaries.moderate_everything_by(author=person, **show),
+            **discussions.moderate_everything_by(author=person, **show),
+            "collection": collections.moderate_everything_by(owner=person, **show),
         }
     before = {"is_spammer": True, "suspended_until": _iso(person.suspended_until)}
     accounts.lift_suspension(user=person)

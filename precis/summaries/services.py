@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from precis.lib import richtext, screening
-from precis.lib.moderation import ModerationState, shown_again
+from precis.lib.moderation import ModerationState, moderation_fields
 from precis.lib.text import clean_text
 from precis.notifications import services as notifications
 from precis.search.services import index_papers_soon, refresh_scores
@@ -115,28 +115,12 @@ def set_moderation(*, summary: Summary, state: str, reason: str = "") -> Summary
     return summary
 
 
-def hide_everything_by(*, author, reason: str) -> list[int]:
-    """Hide every summary ``author`` wrote (an account marked as a spammer) that is not
-    hidden already (those keep the reason they were hidden for); their ids."""
-    rows = Summary.objects.filter(author=author).exclude(moderation=ModerationState.HIDDEN)
-    ids = list(rows.values_list("pk", flat=True))
+def moderate_everything_by(*, author, matching: Q, state: str, reason: str = "") -> list[int]:
+    """Set the moderation state of every summary ``author`` wrote that ``matching``
+    selects (an account marked as a spammer, or the mark lifted); their ids."""
+    ids = list(Summary.objects.filter(matching, author=author).values_list("pk", flat=True))
     rows = Summary.objects.filter(pk__in=ids)
-    index_papers_soon(list(rows.values_list("paper_id", flat=True).distinct()))
-    rows.update(
-        moderation=ModerationState.HIDDEN,
-        moderation_reason=reason[:300],
-        moderated_at=timezone.now(),
-    )
-    _credit_changed(author.pk)
-    return ids
-
-
-def show_again_everything_by(*, author, hidden) -> list[int]:
-    """Show again ``author``'s summaries that match ``hidden`` (a spammer mark lifted)."""
-    rows = Summary.objects.filter(hidden, author=author)
-    ids = list(rows.values_list("pk", flat=True))
-    rows = Summary.objects.filter(pk__in=ids)
-    rows.update(**shown_again())
+    rows.update(**moderation_fields(state, reason))
     index_papers_soon(list(rows.values_list("paper_id", flat=True).distinct()))
     _credit_changed(author.pk)
     return ids
@@ -168,12 +152,7 @@ def delete_summary(*, summary: Summary, editor) -> Summary:
     """Soft delete: hidden everywhere, kept with its history, undoable by the writer."""
     if summary.author_id != editor.pk:
         raise PermissionDenied("Only the writer can delete a summary.")
-    if summary.deleted_at is None:
-        summary.deleted_at = timezone.now()
-        summary.save(update_fields=["deleted_at", "updated_at"])
-        index_papers_soon([summary.paper_id])
-        _credit_changed(summary.author_id)
-    return summary
+    return remove_summary(summary=summary)
 
 
 def undelete_summary(*, summary: Summary, editor) -> Summary:
@@ -294,7 +273,7 @@ def _recount_votes(summary: Summary) -> None:
 
 
 def remove_summary(*, summary: Summary) -> Summary:
-    """Soft delete on a moderator's decision (the caller has checked who may)."""
+    """Soft delete (the caller has checked who may: the writer, or a moderator)."""
     if summary.deleted_at is None:
         summary.deleted_at = timezone.now()
         summary.save(update_fields=["deleted_at", "updated_at"])
