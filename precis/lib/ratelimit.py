@@ -37,6 +37,9 @@ COMMENT = Limit("comment", 10, 60)  # posting, editing, deleting comments
 QUESTION = Limit("question", 10, 60)  # asking, answering, accepting, deleting
 VOTE = Limit("vote", 60, 60)  # votes on summaries and answers
 PAPER_IMPORT = Limit("paper_import", 20, 60)  # fetching papers from outside sources
+# Signed-out writers' texts kept in their session until they sign in, per address: each
+# may start a session row of up to ~240 KB.
+DRAFT_KEEP = Limit("draft_keep", 20, 3600)
 
 
 def allow(action: str, actor: str, *, limit: int, window_seconds: int) -> bool:

@@ -79,12 +79,6 @@ class DiffLine:
     old_number: int | None = None
     new_number: int | None = None
 
-    @property
-    def text(self) -> str:
-        """The row's text as the newer revision has it (the older one for removed rows)."""
-        drop = INSERT if self.kind == "removed" else DELETE
-        return "".join(text for op, text in self.segments if op != drop)
-
 
 @dataclass
 class Diff:

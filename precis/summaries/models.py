@@ -180,7 +180,9 @@ class Summary(Moderated, models.Model):
     def meta_description(self) -> str:
         """The stored description; worked out here only for a row saved before it was
         stored and not re-rendered since (``manage.py rerender`` fills those)."""
-        return self.description or richtext.plain_text(self.source, max_chars=DESCRIPTION_CHARS)
+        if self.renderer_version == richtext.RENDERER_VERSION:
+            return self.description  # empty for a text of images alone, say
+        return richtext.plain_text(self.source, max_chars=DESCRIPTION_CHARS)
 
     def render(self) -> None:
         # Footnote ids must differ between summaries shown on one page.

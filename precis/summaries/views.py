@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from precis.discussions.threads import comment_place, thread_context
 from precis.lib import ratelimit, richtext
 from precis.lib.navigation import number
-from precis.lib.ratelimit import actor_of, allow, rate_limited
+from precis.lib.ratelimit import actor_of, rate_limited
 from precis.lib.votes import vote_response
 from precis.papers.models import Paper
 
@@ -25,7 +25,6 @@ from .models import Summary
 # One draft per session, the latest: a visitor posting to many papers replaces it
 # rather than growing the session row that every later request has to load.
 DRAFT_SESSION_KEY = "precis:draft"
-DRAFTS_KEPT_PER_HOUR = 20  # per client address: each may start a session row of up to ~240 KB
 REVISIONS_PER_PAGE = 50
 # Revisions never change; the cache key holds the renderer version.
 REVISION_HTML_CACHE_SECONDS = 7 * 24 * 3600
@@ -129,7 +128,7 @@ def _keep_draft(request, paper) -> None:
             "a summary may have, so it could not be kept. Copy it somewhere safe, then sign in.",
         )
         return
-    if not allow("draft_keep", actor_of(request), limit=DRAFTS_KEPT_PER_HOUR, window_seconds=3600):
+    if not ratelimit.allows(ratelimit.DRAFT_KEEP, actor_of(request)):
         messages.error(request, "Too many drafts from this address; copy your text, then sign in.")
         return
     request.session[DRAFT_SESSION_KEY] = {
@@ -218,7 +217,7 @@ def history(request, pk):
         context["newer_html"] = _rendered(summary, newer)
         context["older_html"] = _rendered(summary, older) if older and older != newer else ""
     elif newer is not None:
-        context["diff"] = compare(older.source if older else "", newer.source)
+        context["diff"] = _compared(older, newer)
     return render(request, "summaries/history.html", context)
 
 
@@ -237,6 +236,17 @@ def _compared_revisions(summary, a: int | None, b: int | None):
     }
     newer = found.get(b) or found[latest]
     return found.get(a), newer, latest
+
+
+def _compared(older, newer):
+    """The diff of two revisions, cached: revisions never change, and a diff may spend
+    its whole budget, so that any visitor's walk over pairs costs it once per pair."""
+    key = f"summaries:diff:{older.pk if older else 0}:{newer.pk}"
+    return cache.get_or_set(
+        key,
+        lambda: compare(older.source if older else "", newer.source),
+        REVISION_HTML_CACHE_SECONDS,
+    )
 
 
 def _rendered(summary, revision) -> str:
