@@ -78,12 +78,14 @@ def summary_published(summary) -> None:
         recipient_ids=followers,
         actor_id=summary.author_id,
         actor_name=actor,
+        anonymous=summary.anonymous,
         kind=Kind.FOLLOWED,
         text=f"{actor} summarised “{_short(paper.title)}”",
         url=summary.get_absolute_url(),
     )
     mentions_in(summary.source, actor_id=summary.author_id, actor_name=actor,
-                where=f"a summary of “{_short(paper.title)}”", url=summary.get_absolute_url())  # fmt: skip
+                anonymous=summary.anonymous, where=f"a summary of “{_short(paper.title)}”",
+                url=summary.get_absolute_url())  # fmt: skip
 
 
 def comment_posted(comment, *, actor_name: str) -> None:
@@ -96,12 +98,14 @@ def comment_posted(comment, *, actor_name: str) -> None:
     if summary.is_private or summary.deleted_at is not None or not comment.is_shown:
         return
     url = comment.get_absolute_url()  # finds the comment's page when it is opened
+    anonymous = summary.anonymous and comment.author_id == summary.author_id
     told: set[int] = set()
     if comment.parent_id and comment.parent.author_id != comment.author_id:
         told |= _notify(
             recipient_ids={comment.parent.author_id},
             actor_id=comment.author_id,
             actor_name=actor_name,
+            anonymous=anonymous,
             kind=Kind.REPLY,
             text=f"{actor_name} replied to your comment",
             url=url,
@@ -111,12 +115,13 @@ def comment_posted(comment, *, actor_name: str) -> None:
             recipient_ids={summary.author_id},
             actor_id=comment.author_id,
             actor_name=actor_name,
+            anonymous=anonymous,
             kind=Kind.COMMENT,
             text=f"{actor_name} commented on your summary of “{_short(summary.paper.title)}”",
             url=url,
         )
     mentions_in(comment.source, actor_id=comment.author_id, actor_name=actor_name,
-                where="a comment", url=url)  # fmt: skip
+                anonymous=anonymous, where="a comment", url=url)  # fmt: skip
 
 
 def answer_posted(answer) -> None:
@@ -142,7 +147,9 @@ def question_asked(question) -> None:
                 where="a question", url=question.get_absolute_url())  # fmt: skip
 
 
-def mentions_in(source: str, *, actor_id: int, actor_name: str, where: str, url: str) -> set[int]:
+def mentions_in(
+    source: str, *, actor_id: int, actor_name: str, where: str, url: str, anonymous: bool = False
+) -> set[int]:
     """Notify every existing user @mentioned in ``source`` (not the actor)."""
     handles = {handle.rstrip(".") for handle in MENTION.findall(source or "")}
     if not handles:
@@ -152,15 +159,22 @@ def mentions_in(source: str, *, actor_id: int, actor_name: str, where: str, url:
         recipient_ids={user.pk for user in users},
         actor_id=actor_id,
         actor_name=actor_name,
+        anonymous=anonymous,
         kind=Kind.MENTION,
         text=f"{actor_name} mentioned you in {where}",
         url=url,
     )
 
 
-def _notify(*, recipient_ids, actor_id, actor_name, kind, text, url) -> set[int]:
+def _notify(*, recipient_ids, actor_id, actor_name, kind, text, url, anonymous=False) -> set[int]:
+    """Notify ``recipient_ids`` but the actor, and (unless the actor writes as the
+    anonymous writer) but those who muted or blocked them or whom they blocked.
+
+    ``anonymous`` says how the actor writes here, never the name shown: anyone may
+    call themselves "Anonymous".
+    """
     recipient_ids = {pk for pk in recipient_ids if pk and pk != actor_id}
-    if recipient_ids and actor_name != ANONYMOUS:
+    if recipient_ids and not anonymous:
         recipient_ids -= _silenced(recipient_ids, actor_id)
     if not recipient_ids:
         return set()

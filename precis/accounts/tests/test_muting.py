@@ -179,6 +179,15 @@ def test_it_still_tells_a_muter_about_anonymous_writing_of_the_muted(alice, caro
     assert Notification.objects.get(recipient=carol).actor_name == "Anonymous"
 
 
+def test_calling_oneself_anonymous_does_not_get_past_a_mute(carol, dave, commit):
+    dave.display_name = "Anonymous"
+    dave.save(update_fields=["display_name"])
+    services.mute(who=carol, whom=dave)
+    with commit():
+        CommentFactory(summary=SummaryFactory(author=carol), author=dave, source="Hi @carol")
+    assert not Notification.objects.filter(recipient=carol).exists()
+
+
 # -- block -------------------------------------------------------------------------------
 
 
