@@ -1069,6 +1069,24 @@ def _to_html(tokens: Sequence[Token], env: dict) -> str:
     return clean_text(_sanitise(raw))
 
 
+def link_targets(source: str) -> list[str]:
+    """The address of every link and image as the renderer reads them (entities decoded,
+    references resolved, ``//host`` kept as written). Never raises: a text over the
+    limits has none, for it is never rendered as links."""
+    try:
+        tokens = _parse(_normalise_source(source), {})
+    except Exception:
+        return []
+    targets, stack = [], [tokens]
+    while stack:
+        for token in stack.pop():
+            if token.type in ("link_open", "image"):
+                targets.append(str(token.attrGet("href") or token.attrGet("src") or ""))
+            if token.children:
+                stack.append(token.children)
+    return targets
+
+
 def check(source: str) -> None:
     """Raise RenderLimitExceeded if ``source`` is beyond what ``render`` accepts.
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from precis.lib import richtext
 from precis.lib.emaildomains import disposable_domain
 
 from .models import BlockedHost, Fingerprint
@@ -36,11 +37,14 @@ NOTHING = Signal(0, "")
 
 # -- links -------------------------------------------------------------------------
 
+MAX_HOST_CHARS = 253  # the longest name DNS allows; BlockedHost.host holds as many
+
 # Bare URLs, the targets of Markdown links and images, autolinks (<https://…>) and
 # reference definitions ([1]: https://…) all contain one of these.
 URL = re.compile(r"(?:\bhttps?://|(?<![\w.@/])www\.)[^\s<>\"'`]+", re.IGNORECASE)
 IMAGE = re.compile(r"!\[[^\]]{0,1000}\]\(\s*<?([^\s)>]+)")
 TRAILING = ".,;:!?)]}*_~'\""
+SCHEME_WITHOUT_SLASHES = re.compile(r"https?:(?!/)", re.IGNORECASE)
 
 # Where papers, code and data live: links there are what summaries are made of, so
 # they cost no points and a new account may post them. Subdomains count too.
@@ -77,8 +81,15 @@ class Links:
 
 
 def links_in(text: str) -> Links:
-    """Every link in Markdown source: [text](url), ![image](url), <url>, [ref]: url, bare URLs."""
-    urls = tuple(match.group(0).rstrip(TRAILING) for match in URL.finditer(text))
+    """Every link in Markdown source: [text](url), ![image](url), <url>, [ref]: url, bare
+    URLs, and whatever else the renderer makes a link of (``//host``, ``http:host``,
+    addresses spelt with entities), which the patterns alone would miss."""
+    urls = [match.group(0).rstrip(TRAILING) for match in URL.finditer(text)]
+    written = {url.lower() for url in urls}
+    urls += [  # a relative link (ours, and the renderer's arXiv: and doi: links) is no link
+        url for url in richtext.link_targets(text) if url.lower() not in written and host_of(url)
+    ]
+    urls = tuple(urls)
     images = tuple(match.group(1) for match in IMAGE.finditer(text))
     unfamiliar = tuple(url for url in urls if not is_familiar(host_of(url)))
     return Links(urls=urls, images=images, unfamiliar=unfamiliar)
@@ -88,6 +99,10 @@ def host_of(url: str) -> str:
     """The lower-case host of ``url`` ("www.example.org"), or "" when it has none."""
     if url.lower().startswith("www."):
         url = "http://" + url
+    elif url.startswith("//"):  # the page's own scheme
+        url = "http:" + url
+    elif SCHEME_WITHOUT_SLASHES.match(url):  # "http:evil.example", which browsers follow
+        url = url.split(":", 1)[0] + "://" + url.split(":", 1)[1]
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:  # "http://[oops" and the like
@@ -97,7 +112,7 @@ def host_of(url: str) -> str:
 
 def _suffixes(host: str) -> list[str]:
     """The host and its parents: a.b.example.org, b.example.org, example.org."""
-    labels = host.split(".")
+    labels = host[-MAX_HOST_CHARS:].split(".")  # a longer name is no host, and costs n²
     return [".".join(labels[start:]) for start in range(max(len(labels) - 1, 1))]
 
 
@@ -167,7 +182,10 @@ def learn_hosts(texts, *, added_by, reason: str) -> list[str]:
     hosts = set()
     for text in texts:
         hosts |= links_in(text).hosts
-    hosts = {h for h in hosts if not any(s in NEVER_LEARNED for s in _suffixes(h))}
+    hosts = {
+        h for h in hosts
+        if len(h) <= MAX_HOST_CHARS and not any(s in NEVER_LEARNED for s in _suffixes(h))
+    }  # fmt: skip
     known = set(BlockedHost.objects.filter(host__in=hosts).values_list("host", flat=True))
     new = sorted(hosts - known)
     BlockedHost.objects.bulk_create(

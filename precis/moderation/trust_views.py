@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from precis.accounts.models import TrustLevel, User
 from precis.lib.moderation import is_moderator
 from precis.lib.navigation import safe_next
+from precis.lib.text import clean_text
 
 from . import trust
 
@@ -40,7 +41,7 @@ def set_trust(request, username):
         moderator=request.user,
         person=person,
         level=level,
-        reason=request.POST.get("reason", "").strip()[:300],
+        reason=clean_text(request.POST.get("reason", "")).strip()[:300],
     )
     person.refresh_from_db()
     how = "set by hand" if person.trust_level_locked else "left to the automatic rules"

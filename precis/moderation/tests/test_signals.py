@@ -243,3 +243,23 @@ def test_a_throw_away_address_is_a_signal_and_subdomains_count(db):
     assert signals.disposable_email_signal(UserFactory(email="a@mailinator.com")).points == 2
     assert signals.disposable_email_signal(UserFactory(email="b@x.mailinator.com")).points == 2
     assert signals.disposable_email_signal(UserFactory(email="c@example.org")).points == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[x](//evil.example/buy)",
+        "[x](https&#58;//evil.example/buy)",
+        "[x](https:&#47;&#47;evil.example/buy)",
+        "[x](http:evil.example)",
+        "[x][r]\n\n[r]: //evil.example",
+    ],
+)
+def test_it_finds_every_link_the_renderer_makes_however_it_is_spelt(text):
+    assert signals.links_in(text).hosts == {"evil.example"}
+
+
+def test_a_host_longer_than_dns_allows_costs_no_time_and_is_never_learned(alice):
+    text = "http://" + "a." * 30_000 + "example"  # within the 60,000-character limit
+    assert signals.links_in(text).unfamiliar
+    assert signals.learn_hosts([text], added_by=alice, reason="test") == []
