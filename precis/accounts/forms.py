@@ -97,6 +97,11 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["started"].initial = started_stamp()
 
+    def _restart_the_clock(self) -> None:
+        """Send the form back with a fresh stamp, so that sending it again works."""
+        self.data = self.data.copy()
+        self.data["started"] = started_stamp()
+
     def clean_email(self):
         value = super().clean_email()
         domain = disposable_domain(value or "")
@@ -114,10 +119,11 @@ class SignupForm(AllauthSignupForm):
         try:
             started = float(signing.loads(cleaned.get("started") or "", salt=STARTED_SALT))
         except (signing.BadSignature, TypeError, ValueError):
-            raise ValidationError(EXPIRED_MESSAGE) from None
-        taken_seconds = clock() - started
-        if taken_seconds > MAX_FORM_AGE_SECONDS:
+            started = None
+        if started is None or clock() - started > MAX_FORM_AGE_SECONDS:
+            self._restart_the_clock()
             raise ValidationError(EXPIRED_MESSAGE)
+        taken_seconds = clock() - started
         if taken_seconds < MIN_FILL_SECONDS:
             raise ValidationError(TOO_FAST_MESSAGE)
         return cleaned

@@ -75,6 +75,16 @@ def test_it_refuses_a_missing_forged_or_day_old_stamp(client):
     assert not User.objects.exists()
 
 
+def test_a_refused_stamp_comes_back_fresh_so_sending_again_works(client, monkeypatch):
+    day_old = forms.started_stamp(time.time() - 2 * 24 * 3600)
+    response = client.post(reverse("account_signup"), {**PERSON, "started": day_old})
+    stamp = re.search(r'name="started" value="([^"]+)"', response.content.decode()).group(1)
+    assert stamp != day_old
+    monkeypatch.setattr(forms, "clock", lambda: time.time() + 10)  # the person retypes
+    client.post(reverse("account_signup"), {**PERSON, "started": stamp})
+    assert User.objects.filter(username=PERSON["username"]).exists()
+
+
 @pytest.mark.parametrize("address", ["gwen@mailinator.com", "gwen@x.Mailinator.com"])
 def test_it_refuses_throw_away_addresses_with_a_clear_message(client, address):
     response = sign_up(client, email=address)
