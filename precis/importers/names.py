@@ -8,6 +8,9 @@ SPACES = re.compile(r"\s+")
 ORCID_IN_TEXT = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])")
 
 
+FAMILY_KEY_CHARS = 100
+
+
 def normalize_name(raw: str) -> str:
     """``"He, Kaiming"`` → ``"Kaiming He"``; strips DBLP's homonym numbers, braces, spaces.
 
@@ -45,4 +48,5 @@ def title_key(title: str) -> str:
 def family_name(name: str) -> str:
     """The last word of a normalised name, lower-cased, accents dropped (for matching)."""
     words = normalize_name(name).split(" ")
-    return title_key(words[-1]) if words else ""
+    # As long as Paper.first_author_key holds: a longer one would not fit the column.
+    return title_key(words[-1])[:FAMILY_KEY_CHARS] if words else ""

@@ -197,9 +197,17 @@ def _fetch_public(url: str, headers: dict, timeout_seconds: float, max_bytes: in
     # No proxies from the environment: through one, TLS would check the address, not the name.
     with httpx.Client(transport=_transport, timeout=timeout_seconds, trust_env=False) as client:
         for _ in range(MAX_REDIRECTS + 1):
+            # Each hop gets what is left of the one budget, waiting for headers included.
+            remaining = deadline - clock()
+            if remaining <= 0:
+                raise httpx.ReadTimeout(f"{url} took longer than {timeout_seconds:g} s in all")
             target, host_header, extensions = _pinned(url)
             with client.stream(
-                "GET", target, headers={**headers, "Host": host_header}, extensions=extensions
+                "GET",
+                target,
+                headers={**headers, "Host": host_header},
+                extensions=extensions,
+                timeout=remaining,
             ) as response:
                 location = response.headers.get("location")
                 if response.status_code in _REDIRECT_STATUSES and location:
@@ -264,6 +272,8 @@ def is_public_address(address: str) -> bool:
 def _wait_politely(host: str) -> None:
     """Keep at least the configured delay between two requests to one host (per process)."""
     delay = settings.OUTBOUND_HOST_DELAYS.get(host, 0.0) if _polite else 0.0
+    if delay <= 0:  # nothing to keep; remembering every host ever fetched would only grow
+        return
     with _host_lock:
         now = time.monotonic()
         wait = _last_request_at.get(host, 0.0) + delay - now

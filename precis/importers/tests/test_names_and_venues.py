@@ -56,3 +56,10 @@ def test_title_keys_ignore_case_accents_and_punctuation():
 )
 def test_venues_are_mapped_from_keys_and_names(dblp_key, name, expected):
     assert venue_key_for(dblp_key=dblp_key, name=name) == expected
+
+
+def test_a_family_name_key_fits_the_first_author_column():
+    from precis.papers.models import Paper
+
+    column = Paper._meta.get_field("first_author_key").max_length
+    assert len(family_name("Jo " + "x" * 150)) == column
