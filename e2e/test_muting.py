@@ -35,6 +35,8 @@ def test_a_reader_mutes_a_noisy_commenter_then_blocks_and_forgives(live_server, 
     discussions.post_comment(author=writer, summary=summary, source="Thanks.", parent=loud)
     summaries.cast_vote(voter=reader, summary=summary, value=1)
     reputation.recompute_reputations([writer.pk])
+    # A writer whose name is one long word must not widen the writers table.
+    SummaryFactory(author=UserFactory(display_name="Ultralongunbrokenname" * 4))
     base = live_server.url
 
     context, page = sign_in(browser, base, "reader", PASSWORD, **ON_PHONE)
