@@ -81,7 +81,9 @@ class ModerationScreener(screening.Screener):
             object_id=row.pk,
             defaults={"author": writing.author, **signals.fingerprint_fields(writing.text)},
         )
-        if verdict.is_shown:
+        # A row a moderator (or an earlier verdict) already took down keeps its state
+        # (``screening.apply``): the log says only what happened.
+        if verdict.is_shown or row.moderation != verdict.state:
             return
         cause = Flag.Cause.HIDDEN if verdict.state == ModerationState.HIDDEN else Flag.Cause.HELD
         services.open_flag(row, cause=cause, score=verdict.score, signals=verdict.signals)

@@ -345,3 +345,15 @@ def test_screening_costs_a_few_queries_however_much_the_author_wrote(
         discussions.post_comment(author=writer, summary=summary, source=f"Note {i}.")
     with django_assert_max_num_queries(10):
         verdict(writer, LONG + " https://blog.example/post")
+
+
+def test_editing_what_a_moderator_hid_logs_no_rule_decision_it_did_not_make(bob):
+    author = person(NEW)
+    comment = discussions.post_comment(author=author, summary=SummaryFactory(), source="Fine.")
+    services.hide(moderator=bob, row=comment, reason="Off-topic.")
+    discussions.edit_comment(
+        comment=comment, editor=author, source="Now see https://a.example https://b.example"
+    )
+    comment.refresh_from_db()
+    assert comment.is_hidden
+    assert list(Action.objects.order_by("pk").values_list("verb", flat=True)) == ["hidden"]
