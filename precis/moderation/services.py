@@ -275,7 +275,7 @@ def mark_spammer(*, moderator, person, reason: str = SPAM_REASON) -> dict:
     )  # fmt: skip
     from .signals import learn_hosts_of  # the spam rules learn the hosts they linked to
 
-    learn_hosts_of(person, moderator=moderator, hidden=hidden)
+    learn_hosts_of(person, moderator=moderator)
     return hidden
 
 

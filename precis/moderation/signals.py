@@ -195,17 +195,17 @@ def learn_hosts(texts, *, added_by, reason: str) -> list[str]:
     return new
 
 
-def learn_hosts_of(person, *, moderator, hidden: dict) -> list[str]:
-    """Block the hosts linked from what ``person`` wrote (``hidden``: ids by kind name)."""
-    from .kinds import BY_NAME
+def learn_hosts_of(person, *, moderator) -> list[str]:
+    """Block the hosts linked from ``person``'s profile and latest writing of each kind,
+    what the rules or moderators hid before included."""
+    from .kinds import KINDS
 
     texts = [f"{person.display_name}\n{person.bio}"]
-    for name, ids in hidden.items():
-        kind = BY_NAME.get(name)
-        if kind is None or not ids:
+    for kind in KINDS:
+        if kind.name == "profile":
             continue
-        rows = kind.model.objects.filter(pk__in=ids).order_by("-pk")[:MAX_TEXTS_LEARNED_FROM]
-        texts.extend(kind.text(row) for row in rows)
+        rows = kind.model.objects.filter(**{kind.model.author_field: person})
+        texts.extend(kind.text(row) for row in rows.order_by("-pk")[:MAX_TEXTS_LEARNED_FROM])
     return learn_hosts(texts, added_by=moderator, reason=f"Linked by {person.username}, a spammer.")
 
 

@@ -263,3 +263,15 @@ def test_a_host_longer_than_dns_allows_costs_no_time_and_is_never_learned(alice)
     text = "http://" + "a." * 30_000 + "example"  # within the 60,000-character limit
     assert signals.links_in(text).unfamiliar
     assert signals.learn_hosts([text], added_by=alice, reason="test") == []
+
+
+def test_marking_a_spammer_learns_from_what_was_hidden_before_too(alice, bob):
+    from precis.moderation import services
+    from precis.moderation.tests.factories import hide, make
+
+    comment = make("comment", alice)
+    comment.source = "Cheap at https://earlier-hidden.example/buy"
+    comment.save(update_fields=["source"])
+    hide(comment, bob)
+    services.mark_spammer(moderator=bob, person=alice)
+    assert BlockedHost.objects.filter(host="earlier-hidden.example", learned=True).exists()
