@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from precis.lib.moderation import ModerationState
 from precis.papers.services import ImportReport, upsert_papers
 
 from . import orcid
@@ -149,12 +147,7 @@ def mark_spammer(*, user, reason: str) -> None:
 
 
 def set_profile_moderation(*, user, state: str, reason: str = "") -> None:
-    user.moderation = state
-    user.moderation_reason = "" if state == ModerationState.OK else reason[:300]
-    user.moderated_at = timezone.now()
-    if state != ModerationState.HIDDEN:
-        user.appealed_at = None
-    user.save(update_fields=["moderation", "moderation_reason", "moderated_at", "appealed_at"])
+    user.save_moderation(state, reason)
 
 
 def set_trust_level(*, user, level: int, by_hand: bool) -> None:

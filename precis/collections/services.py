@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
 
 from precis.importers.names import title_key
 from precis.importers.services import ImportFailed, find_or_import, import_by_identifier
 from precis.lib import identifiers, richtext, screening
-from precis.lib.moderation import ModerationState, moderation_fields
+from precis.lib.moderation import moderation_fields
 from precis.lib.text import clean_text
 from precis.papers.models import Paper
 from precis.summaries.models import Summary, Visibility
@@ -80,14 +79,7 @@ def _save_screened(collection: Collection) -> Collection:
 
 def set_moderation(*, collection: Collection, state: str, reason: str = "") -> Collection:
     """Hold, hide or show a collection (the moderation app's decision)."""
-    collection.moderation = state
-    collection.moderation_reason = "" if state == ModerationState.OK else reason[:300]
-    collection.moderated_at = timezone.now()
-    if state != ModerationState.HIDDEN:
-        collection.appealed_at = None
-    collection.save(
-        update_fields=["moderation", "moderation_reason", "moderated_at", "appealed_at"]
-    )
+    collection.save_moderation(state, reason)
     return collection
 
 

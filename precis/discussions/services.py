@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from precis.accounts.models import is_blocked_by
 from precis.lib import richtext, screening
-from precis.lib.moderation import ModerationState, is_moderator, moderation_fields
+from precis.lib.moderation import is_moderator, moderation_fields
 from precis.lib.text import clean_text
 from precis.notifications import services as notifications
 from precis.summaries.models import Summary, Visibility
@@ -374,14 +374,11 @@ def set_moderation(*, thing: Comment | Question | Answer, state: str, reason: st
     kept back while it waited).
     """
     was_held = thing.is_held
-    thing.moderation = state
-    thing.moderation_reason = "" if state == ModerationState.OK else reason[:300]
-    thing.moderated_at = timezone.now()
-    if state != ModerationState.HIDDEN:
-        thing.appealed_at = None
-    thing.save(update_fields=["moderation", "moderation_reason", "moderated_at", "appealed_at"])
+    thing.save_moderation(state, reason)
     if isinstance(thing, Answer):
         recompute_reputation_soon([thing.author_id])
+    elif isinstance(thing, Question):  # its answers' points count only while it is shown
+        recompute_reputation_soon(list(thing.answers.values_list("author_id", flat=True)))
     if was_held and thing.is_shown:
         if isinstance(thing, Comment):
             notifications.comment_posted(

@@ -77,6 +77,14 @@ class Moderated(models.Model):
     def is_hidden(self) -> bool:
         return self.moderation == ModerationState.HIDDEN
 
+    def save_moderation(self, state: str, reason: str = "") -> None:
+        """Put this row in ``state`` and save just that (the owning app's service calls
+        it, with what else follows, such as the search index)."""
+        fields = moderation_fields(state, reason)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=list(fields))
+
     @property
     def may_appeal(self) -> bool:
         return self.is_hidden and self.appealed_at is None

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from precis.lib import richtext, screening
-from precis.lib.moderation import ModerationState, moderation_fields
+from precis.lib.moderation import moderation_fields
 from precis.lib.text import clean_text
 from precis.notifications import services as notifications
 from precis.search.services import index_papers_soon, refresh_scores
@@ -102,12 +102,7 @@ def set_moderation(*, summary: Summary, state: str, reason: str = "") -> Summary
     announced to followers then, as publishing it would have been.
     """
     was_held = summary.is_held
-    summary.moderation = state
-    summary.moderation_reason = "" if state == ModerationState.OK else reason[:300]
-    summary.moderated_at = timezone.now()
-    if state != ModerationState.HIDDEN:
-        summary.appealed_at = None
-    summary.save(update_fields=["moderation", "moderation_reason", "moderated_at", "appealed_at"])
+    summary.save_moderation(state, reason)
     index_papers_soon([summary.paper_id])
     _credit_changed(summary.author_id)
     if was_held and summary.is_listed:
