@@ -79,12 +79,19 @@ def get_image(url: str) -> Image:
         if kind == "image":
             return Image(content_type=first, content=second)
         raise ImageError(first, status=second)
+    # One fetch of a URL at a time, site-wide: a crowd (or an attacker) asking for an
+    # image not yet cached holds one worker, not one each.
+    fetching = key + ":fetching"
+    if not cache.add(fetching, 1, int(FETCH_TIMEOUT_SECONDS) + 1):
+        raise ImageError("This image is being fetched; try again in a moment.", status=503)
     try:
         image = _fetch(url)
     except ImageError as exc:
         if exc.status != 503:  # offline is the site's setting, not the image's fault
             cache.set(key, ("error", exc.message, exc.status), FAILURE_CACHE_SECONDS)
         raise
+    finally:
+        cache.delete(fetching)
     if len(image.content) <= CACHE_MAX_BYTES:
         cache.set(key, ("image", image.content_type, image.content), CACHE_SECONDS)
     return image

@@ -31,7 +31,10 @@ def image(request, signature, encoded):
     try:
         image = proxy.get_image(url)
     except proxy.ImageError as exc:
-        return _error(exc.message, status=exc.status)
+        response = _error(exc.message, status=exc.status)
+        if exc.status == 503:
+            response["Retry-After"] = "10"
+        return response
     response = HttpResponse(image.content, content_type=image.content_type)
     response["Cache-Control"] = f"public, max-age={proxy.CACHE_SECONDS}"
     return _sealed(response)

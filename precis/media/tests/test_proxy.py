@@ -294,6 +294,22 @@ def test_a_second_request_comes_from_the_cache(client, network):
     assert len(network.requests) == 1
 
 
+def test_while_one_fetch_of_an_image_runs_others_wait_without_fetching(client, network):
+    import hashlib
+
+    from django.core.cache import cache
+
+    url = "https://images.example/a.png"
+    network.route(upstream("/a.png"), PNG)
+    key = "imageproxy:" + hashlib.sha256(url.encode()).hexdigest()
+    cache.add(key + ":fetching", 1, 30)  # a fetch in flight, in another worker
+    response = client.get(proxied(url))
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert network.requests == []
+    cache.delete(key + ":fetching")
+    assert client.get(proxied(url)).content == PNG
+
+
 def test_images_too_big_to_keep_are_fetched_again(client, network, monkeypatch):
     monkeypatch.setattr(proxy, "CACHE_MAX_BYTES", len(PNG) - 1)
     network.route(upstream("/a.png"), PNG)
