@@ -28,11 +28,19 @@ def shared_fixtures() -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Every request renders its page: for tests that count what rendering costs."""
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

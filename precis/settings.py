@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "precis.core.proxies.ForwardedClientMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication: a cached signed-out page needs neither.
+    "precis.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,14 +128,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.string("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "precis",
+            "KEY_PREFIX": prefix,
         }
+        for alias, prefix in (("default", "precis"), ("pages", "precis-pages"))
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+# How long a signed-out reader's page may be served from the cache when nothing is
+# written meanwhile (any write refreshes every page at once); 0 turns the cache off.
+PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 300, minimum=0)
 
 # --- Background tasks -------------------------------------------------------
 TASKS = {
@@ -294,3 +307,34 @@ SUMMARIES_PER_PAGE = env.integer("SUMMARIES_PER_PAGE", 20, minimum=1)
 # API rate limits, per token, signed-in user or client address, per minute.
 API_READS_PER_MINUTE = env.integer("API_READS_PER_MINUTE", 600, minimum=1)
 API_WRITES_PER_MINUTE = env.integer("API_WRITES_PER_MINUTE", 60, minimum=1)
+
+# --- Read replicas (optional) -----------------------------------------------
+# Streaming replicas of the primary (DATABASE_URL), space- or comma-separated. Requests
+# that only read are served from one (precis/core/replicas.py); writes, transactions,
+# tasks and commands use the primary, and so does each person for REPLICA_PIN_SECONDS
+# after their own write, so they always see it.
+DATABASE_REPLICA_URLS = [
+    url for item in env.words("DATABASE_REPLICA_URLS", []) for url in item.split()
+]
+DATABASE_REPLICAS = [f"replica{number}" for number in range(1, len(DATABASE_REPLICA_URLS) + 1)]
+REPLICA_PIN_SECONDS = env.integer("REPLICA_PIN_SECONDS", 10, minimum=0)
+# A replica further behind than this, in seconds, is skipped; 0 does not measure the lag.
+REPLICA_MAX_LAG_SECONDS = env.integer("REPLICA_MAX_LAG_SECONDS", 0, minimum=0)
+for alias, url in zip(DATABASE_REPLICAS, DATABASE_REPLICA_URLS, strict=True):
+    try:
+        replica = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as exc:  # the message leaves the URL, and its password, out
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URLS: {alias} is not a database URL: {exc}"
+        ) from exc
+    if not all("postgresql" in db["ENGINE"] for db in (DATABASES["default"], replica)):
+        raise ImproperlyConfigured("Read replicas need PostgreSQL, as primary and replicas")
+    # An unreachable replica is given up on after a few seconds; the primary then reads.
+    replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES[alias] = {**replica, "TEST": {"MIRROR": "default"}}
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["precis.core.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "precis.core.replicas.ReplicaMiddleware",
+    )

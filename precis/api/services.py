@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count
 
 from precis.lib import identifiers
@@ -55,18 +54,3 @@ def lookup(scheme: str, value: str) -> Lookup:
             .first()
         )
     return Lookup(paper, paper.summary_count, best)
-
-
-LOOKUP_GENERATION_KEY = "api:lookup:generation"
-
-
-def lookup_generation() -> int:
-    """Changes whenever any summary is saved, so cached lookup answers are never stale."""
-    return cache.get_or_set(LOOKUP_GENERATION_KEY, 1, timeout=None)
-
-
-def new_lookup_generation(**_signal) -> None:
-    try:
-        cache.incr(LOOKUP_GENERATION_KEY)
-    except ValueError:  # not set yet
-        cache.set(LOOKUP_GENERATION_KEY, 2, timeout=None)

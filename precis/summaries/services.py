@@ -204,20 +204,30 @@ def record_view(*, summary: Summary, visitor: str) -> bool:
     """Count one view of a listed summary by an opaque visitor string; True if counted."""
     if not summary.is_listed:
         return False
+    return count_view(summary.pk, visitor=visitor)
+
+
+def count_view(summary_id: int, *, visitor: str) -> bool:
+    """``record_view`` for a summary known to be listed (its page came from the page cache)."""
     today = timezone.localdate()
-    digest = hashlib.sha256(f"{today}|{summary.pk}|{visitor}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{today}|{summary_id}|{visitor}".encode()).hexdigest()[:32]
     if not cache.add(f"view:{digest}", 1, VIEW_DEDUP_SECONDS):
         return False
     with transaction.atomic():
-        counted = DailyViews.objects.filter(summary=summary, day=today).update(count=F("count") + 1)
+        counted = DailyViews.objects.filter(summary_id=summary_id, day=today).update(
+            count=F("count") + 1
+        )
         if not counted:
             try:
                 with transaction.atomic():
-                    DailyViews.objects.create(summary=summary, day=today, count=1)
+                    DailyViews.objects.create(summary_id=summary_id, day=today, count=1)
             except IntegrityError:  # another request created today's row first
-                DailyViews.objects.filter(summary=summary, day=today).update(count=F("count") + 1)
+                DailyViews.objects.filter(summary_id=summary_id, day=today).update(
+                    count=F("count") + 1
+                )
+        summary = Summary.objects.only("score", "views", "published_at").get(pk=summary_id)
         # Popularity from the loaded score is close enough; votes recompute it exactly.
-        Summary.objects.filter(pk=summary.pk).update(
+        Summary.objects.filter(pk=summary_id).update(
             views=F("views") + 1,
             popularity=ranking.popularity(summary.score, summary.views + 1, summary.published_at),
         )

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from precis.core import pagecache
 from precis.discussions.threads import comment_place, thread_context
 from precis.lib import ratelimit, richtext
 from precis.lib.navigation import number
@@ -48,9 +49,17 @@ def detail(request, pk):
     comments = thread_context(
         summary, request.user, page=page, reply_to=number(request.GET.get("reply_to"))
     )
-    return render(
+    response = render(
         request, "summaries/detail.html", {"summary": summary, "paper": summary.paper, **comments}
     )
+    if summary.is_listed:
+        pagecache.on_hit(response, "precis.summaries.views.count_cached_view", summary.pk)
+    return response
+
+
+def count_cached_view(request, summary_id: int) -> None:
+    """A signed-out reader got a listed summary's page from the page cache."""
+    services.count_view(summary_id, visitor=_visitor(request))
 
 
 def _visitor(request) -> str:

@@ -52,7 +52,7 @@ PAGES = [
 @pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "signed-in"])
 @pytest.mark.parametrize("page", PAGES)
 def test_it_makes_the_same_number_of_queries_for_few_and_many_items(
-    client, django_assert_max_num_queries, page, signed_in
+    client, django_assert_max_num_queries, page, signed_in, no_page_cache
 ):
     venue = VenueFactory(key="icml")
     writer = UserFactory(username="writer")

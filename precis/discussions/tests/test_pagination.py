@@ -69,7 +69,7 @@ def big_discussion(summary, author):
 
 
 def test_ten_thousand_comments_show_one_page_in_a_constant_number_of_queries(
-    client, summary, alice, django_assert_max_num_queries
+    client, summary, alice, django_assert_max_num_queries, no_page_cache
 ):
     CommentFactory(summary=summary)
     CommentFactory(summary=summary)

@@ -153,7 +153,7 @@ FEEDS = [
 
 @pytest.mark.parametrize("path", FEEDS)
 def test_feeds_make_the_same_number_of_queries_for_few_and_many_entries(
-    client, venue, writer, path
+    client, venue, writer, path, no_page_cache
 ):
     paper = PaperFactory(venue=venue)
 

@@ -59,7 +59,9 @@ def test_it_shows_both_revisions_rendered_with_their_math(client, alice):
     assert 'class="diff"' not in body
 
 
-def test_the_rendered_view_of_an_older_revision_is_cached(client, alice, django_assert_num_queries):
+def test_the_rendered_view_of_an_older_revision_is_cached(
+    client, alice, django_assert_num_queries, no_page_cache
+):
     summary = SummaryFactory(author=alice, source="First: $a$.")
     revise(summary, "Second: $b$.")
     revise(summary, "Third: $c$.")
@@ -108,7 +110,7 @@ def test_two_maximal_unrelated_revisions_give_a_bounded_page(client, alice):
     assert rendered.count('<section class="rendered-revision"') == 2
 
 
-def test_it_lists_revisions_a_page_at_a_time_and_loads_only_two_texts(client, alice):
+def test_it_lists_revisions_a_page_at_a_time_and_loads_only_two_texts(client, alice, no_page_cache):
     summary = SummaryFactory(author=alice, source="Revision 1")
     for n in range(2, 4):
         revise(summary, f"Revision {n}")

@@ -1,0 +1,127 @@
+"""Whole pages for signed-out readers, kept until the site's data changes.
+
+A signed-out reader's page depends on nothing but the URL and the site's data, so
+the first one to ask renders it and the next ones get a copy. Entries are keyed by
+the data generation (precis/core/generations.py), which every write moves on: no
+reader ever gets a page older than the last write, and a writer, being signed in,
+never gets a cached page at all. PAGE_CACHE_SECONDS bounds an entry's life for
+whatever changes without a write (relative dates, "this week" lists).
+
+Only plain GETs are answered from the cache: no session, messages or replica-pin
+cookie, no Authorization header, no JSON asked for. Only plain answers are kept: status 200,
+no cookie set (a page with a CSRF token sets one), nothing marked private.
+Cached pages carry an ETag, and a reader who already holds the page gets 304.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import cc_delim_re
+from django.utils.module_loading import import_string
+
+from . import generations
+from .replicas import PIN_COOKIE
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+# Pages with their own caching or per-request answers (CORS, signed image URLs).
+UNCACHED_PREFIXES = ("/api/", "/img/", "/admin/", "/accounts/", "/static/")
+LARGEST_CACHED_PAGE = 512 * 1024
+# Per-process memory without Redis; each entry is one page's HTML.
+CACHE_ALIAS = "pages"
+
+
+def on_hit(response, handler: str, *args) -> None:
+    """Run ``handler(request, *args)`` (a dotted path) whenever this page is served from the
+    cache: work the view does for every reader (counting a view) that a copy must not skip."""
+    response.page_cache_hook = (handler, args)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in SAFE_METHODS:
+            response = self.get_response(request)
+            if response.status_code < 400:
+                # Writes that use bulk statements send no model signals; the request covers them.
+                generations.advance()
+            return response
+        if not _may_use_cache(request):
+            return self.get_response(request)
+
+        key = _key(request)
+        store = caches[CACHE_ALIAS]
+        entry = store.get(key)
+        if entry is not None:
+            return _from_entry(request, entry)
+        response = self.get_response(request)
+        if _may_keep(response):
+            entry = _entry_of(response)
+            store.set(key, entry, _lifetime(request))
+            response["ETag"] = entry["etag"]
+        return response
+
+
+def _may_use_cache(request) -> bool:
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and not request.path.startswith(UNCACHED_PREFIXES)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and PIN_COOKIE not in request.COOKIES  # just wrote: must read the primary
+        and "Authorization" not in request.headers
+        and "application/json" not in request.headers.get("Accept", "")
+    )
+
+
+def _key(request) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+    return f"page:{generations.current()}:{digest}"
+
+
+def _lifetime(request) -> int:
+    if getattr(request, "read_replica", None):
+        # Rendered from a replica, perhaps from before the latest write: the generation
+        # in the key has moved on already, so the copy may only live as long as the lag
+        # that the replica router tolerates.
+        return min(settings.PAGE_CACHE_SECONDS, settings.REPLICA_PIN_SECONDS)
+    return settings.PAGE_CACHE_SECONDS
+
+
+def _may_keep(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if len(response.content) > LARGEST_CACHED_PAGE:
+        return False
+    directives = {d.strip().lower() for d in cc_delim_re.split(response.get("Cache-Control", ""))}
+    return not directives & {"private", "no-store"}
+
+
+def _entry_of(response) -> dict:
+    return {
+        "content": response.content,
+        "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
+        "etag": '"' + hashlib.blake2b(response.content, digest_size=16).hexdigest() + '"',
+        "hook": getattr(response, "page_cache_hook", None),
+    }
+
+
+def _from_entry(request, entry: dict):
+    if entry["hook"]:
+        handler, args = entry["hook"]
+        import_string(handler)(request, *args)
+    if entry["etag"] in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+        response["ETag"] = entry["etag"]
+        return response
+    response = HttpResponse(entry["content"])
+    for header, value in entry["headers"]:
+        response[header] = value
+    response["ETag"] = entry["etag"]
+    return response

@@ -1,0 +1,154 @@
+"""The page cache: signed-out readers get copies, and no copy outlives a write."""
+
+import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import path, reverse
+
+from precis.core import generations
+from precis.papers.tests.factories import PaperFactory
+from precis.search.tasks import index_papers_task
+from precis.summaries.models import Summary
+from precis.summaries.tests.factories import SummaryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def visitor(address="192.0.2.10"):
+    return Client(REMOTE_ADDR=address, HTTP_USER_AGENT="reader")
+
+
+def get_counting_queries(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    return response, len(queries)
+
+
+def test_a_second_visitor_gets_the_page_without_a_query_and_can_revalidate(alice):
+    summary = SummaryFactory(author=alice, source="Cached words.")
+    first, rendering = get_counting_queries(visitor(), summary.paper.get_absolute_url())
+    second, copying = get_counting_queries(visitor("192.0.2.11"), summary.paper.get_absolute_url())
+    assert rendering > 0
+    assert copying == 0
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    again = visitor().get(
+        summary.paper.get_absolute_url(), headers={"If-None-Match": first["ETag"]}
+    )
+    assert again.status_code == 304
+    assert not again.content
+
+
+def test_a_new_public_summary_shows_to_visitors_at_once(client, alice):
+    paper = PaperFactory()
+    reader = visitor()
+    assert "Brand new insight" not in reader.get("/").content.decode()
+    assert "Brand new insight" not in reader.get(paper.get_absolute_url()).content.decode()
+    client.force_login(alice)
+    client.post(
+        reverse("summaries:write", args=[paper.pk]),
+        {"source": "Brand new insight, clearly put.", "visibility": "public", "save": ""},
+    )
+    assert "Brand new insight" in reader.get("/").content.decode()
+    assert "Brand new insight" in reader.get(paper.get_absolute_url()).content.decode()
+
+
+def test_a_vote_moves_the_score_visitors_see(client, alice, carol):
+    summary = SummaryFactory(author=alice)
+    reader = visitor()
+    assert 'title="score">0<' in reader.get(summary.get_absolute_url()).content.decode()
+    client.force_login(carol)
+    client.post(reverse("summaries:vote", args=[summary.pk]), {"value": "up"})
+    assert 'title="score">1<' in reader.get(summary.get_absolute_url()).content.decode()
+
+
+def test_a_moderator_hiding_something_removes_it_from_cached_pages(client, alice, bob):
+    summary = SummaryFactory(author=alice, source="Buy cheap watches here.")
+    reader = visitor()
+    assert "cheap watches" in reader.get(summary.paper.get_absolute_url()).content.decode()
+    client.force_login(bob)
+    client.post(
+        reverse("moderation:item", args=["summary", summary.pk]),
+        {"action": "hide", "preset": "Spam or advertising."},
+    )
+    assert Summary.objects.get(pk=summary.pk).moderation == "hidden"
+    assert "cheap watches" not in reader.get(summary.paper.get_absolute_url()).content.decode()
+
+
+def test_a_finished_background_task_refreshes_cached_pages(alice):
+    SummaryFactory(author=alice)
+    before = generations.current()
+    index_papers_task.enqueue([])
+    assert generations.current() != before
+
+
+def test_signed_in_readers_never_get_a_visitors_copy(client, alice):
+    summary = SummaryFactory(author=alice)
+    visitor().get(summary.get_absolute_url())
+    client.force_login(alice)
+    response, queries = get_counting_queries(client, summary.get_absolute_url())
+    assert queries > 0
+    assert "Sign out" in response.content.decode()
+    assert not response.has_header("ETag")
+
+
+def test_views_of_cached_pages_still_count_once_per_visitor(alice):
+    summary = SummaryFactory(author=alice)
+    for address in ("192.0.2.1", "192.0.2.2", "192.0.2.2", "192.0.2.3"):
+        assert visitor(address).get(summary.get_absolute_url()).status_code == 200
+    assert Summary.objects.get(pk=summary.pk).views == 3
+
+
+def test_unlisted_summaries_are_cached_but_not_counted(alice):
+    summary = SummaryFactory(author=alice, visibility="unlisted")
+    for address in ("192.0.2.1", "192.0.2.2"):
+        assert visitor(address).get(summary.get_absolute_url()).status_code == 200
+    assert Summary.objects.get(pk=summary.pk).views == 0
+
+
+def test_a_missing_page_is_not_kept(alice):
+    reader = visitor()
+    _, first = get_counting_queries(reader, "/papers/999999/nothing/")
+    response, second = get_counting_queries(reader, "/papers/999999/nothing/")
+    assert response.status_code == 404
+    assert second == first > 0
+
+
+def test_nothing_is_cached_for_json_or_api_clients(alice):
+    summary = SummaryFactory(author=alice)
+    reader = visitor()
+    reader.get(summary.get_absolute_url())
+    _, queries = get_counting_queries(reader, summary.get_absolute_url(), Accept="application/json")
+    assert queries > 0
+    reader.get("/api/v1/papers")
+    _, queries = get_counting_queries(reader, "/api/v1/papers")
+    assert queries > 0
+
+
+def page_with_a_form(request):
+    return HttpResponse(f"<form><input name=csrfmiddlewaretoken value={get_token(request)}>")
+
+
+urlpatterns = [path("form/", page_with_a_form)]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_page_with_a_csrf_token_is_never_shared():
+    first = Client(enforce_csrf_checks=True)
+    token = first.get("/form/").content
+    second = Client(enforce_csrf_checks=True)
+    assert second.get("/form/").content != token
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_the_cache_can_be_turned_off(alice):
+    summary = SummaryFactory(author=alice)
+    reader = visitor()
+    reader.get(summary.get_absolute_url())
+    response, queries = get_counting_queries(reader, summary.get_absolute_url())
+    assert queries > 0
+    assert not response.has_header("ETag")
