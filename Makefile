@@ -47,7 +47,7 @@ test-sqlite:
 	env -u DATABASE_URL $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test-postgres:
-	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -m "not e2e"
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not e2e"
 
 test-e2e: install
 	$(PY) -m pytest e2e -m e2e
