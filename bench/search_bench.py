@@ -96,7 +96,8 @@ def abstract(rng):
     return " ".join(sentences)
 
 
-def build_corpus(papers: int, summaries: int, seed: int = 7) -> None:
+def build_corpus(papers: int, summaries: int, seed: int = 7, writers: int = 1) -> None:
+    """Insert ``papers`` papers and ``summaries`` public summaries shared among ``writers``."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -118,7 +119,14 @@ def build_corpus(papers: int, summaries: int, seed: int = 7) -> None:
         ["id", "name", "orcid"],
         [(pk, n, "") for pk, n in zip(author_ids, names, strict=True)],
     )
-    writer = User.objects.create_user("benchwriter", "bench@example.org", "x")
+    writer_ids = [User.objects.create_user("benchwriter", "bench@example.org", "x").pk]
+    if writers > 1:
+        # An unusable password: hashing thousands of real ones would take minutes.
+        more = User.objects.bulk_create(
+            User(username=f"writer{n}", email=f"writer{n}@example.org", password="!")
+            for n in range(1, writers)
+        )
+        writer_ids += [user.pk for user in more]
     batch = 5000
     paper_ids: list[int] = []
     for start in range(0, papers, batch):
@@ -171,13 +179,13 @@ def build_corpus(papers: int, summaries: int, seed: int = 7) -> None:
     for start in range(0, summaries, batch):
         with transaction.atomic():
             rows = []
-            for paper_id in chosen[start : start + batch]:
+            for number, paper_id in enumerate(chosen[start : start + batch], start):
                 text = abstract(rng)
                 up = rng.randint(0, 30)
                 rows.append(
                     (
                         paper_id,
-                        writer.pk,
+                        writer_ids[number % len(writer_ids)],
                         "public",
                         False,
                         text,

@@ -1,0 +1,322 @@
+"""Every page a reader sees against Django "hello world" on the same gunicorn, in one run.
+
+Builds (or, with --keep, reuses) the corpus of bench/search_bench.py: 100,000 papers,
+20,000 public summaries and 5,000 writers. Starts gunicorn twice with the same
+worker settings, once for Precis and once for bench/hello.py, and loads them with
+wrk at a fixed number of connections in interleaved rounds: hello world, then each
+page, round after round. Each page's ratio is taken against the hello world of its
+own round, so a busy machine slows both alike. Pages with many instances (papers,
+summaries, profiles, searches) cycle through a few hundred distinct URLs.
+
+It runs Precis twice: as configured (anonymous pages cached) and with the page
+cache off (PAGE_CACHE_SECONDS=0), which is what a page costs on a cache miss.
+
+    .venv/bin/python bench/pages_bench.py [--db sqlite|postgres] [--keep DIR] [--rounds 3]
+
+Needs wrk (Debian: apt-get install wrk). wrk is written in C and uses one thread
+here; the hello-world line shows how far above Precis's rates it can drive a server.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+VARIANTS_PER_PAGE = 200
+ANONYMOUS_PAGES = (
+    "home (popular)",
+    "home (recent)",
+    "home (best)",
+    "paper",
+    "summary",
+    "venue",
+    "venue-year",
+    "profile",
+    "search",
+    "feed (site)",
+    "feed (paper)",
+)
+SIGNED_IN_PAGES = ("home (popular)", "paper", "summary")
+
+
+def prepare(scratch: Path, papers: int, summaries: int, writers: int) -> None:
+    """Build the corpus once and write the URLs to load (targets.json) into scratch."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from search_bench import build_corpus, queries
+
+    from precis.accounts.models import User
+    from precis.papers.models import Venue
+    from precis.search import services as search
+    from precis.summaries.models import Summary
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if not Summary.objects.exists():
+        started = time.perf_counter()
+        build_corpus(papers, summaries, writers=writers)
+        search.reindex(restart=True)
+        print(f"corpus built and indexed in {time.perf_counter() - started:.0f} s", flush=True)
+    call_command("analyze", verbosity=0)
+    connection.close()
+
+    sample = list(
+        Summary.objects.listed().select_related("paper", "author").order_by("?")[:VARIANTS_PER_PAGE]
+    )
+    venue = Venue.objects.get(key="icml")
+    years = sorted({s.paper.year for s in sample if s.paper.year})
+    pages = {
+        "home (popular)": ["/"],
+        "home (recent)": ["/?tab=recent"],
+        "home (best)": ["/?tab=best"],
+        "paper": [s.paper.get_absolute_url() for s in sample],
+        "summary": [s.get_absolute_url() for s in sample],
+        "venue": [f"/venues/{v.key}/" for v in Venue.objects.all()],
+        "venue-year": [f"/venues/{venue.key}/{year}/" for year in years],
+        "profile": [s.author.get_absolute_url() for s in sample],
+        "search": [
+            "/search?" + urllib.parse.urlencode({"q": q}) for q in queries(VARIANTS_PER_PAGE)
+        ],
+        "feed (site)": ["/feeds/summaries.atom"],
+        "feed (paper)": [f"/feeds/papers/{s.paper_id}.atom" for s in sample],
+    }
+    reader = User.objects.create_user(f"reader{time.time_ns()}", "reader@example.org", "x")
+    client = Client()
+    client.force_login(reader)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    (scratch / "targets.json").write_text(json.dumps({"pages": pages, "cookie": cookie}))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(
+    app: str, env: dict, args, *, chdir: Path = ROOT
+) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        app,
+        "--chdir",
+        str(chdir),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/", timeout=5).read()  # noqa: S310 (http://127.0.0.1)
+            return server, base
+        except OSError:
+            time.sleep(0.1)
+    stop(server)
+    raise SystemExit(f"{app} did not start on port {port}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def lua_script(folder: Path, name: str, paths: list[str], cookie: str = "") -> Path:
+    """A wrk script that cycles through ``paths`` (and sends a session cookie if given)."""
+    script = folder / (re.sub(r"\W+", "_", name) + ("_in" if cookie else "") + ".lua")
+    quoted = ", ".join(json.dumps(p) for p in paths)
+    lines = [f"local paths = {{{quoted}}}", "local n = 0"]
+    if cookie:
+        lines.append(f"wrk.headers['Cookie'] = {json.dumps(cookie)}")
+    lines += [
+        "request = function()",
+        "  n = n + 1",
+        "  return wrk.format('GET', paths[(n % #paths) + 1])",
+        "end",
+    ]
+    script.write_text("\n".join(lines) + "\n")
+    return script
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def load(base: str, script: Path | None, args) -> dict:
+    """One wrk run: requests/s, p50 and p99 in ms, and failed requests."""
+    command = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, base + "/"], capture_output=True, text=True, check=True)
+    text = output.stdout
+
+    def latency(percent: str) -> float:
+        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M).groups()
+        return float(value) * UNITS[unit]
+
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "failed": errors + (int(bad.group(1)) if bad else 0),
+    }
+
+
+def warm(base: str, paths: list[str], cookie: str = "") -> None:
+    for path in paths:
+        headers = {"Cookie": cookie} if cookie else {}
+        request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
+        try:
+            urllib.request.urlopen(request, timeout=60).read()  # noqa: S310
+        except urllib.error.HTTPError as error:
+            raise SystemExit(
+                f"{path} answered {error.code}; the benchmark needs every page"
+            ) from error
+
+
+def measure(label: str, env: dict, targets: dict, scratch: Path, args) -> None:
+    hello, hello_base = start_gunicorn("hello:application", env, args, chdir=BENCH)
+    precis, base = start_gunicorn("precis.wsgi", env, args)
+    try:
+        plan = [(name, "", targets["pages"][name]) for name in ANONYMOUS_PAGES]
+        plan += [(name, targets["cookie"], targets["pages"][name]) for name in SIGNED_IN_PAGES]
+        for _, cookie, paths in plan:
+            warm(base, paths, cookie)
+        rows: dict[str, list[tuple[dict, float]]] = {}
+        hello_runs = []
+        for _ in range(args.rounds):
+            ceiling = load(hello_base, None, args)
+            hello_runs.append((ceiling, 1.0))
+            for name, cookie, paths in plan:
+                result = load(base, lua_script(scratch, name, paths, cookie), args)
+                key = name + (", signed in" if cookie else "")
+                rows.setdefault(key, []).append((result, result["rps"] / ceiling["rps"]))
+    finally:
+        stop(precis)
+        stop(hello)
+
+    print(f"\n{label}: {args.workers} {args.worker_class} workers x {args.threads} threads, "
+          f"{args.connections} connections, {args.rounds} rounds of {args.seconds} s "
+          f"(medians over rounds)")  # fmt: skip
+    print(f"{'page':26} {'req/s':>8} {'of hello':>8} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6}")
+    for key, runs in [("hello world", hello_runs), *rows.items()]:
+        print(
+            f"{key:26} {statistics.median(r['rps'] for r, _ in runs):8.0f} "
+            f"{statistics.median(ratio for _, ratio in runs):8.1%} "
+            f"{statistics.median(r['p50'] for r, _ in runs):7.1f} "
+            f"{statistics.median(r['p99'] for r, _ in runs):7.1f} "
+            f"{sum(r['failed'] for r, _ in runs):6d}",
+            flush=True,
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/precis_pages_bench")
+    parser.add_argument("--redis-url", default="", help="REDIS_URL for Precis (default: none)")
+    parser.add_argument("--papers", type=int, default=100_000)
+    parser.add_argument("--summaries", type=int, default=20_000)
+    parser.add_argument("--writers", type=int, default=5_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--only",
+        choices=["cached", "uncached"],
+        help="Run one of the two configurations (default: both)",
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="Keep the database in this folder and reuse it next time"
+    )
+    parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare:
+        prepare(args.prepare, args.papers, args.summaries, args.writers)
+        return
+    if not shutil.which("wrk"):
+        raise SystemExit("pages_bench needs wrk: apt-get install wrk")
+
+    scratch = args.keep or Path(tempfile.mkdtemp(prefix="precis-pages-bench-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    if args.db == "postgres":
+        database_url = args.pg_url
+        name = database_url.rsplit("/", 1)[1]
+        base = database_url.rsplit("/", 1)[0] + "/postgres"
+        statements = [f"CREATE DATABASE {name}"]
+        if not args.keep:
+            statements.insert(0, f"DROP DATABASE IF EXISTS {name}")
+        for statement in statements:
+            subprocess.run(["psql", base, "-q", "-c", statement], check=False, capture_output=True)
+    else:
+        database_url = f"sqlite:///{scratch}/bench.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "precis.settings",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": args.redis_url,
+        "SECRET_KEY": "pages-bench-" + "k7Qx" * 12,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "STATIC_ROOT": str(scratch / "static"),
+        "VAR_DIR": str(scratch / "var"),
+        "LOG_LEVEL": "ERROR",
+        "PYTHONPATH": f"{ROOT}:{BENCH}",
+    }
+    try:
+        subprocess.run(
+            [sys.executable, __file__, "--prepare", str(scratch), "--papers", str(args.papers),
+             "--summaries", str(args.summaries), "--writers", str(args.writers)],
+            env=env, check=True,
+        )  # fmt: skip
+        targets = json.loads((scratch / "targets.json").read_text())
+        print(f"{args.db}, {args.papers:,} papers, {args.summaries:,} summaries, "
+              f"{args.writers:,} writers")  # fmt: skip
+        if args.only in (None, "cached"):
+            measure("Page cache on (as configured)", env, targets, scratch, args)
+        if args.only in (None, "uncached"):
+            uncached = {**env, "PAGE_CACHE_SECONDS": "0"}
+            measure("Page cache off (every request a miss)", uncached, targets, scratch, args)
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
