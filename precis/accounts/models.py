@@ -6,11 +6,11 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from precis.lib.moderation import Moderated, is_moderator, shown
 from precis.lib.text import clean_text
+from precis.lib.urls import link
 
 ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 
@@ -146,7 +146,7 @@ class User(Moderated, AbstractUser):
         return self.display_name or self.username
 
     def get_absolute_url(self) -> str:
-        return reverse("accounts:profile", args=[self.username])
+        return link("accounts:profile", self.username)
 
     @property
     def orcid_url(self) -> str:

@@ -5,11 +5,11 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.text import slugify
 
 from precis.lib import richtext
 from precis.lib.moderation import Moderated, is_moderator, shown
+from precis.lib.urls import link
 from precis.papers.models import Paper
 from precis.papers.services import citation_title
 from precis.summaries.models import Summary, Visibility
@@ -77,7 +77,7 @@ class Collection(Moderated, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("collections:detail", args=[self.pk, self.slug or "collection"])
+        return link("collections:detail", self.pk, self.slug or "collection")
 
     def render(self) -> None:
         self.description_html = render_markdown(self.description)

@@ -10,11 +10,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from precis.accounts.models import Block
 from precis.lib import richtext
 from precis.lib.moderation import Moderated, shown
+from precis.lib.urls import link
 from precis.papers.models import Paper
 from precis.papers.services import citation_title
 from precis.summaries.models import Summary
@@ -113,7 +113,7 @@ class Comment(Moderated, models.Model):
     def get_absolute_url(self) -> str:
         # The summary's page finds which page of its comments shows this one (or
         # sends on to the thread's own page), so the link outlives pagination.
-        summary_url = reverse("summaries:detail", args=[self.summary_id])
+        summary_url = link("summaries:detail", self.summary_id)
         return f"{summary_url}?comment={self.pk}#comment-{self.pk}"
 
     @property
@@ -199,7 +199,7 @@ class Question(Moderated, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("discussions:question", args=[self.pk])
+        return link("discussions:question", self.pk)
 
     @property
     def is_open(self) -> bool:
@@ -260,7 +260,7 @@ class Answer(Moderated, models.Model):
         return f"Answer {self.pk} to question {self.question_id}"
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('discussions:question', args=[self.question_id])}#answer-{self.pk}"
+        return f"{link('discussions:question', self.question_id)}#answer-{self.pk}"
 
     def render(self) -> None:
         self.html = render_source(self.source)

@@ -1,11 +1,11 @@
 from urllib.parse import urlsplit
 
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
 
 from precis.importers import names
 from precis.lib import identifiers, richtext
+from precis.lib.urls import link
 
 from .fields import FIELDS, field_of_categories
 
@@ -27,7 +27,7 @@ class Venue(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("papers:venue", args=[self.key])
+        return link("papers:venue", self.key)
 
     def render(self) -> None:
         self.description_html = (
@@ -49,7 +49,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("papers:author", args=[self.pk, self.slug])
+        return link("papers:author", self.pk, self.slug)
 
     @property
     def slug(self) -> str:
@@ -107,7 +107,16 @@ class Paper(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("papers:detail", args=[self.pk, self.slug or "paper"])
+        return link("papers:detail", self.pk, self.slug or "paper")
+
+    @property
+    def venue_url(self) -> str:
+        """The venue's page for the paper's year (or the venue's page); "" without a venue."""
+        if not self.venue_id:
+            return ""
+        if self.year:
+            return link("papers:venue_year", self.venue.key, self.year)
+        return self.venue.get_absolute_url()
 
     def derive_fields(self) -> None:
         """Fields computed from others; called by save() and before bulk writes."""

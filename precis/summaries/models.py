@@ -3,11 +3,11 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.urls import reverse
 
 from precis.accounts.models import Block
 from precis.lib import richtext
 from precis.lib.moderation import Moderated, is_moderator, shown
+from precis.lib.urls import link
 from precis.papers.models import Paper
 from precis.papers.services import citation_title
 
@@ -141,7 +141,7 @@ class Summary(Moderated, models.Model):
         return f"Summary of {self.paper} by {self.author}"
 
     def get_absolute_url(self) -> str:
-        return reverse("summaries:detail", args=[self.pk])
+        return link("summaries:detail", self.pk)
 
     @property
     def is_private(self) -> bool:
