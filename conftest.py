@@ -39,7 +39,8 @@ def _fresh_cache():
 
 @pytest.fixture
 def no_page_cache(settings):
-    """Every request renders its page: for tests that count what rendering costs."""
+    """Every request renders its page and counts its lists: for tests that count what
+    rendering costs."""
     settings.PAGE_CACHE_SECONDS = 0
 
 

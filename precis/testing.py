@@ -19,3 +19,9 @@ if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
     if base[-1].isdigit():
         base = base[:-1]
     os.environ["REDIS_URL"] = f"{'/'.join(base)}/{15 - worker_number % 16}"
+
+# ... and their own VAR_DIR, where the data generation is kept without Redis
+# (precis/core/generations.py): a write in one worker must not refresh another's pages.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    shared = os.environ.get("VAR_DIR") or os.path.join(os.path.dirname(__file__), "..", "var")
+    os.environ["VAR_DIR"] = os.path.join(shared, os.environ["PYTEST_XDIST_WORKER"])

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from precis.collections.models import Collection
+from precis.core.paginators import CachedCountPaginator
 from precis.lib import safehttp
 from precis.lib.moderation import is_moderator
 from precis.lib.navigation import safe_next
@@ -53,7 +54,7 @@ def profile(request, username):
     else:
         summaries = summaries.listed().filter(anonymous=False)
     summaries = summaries.for_display(request.user).order_by("-published_at", "-updated_at")
-    page = Paginator(summaries, 20).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(summaries, 20).get_page(request.GET.get("page"))
     collections = Collection.objects.filter(owner=person)
     if not own_page:
         collections = collections.listed()

@@ -1,11 +1,11 @@
 import random
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
+from precis.core.paginators import CachedCountPaginator
 from precis.papers.fields import FIELDS
 from precis.summaries.models import Summary
 
@@ -32,7 +32,9 @@ def home(request):
     )
     if field:
         summaries = summaries.filter(paper__field=field)
-    page = Paginator(summaries, settings.SUMMARIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(summaries, settings.SUMMARIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "core/home.html",

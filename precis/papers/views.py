@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from precis.collections.models import Collection
+from precis.core.paginators import CachedCountPaginator
 from precis.discussions.models import Question, comment_count
 from precis.importers.services import ImportFailed, import_by_identifier
 from precis.lib import identifiers, ratelimit
@@ -207,7 +208,7 @@ def venue_detail(request, key, year=None):
     )
     if year is not None:
         papers = papers.filter(year=year)
-    page = Paginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
     top_summaries = _top_summary_of_each(page.object_list, request.user)
     entries = [(paper, top_summaries.get(paper.pk)) for paper in page.object_list]
     return render(

@@ -215,7 +215,9 @@ def test_import_needs_an_orcid_and_a_post(client, alice, network):
     assert network.requests == []
 
 
-def test_the_profile_lists_claimed_papers_in_constant_queries(client, author, carol, network):
+def test_the_profile_lists_claimed_papers_in_constant_queries(
+    client, author, carol, network, no_page_cache
+):
     network.route("https://pub.orcid.org/", OUR_WORKS)
     client.force_login(author)
     client.post(reverse("accounts:orcid_import"))

@@ -152,3 +152,16 @@ def test_the_cache_can_be_turned_off(alice):
     response, queries = get_counting_queries(reader, summary.get_absolute_url())
     assert queries > 0
     assert not response.has_header("ETag")
+
+
+def test_a_long_lists_total_is_counted_once_until_the_next_write(client, alice, carol):
+    SummaryFactory(author=alice)
+    client.force_login(carol)
+    _, first = get_counting_queries(client, "/")
+    response, second = get_counting_queries(client, "/")
+    assert second == first - 1
+    assert response.context["summary_total"] == 1
+    SummaryFactory(author=alice, paper=PaperFactory())
+    response, third = get_counting_queries(client, "/")
+    assert third == first
+    assert response.context["summary_total"] == 2

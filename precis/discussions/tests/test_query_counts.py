@@ -83,7 +83,7 @@ PAGES = {
 @pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "signed-in"])
 @pytest.mark.parametrize("page", PAGES)
 def test_discussion_pages_make_the_same_number_of_queries_for_few_and_many_items(
-    client, django_assert_max_num_queries, page, signed_in
+    client, django_assert_max_num_queries, page, signed_in, no_page_cache
 ):
     discussion = Discussion()
     if signed_in:
