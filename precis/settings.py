@@ -105,12 +105,13 @@ TEMPLATES = [
 # --- Database: SQLite file by default, PostgreSQL via DATABASE_URL ----------
 DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'precis.sqlite3'}")
 try:
+    # Each process keeps its connection for a minute: opening one (a SQLite file registers
+    # its functions, PostgreSQL authenticates) costs more than serving a cached page.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # Writers queue for the lock up front instead of failing mid-transaction.
         "transaction_mode": "IMMEDIATE",
