@@ -66,6 +66,7 @@ bench: install
 	$(PY) bench/import_bench.py
 	$(PY) bench/render_bench.py
 	$(PY) bench/diff_bench.py --page
+	$(PY) bench/pages_bench.py
 
 # Re-pin everything after changing requirements*.txt.
 lock:

@@ -13,7 +13,10 @@ cache off (PAGE_CACHE_SECONDS=0), which is what a page costs on a cache miss.
 
     .venv/bin/python bench/pages_bench.py [--db sqlite|postgres] [--keep DIR] [--rounds 3]
 
-Needs wrk (Debian: apt-get install wrk). wrk is written in C and uses one thread
+Last, it loads every signed-out page at 200 connections for 60 s through nginx with
+keep-alive in front of gthread workers (skipped without nginx).
+
+Needs wrk (Debian: apt-get install wrk) and, for the last part, nginx. wrk is written in C and uses one thread
 here; the hello-world line shows how far above Precis's rates it can drive a server.
 """
 
@@ -136,14 +139,19 @@ def start_gunicorn(
     ]
     server = subprocess.Popen(command, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
+    wait_until_serving(server, base)
+    return server, base
+
+
+def wait_until_serving(server: subprocess.Popen, base: str) -> None:
     for _ in range(200):
         try:
             urllib.request.urlopen(base + "/", timeout=5).read()  # noqa: S310 (http://127.0.0.1)
-            return server, base
+            return
         except OSError:
             time.sleep(0.1)
     stop(server)
-    raise SystemExit(f"{app} did not start on port {port}")
+    raise SystemExit(f"{server.args[0]} did not start serving {base}")
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -173,7 +181,15 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 def load(base: str, script: Path | None, args) -> dict:
     """One wrk run: requests/s, p50 and p99 in ms, and failed requests."""
-    command = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--latency"]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{args.connections}",
+        f"-d{args.seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
     if script:
         command += ["-s", str(script)]
     output = subprocess.run([*command, base + "/"], capture_output=True, text=True, check=True)
@@ -241,6 +257,39 @@ def measure(label: str, env: dict, targets: dict, scratch: Path, args) -> None:
         )
 
 
+def proxy_load(env: dict, targets: dict, scratch: Path, args) -> None:
+    """Many connections for a long while through nginx with keep-alive, every public page."""
+    from precis.testing_nodes import nginx_config
+
+    gthread = argparse.Namespace(**{**vars(args), "worker_class": "gthread", "threads": 4})
+    precis, base = start_gunicorn("precis.wsgi", env, gthread)
+    prefix = scratch / "nginx"
+    prefix.mkdir(exist_ok=True)
+    port = free_port()
+    config = prefix / "nginx.conf"
+    config.write_text(nginx_config(prefix, port, [base.removeprefix("http://")]))
+    nginx = subprocess.Popen(
+        ["nginx", "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log")],
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_until_serving(nginx, f"http://127.0.0.1:{port}")
+        paths = [path for name in ANONYMOUS_PAGES for path in targets["pages"][name]]
+        warm(f"http://127.0.0.1:{port}", paths)
+        script = lua_script(scratch, "every page", paths)
+        loaded = argparse.Namespace(
+            **{**vars(args), "connections": args.proxy_connections, "seconds": args.proxy_seconds}
+        )
+        result = load(f"http://127.0.0.1:{port}", script, loaded)
+    finally:
+        stop(nginx)
+        stop(precis)
+    print(f"\nThrough nginx (keep-alive), {args.workers} gthread workers x 4 threads, "
+          f"{args.proxy_connections} connections for {args.proxy_seconds} s, "
+          f"{len(paths)} signed-out URLs: {result['rps']:.0f} req/s, p50 {result['p50']:.1f} ms, "
+          f"p99 {result['p99']:.1f} ms, failed {result['failed']}", flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
@@ -263,6 +312,13 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, help="Keep the database in this folder and reuse it next time"
     )
+    parser.add_argument(
+        "--proxy-seconds",
+        type=int,
+        default=60,
+        help="Then load every signed-out page through nginx for this long (0: skip)",
+    )
+    parser.add_argument("--proxy-connections", type=int, default=200)
     parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
@@ -313,6 +369,8 @@ def main() -> None:
         if args.only in (None, "uncached"):
             uncached = {**env, "PAGE_CACHE_SECONDS": "0"}
             measure("Page cache off (every request a miss)", uncached, targets, scratch, args)
+        if args.proxy_seconds and shutil.which("nginx"):
+            proxy_load(env, targets, scratch, args)
     finally:
         if not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
