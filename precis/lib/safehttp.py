@@ -17,8 +17,8 @@ the check and to an internal one for the connection.
 
 import contextlib
 import ipaddress
+import math
 import socket
-import threading
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -26,10 +26,19 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 from django.conf import settings
+from django.core.cache import cache
 
 DEFAULT_TIMEOUT_SECONDS = 20.0
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+# A request that would queue longer than this behind others to one polite host fails
+# with a FetchError instead: a web worker is better spent on another reader.
+MAX_POLITE_WAIT_SECONDS = 30.0
+# The politeness lock is held for one cache read and one write; one left behind by a
+# process that died frees itself after POLITE_LOCK_SECONDS (whole seconds: Redis's unit),
+# and a caller gives up on it after POLITE_LOCK_PATIENCE_SECONDS.
+POLITE_LOCK_SECONDS = 2
+POLITE_LOCK_PATIENCE_SECONDS = 5.0
 
 
 class FetchError(Exception):
@@ -79,11 +88,12 @@ class Response:
 
 _transport: httpx.BaseTransport | None = None
 _polite = True
-_last_request_at: dict[str, float] = {}
-_host_lock = threading.Lock()
 sleep = time.sleep  # replaced in tests so retries and politeness cost no time
 resolve = socket.getaddrinfo  # replaced in tests, which must not use DNS
 clock = time.monotonic  # replaced in tests that need a slow server
+# Polite slots are times every node must agree on, so wall-clock time (NTP keeps
+# nodes within milliseconds); replaced in tests that check which slots were reserved.
+wall_clock = time.time
 
 MAX_REDIRECTS = 5
 _PUBLIC_PORTS = {"http": 80, "https": 443}
@@ -131,7 +141,7 @@ def get(
     headers = {"User-Agent": settings.OUTBOUND_USER_AGENT, "Accept": accept}
     attempt = 0
     while True:
-        _wait_politely(host)
+        _wait_politely(host, url)
         try:
             if any_public_host:
                 full_url = str(httpx.URL(url, params=params)) if params else url
@@ -269,17 +279,57 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast and not ip.is_reserved
 
 
-def _wait_politely(host: str) -> None:
-    """Keep at least the configured delay between two requests to one host (per process)."""
+def _wait_politely(host: str, url: str) -> None:
+    """Keep at least the configured delay between two requests to ``host``, site-wide."""
     delay = settings.OUTBOUND_HOST_DELAYS.get(host, 0.0) if _polite else 0.0
     if delay <= 0:  # nothing to keep; remembering every host ever fetched would only grow
         return
-    with _host_lock:
-        now = time.monotonic()
-        wait = _last_request_at.get(host, 0.0) + delay - now
-        _last_request_at[host] = max(now, now + wait)
+    wait = _reserve_slot(host, delay, url) - wall_clock()
     if wait > 0:
         sleep(wait)
+
+
+def _reserve_slot(host: str, delay: float, url: str = "") -> float:
+    """Reserve the next moment ``host`` may be asked, and return it (``wall_clock`` time).
+
+    The moment is at least ``delay`` seconds after the one reserved before it by any
+    process that shares the cache: with Redis (REDIS_URL) that is every app node and
+    task worker, so arXiv's 3 s hold however many serve; with the local-memory cache
+    it is this process. Concurrent callers get successive slots: each reads and moves
+    the host's next free moment under a lock taken with ``cache.add``, which only one
+    caller can win. Raises FetchError, reserving nothing, when the slot is more than
+    MAX_POLITE_WAIT_SECONDS away (others are queued for that host) or the lock stays
+    taken for POLITE_LOCK_PATIENCE_SECONDS.
+
+    A lock holder stalled for longer than POLITE_LOCK_SECONDS (a frozen process) could
+    let a second caller in beside it, and two requests share one slot; a process that
+    dies holding the lock costs the others at most POLITE_LOCK_SECONDS.
+    """
+    next_key = f"safehttp:polite:{host}:next"
+    lock_key = f"safehttp:polite:{host}:lock"
+    give_up_at = time.monotonic() + POLITE_LOCK_PATIENCE_SECONDS
+    while not cache.add(lock_key, 1, timeout=POLITE_LOCK_SECONDS):
+        if time.monotonic() > give_up_at:
+            raise FetchError(
+                f"Too many requests are waiting to reach {host}. Please try again in a minute.",
+                url=url,
+            )
+        time.sleep(0.005)  # real time, even in tests: the holder makes two cache calls
+    try:
+        now = wall_clock()
+        slot = max(now, cache.get(next_key, 0.0))
+        if slot - now > MAX_POLITE_WAIT_SECONDS:
+            raise FetchError(
+                f"Too many requests are waiting to reach {host}, which asks for {delay:g} s "
+                f"between requests: this one would wait {slot - now:.0f} s. "
+                "Please try again in a minute.",
+                url=url,
+            )
+        # Forgotten once the slot has passed, so an idle host costs nothing to keep.
+        cache.set(next_key, slot + delay, timeout=math.ceil(slot + delay - now) + 1)
+    finally:
+        cache.delete(lock_key)
+    return slot
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

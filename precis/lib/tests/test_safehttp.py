@@ -1,7 +1,13 @@
 import itertools
+import json
+import os
+import subprocess
+import sys
+import threading
 
 import httpx
 import pytest
+from django.core.cache import cache
 
 from precis.lib import safehttp
 
@@ -76,15 +82,146 @@ def test_4xx_answers_are_returned_for_the_caller_to_judge(network):
     assert safehttp.get(URL).status == 404
 
 
-def test_it_waits_between_requests_to_a_polite_host(network, monkeypatch, settings):
+# --------------------------------------------------------------------------
+# Polite delays, site-wide: slots are reserved in the shared cache. Tests pin
+# ``wall_clock`` and look at the reserved slots, never at how long anything took.
+# --------------------------------------------------------------------------
+
+T = 1_700_000_000.0  # a fixed "now"
+ARXIV = "https://export.arxiv.org/api/query"
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    now = [T]
+    monkeypatch.setattr(safehttp, "wall_clock", lambda: now[0])
+    return now
+
+
+def test_it_waits_between_requests_to_a_polite_host(network, monkeypatch, settings, frozen_clock):
     settings.OUTBOUND_HOST_DELAYS = {"api.crossref.org": 3.0}
     waits = []
     monkeypatch.setattr(safehttp, "sleep", waits.append)
-    monkeypatch.setattr(safehttp, "_last_request_at", {})
     network.route(URL, b"ok")
     safehttp.get(URL)
     safehttp.get(URL)
-    assert len(waits) == 1 and 2.9 < waits[0] <= 3.0
+    assert waits == [3.0]
+
+
+def test_hosts_without_a_delay_reserve_nothing(network, settings, frozen_clock):
+    settings.OUTBOUND_HOST_DELAYS = {}
+    network.route(URL, b"ok")
+    safehttp.get(URL)
+    assert cache.get("safehttp:polite:api.crossref.org:next") is None
+
+
+def test_replays_without_politeness_reserve_nothing(settings, frozen_clock):
+    fake = httpx.MockTransport(lambda request: httpx.Response(200, content=b"ok"))
+    with safehttp.use_transport(fake, polite=False):
+        safehttp.get(ARXIV)
+    assert cache.get("safehttp:polite:export.arxiv.org:next") is None
+
+
+def test_concurrent_callers_get_successive_slots(network, monkeypatch, frozen_clock):
+    """Eight threads at the same moment: one goes now, the others 3, 6, ... 21 s later."""
+    waits = []
+    monkeypatch.setattr(safehttp, "sleep", waits.append)  # list.append is thread-safe
+    network.route(ARXIV, b"<feed/>")
+    start = threading.Barrier(8)
+
+    def fetch():
+        start.wait()
+        safehttp.get(ARXIV)
+
+    threads = [threading.Thread(target=fetch) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(network.requests) == 8
+    assert sorted(waits) == [3.0 * n for n in range(1, 8)]
+
+
+def test_it_gives_up_rather_than_queue_a_request_too_long(frozen_clock):
+    slots = [safehttp._reserve_slot("dblp.org", 10.0) for _ in range(4)]
+    assert slots == [T, T + 10, T + 20, T + 30]  # 30 s: the longest wait allowed
+    with pytest.raises(safehttp.FetchError, match="would wait 40 s") as caught:
+        safehttp._reserve_slot("dblp.org", 10.0, "https://dblp.org/rec/x")
+    assert caught.value.retryable
+    assert caught.value.url == "https://dblp.org/rec/x"
+    frozen_clock[0] = T + 10  # the refused caller reserved nothing: the next slot is still T+40
+    assert safehttp._reserve_slot("dblp.org", 10.0) == T + 40
+
+
+def test_a_waiting_request_fails_with_a_fetch_error(network, frozen_clock):
+    network.route(ARXIV, b"<feed/>")
+    for _ in range(11):  # slots now, +3 s, ..., +30 s
+        safehttp.get(ARXIV)
+    with pytest.raises(safehttp.FetchError, match="Too many requests are waiting"):
+        safehttp.get(ARXIV)
+    assert len(network.requests) == 11
+
+
+def test_an_idle_host_is_asked_at_once(frozen_clock):
+    assert safehttp._reserve_slot("export.arxiv.org", 3.0) == T
+    frozen_clock[0] = T + 100
+    assert safehttp._reserve_slot("export.arxiv.org", 3.0) == T + 100
+    assert safehttp._reserve_slot("export.arxiv.org", 3.0) == T + 103
+
+
+def test_hosts_keep_separate_slots(frozen_clock):
+    assert safehttp._reserve_slot("export.arxiv.org", 3.0) == T
+    assert safehttp._reserve_slot("dblp.org", 1.0) == T
+    assert safehttp._reserve_slot("dblp.org", 1.0) == T + 1
+
+
+def test_a_lock_that_is_never_released_ends_in_a_fetch_error(monkeypatch, frozen_clock):
+    cache.add("safehttp:polite:export.arxiv.org:lock", 1, timeout=60)  # a stuck holder
+    monkeypatch.setattr(safehttp, "POLITE_LOCK_PATIENCE_SECONDS", 0.05)
+    with pytest.raises(safehttp.FetchError, match="Too many requests are waiting"):
+        safehttp._reserve_slot("export.arxiv.org", 3.0)
+
+
+CHILD = """
+import json, os, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "precis.settings")
+django.setup()
+from precis.lib import safehttp
+safehttp.wall_clock = lambda: float(sys.argv[1])
+print("ready", flush=True)
+sys.stdin.readline()
+print(json.dumps([safehttp._reserve_slot("polite.test", 3.0) for _ in range(5)]), flush=True)
+"""
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="processes share slots only through Redis"
+)
+def test_two_processes_sharing_redis_get_successive_slots(settings):
+    """Two app processes (as on two nodes) reserve five slots each at the same moment."""
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(T)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=settings.BASE_DIR,
+        )
+        for _ in range(2)
+    ]
+    try:
+        for child in children:
+            assert child.stdout.readline().strip() == "ready"
+        for child in children:  # both start as close together as the OS allows
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        slots = [json.loads(child.stdout.readline()) for child in children]
+    finally:
+        for child in children:
+            child.stdin.close()
+            child.wait(timeout=30)
+    assert sorted(slots[0] + slots[1]) == [T + 3.0 * n for n in range(10)]
 
 
 # --------------------------------------------------------------------------
