@@ -5,6 +5,7 @@ conftest.py is read; that is why it is a plugin and not part of conftest.py.
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
@@ -23,5 +24,5 @@ if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
 # ... and their own VAR_DIR, where the data generation is kept without Redis
 # (precis/core/generations.py): a write in one worker must not refresh another's pages.
 if os.environ.get("PYTEST_XDIST_WORKER"):
-    shared = os.environ.get("VAR_DIR") or os.path.join(os.path.dirname(__file__), "..", "var")
-    os.environ["VAR_DIR"] = os.path.join(shared, os.environ["PYTEST_XDIST_WORKER"])
+    shared = Path(os.environ.get("VAR_DIR") or Path(__file__).resolve().parent.parent / "var")
+    os.environ["VAR_DIR"] = str(shared / os.environ["PYTEST_XDIST_WORKER"])
