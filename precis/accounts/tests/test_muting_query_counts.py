@@ -93,7 +93,7 @@ PAGES = {
 
 @pytest.mark.parametrize("page", PAGES)
 def test_it_makes_the_same_number_of_queries_for_few_and_many_mutes_and_points(
-    client, django_assert_max_num_queries, page
+    client, django_assert_max_num_queries, page, no_page_cache
 ):
     scene = Scene()
     who, path_of = PAGES[page]
