@@ -145,6 +145,12 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
     }
+# Sessions stay in the database (they outlive a cache flush); with a shared cache every
+# request reads its session from there first. Per-process memory would serve one
+# process a session another has since changed, so without Redis they come from the
+# database each time.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long a signed-out reader's page may be served from the cache when nothing is
 # written meanwhile (any write refreshes every page at once); 0 turns the cache off.
 PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 300, minimum=0)
