@@ -165,3 +165,14 @@ def test_a_long_lists_total_is_counted_once_until_the_next_write(client, alice, 
     response, third = get_counting_queries(client, "/")
     assert third == first
     assert response.context["summary_total"] == 2
+
+
+def test_fragments_shared_by_signed_in_readers_follow_writes(client, alice, carol):
+    summary = SummaryFactory(author=alice)
+    client.force_login(carol)
+    for url in ("/", summary.paper.get_absolute_url(), summary.get_absolute_url()):
+        assert summary.paper.title in client.get(url).content.decode()
+    summary.paper.title = "A retitled paper"
+    summary.paper.save()
+    for url in ("/", summary.paper.get_absolute_url(), summary.get_absolute_url()):
+        assert "A retitled paper" in client.get(url).content.decode()
