@@ -27,4 +27,6 @@ class CachedCountPaginator(Paginator):
             return 0
         digest = hashlib.blake2b(repr((sql, params)).encode(), digest_size=16).hexdigest()
         key = f"count:{generations.current()}:{digest}"
-        return cache.get_or_set(key, lambda: Paginator.count.func(self), settings.PAGE_CACHE_SECONDS)
+        return cache.get_or_set(
+            key, lambda: Paginator.count.func(self), settings.PAGE_CACHE_SECONDS
+        )
