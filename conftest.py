@@ -1,5 +1,6 @@
 """Project-wide test setup: test-friendly settings, the shared real-world data, a small cast."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,12 @@ def network(monkeypatch):
     from precis.lib import safehttp
 
     fake = FakeNetwork()
-    monkeypatch.setattr(safehttp, "sleep", lambda seconds: None)
+    # Waiting costs no time, but the clock moves on as if it had: a test that fetches
+    # many papers from arXiv keeps within the polite delay's queue limit.
+    skipped = [0.0]
+    monkeypatch.setattr(safehttp, "wall_clock", lambda: time.time() + skipped[0])
+    monkeypatch.setattr(
+        safehttp, "sleep", lambda seconds: skipped.__setitem__(0, skipped[0] + seconds)
+    )
     with safehttp.use_transport(httpx.MockTransport(fake.handle)):
         yield fake

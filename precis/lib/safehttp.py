@@ -33,7 +33,7 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 # A request that would queue longer than this behind others to one polite host fails
 # with a FetchError instead: a web worker is better spent on another reader.
-MAX_POLITE_WAIT_SECONDS = 30.0
+MAX_POLITE_WAIT_SECONDS = 10.0
 # The politeness lock is held for one cache read and one write; one left behind by a
 # process that died frees itself after POLITE_LOCK_SECONDS (whole seconds: Redis's unit),
 # and a caller gives up on it after POLITE_LOCK_PATIENCE_SECONDS.

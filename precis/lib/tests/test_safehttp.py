@@ -123,43 +123,43 @@ def test_replays_without_politeness_reserve_nothing(settings, frozen_clock):
 
 
 def test_concurrent_callers_get_successive_slots(network, monkeypatch, frozen_clock):
-    """Eight threads at the same moment: one goes now, the others 3, 6, ... 21 s later."""
+    """Four threads at the same moment: one goes now, the others 3, 6 and 9 s later."""
     waits = []
     monkeypatch.setattr(safehttp, "sleep", waits.append)  # list.append is thread-safe
     network.route(ARXIV, b"<feed/>")
-    start = threading.Barrier(8)
+    start = threading.Barrier(4)
 
     def fetch():
         start.wait()
         safehttp.get(ARXIV)
 
-    threads = [threading.Thread(target=fetch) for _ in range(8)]
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(network.requests) == 8
-    assert sorted(waits) == [3.0 * n for n in range(1, 8)]
+    assert len(network.requests) == 4
+    assert sorted(waits) == [3.0, 6.0, 9.0]
 
 
 def test_it_gives_up_rather_than_queue_a_request_too_long(frozen_clock):
-    slots = [safehttp._reserve_slot("dblp.org", 10.0) for _ in range(4)]
-    assert slots == [T, T + 10, T + 20, T + 30]  # 30 s: the longest wait allowed
-    with pytest.raises(safehttp.FetchError, match="would wait 40 s") as caught:
+    slots = [safehttp._reserve_slot("dblp.org", 5.0) for _ in range(3)]
+    assert slots == [T, T + 5, T + 10]  # 10 s: the longest wait allowed
+    with pytest.raises(safehttp.FetchError, match="would wait 15 s") as caught:
         safehttp._reserve_slot("dblp.org", 10.0, "https://dblp.org/rec/x")
     assert caught.value.retryable
     assert caught.value.url == "https://dblp.org/rec/x"
-    frozen_clock[0] = T + 10  # the refused caller reserved nothing: the next slot is still T+40
-    assert safehttp._reserve_slot("dblp.org", 10.0) == T + 40
+    frozen_clock[0] = T + 5  # the refused caller reserved nothing: the next slot is still T+15
+    assert safehttp._reserve_slot("dblp.org", 5.0) == T + 15
 
 
 def test_a_waiting_request_fails_with_a_fetch_error(network, frozen_clock):
     network.route(ARXIV, b"<feed/>")
-    for _ in range(11):  # slots now, +3 s, ..., +30 s
+    for _ in range(4):  # slots now, +3 s, +6 s, +9 s
         safehttp.get(ARXIV)
     with pytest.raises(safehttp.FetchError, match="Too many requests are waiting"):
         safehttp.get(ARXIV)
-    assert len(network.requests) == 11
+    assert len(network.requests) == 4
 
 
 def test_an_idle_host_is_asked_at_once(frozen_clock):
@@ -191,7 +191,7 @@ from precis.lib import safehttp
 safehttp.wall_clock = lambda: float(sys.argv[1])
 print("ready", flush=True)
 sys.stdin.readline()
-print(json.dumps([safehttp._reserve_slot("polite.test", 3.0) for _ in range(5)]), flush=True)
+print(json.dumps([safehttp._reserve_slot("polite.test", 1.0) for _ in range(5)]), flush=True)
 """
 
 
@@ -221,7 +221,7 @@ def test_two_processes_sharing_redis_get_successive_slots(settings):
         for child in children:
             child.stdin.close()
             child.wait(timeout=30)
-    assert sorted(slots[0] + slots[1]) == [T + 3.0 * n for n in range(10)]
+    assert sorted(slots[0] + slots[1]) == [T + 1.0 * n for n in range(10)]
 
 
 # --------------------------------------------------------------------------
