@@ -218,20 +218,47 @@ def _text(raw: str | None) -> str:
     return clean_text(raw)
 
 
-def _texts(content, names: frozenset[str]) -> dict[str, str]:
-    """The cleaned text of the first child element of each of the local ``names``."""
+def _texts(content, names: frozenset[str], people: list | None = None) -> dict[str, str]:
+    """The cleaned text of the first child element of each of the local ``names``.
+
+    With ``people``, the ``<author>`` elements of every ``<authors>`` child are
+    appended to it in order, in the same pass over the children.
+    """
     texts: dict[str, str] = {}
     for child in content.iterchildren(etree.Element):
         name = _local(child)
-        if name in names and name not in texts:
-            texts[name] = _text("".join(child.itertext()))
+        if name in names:
+            if name not in texts:
+                texts[name] = _text(_all_text(child))
+        elif name == "authors" and people is not None:
+            people.extend(
+                person for person in child.iterchildren(etree.Element) if _local(person) == "author"
+            )
     return texts
 
 
+def _all_text(element) -> str:
+    """All the text inside ``element``; most hold only text, which ``.text`` gives faster."""
+    if len(element):
+        return "".join(element.itertext())
+    return element.text or ""
+
+
+#: Local names by tag; a page has a few dozen distinct tags, a hostile one may have more.
+_LOCAL_NAMES: dict = {}
+_LOCAL_NAMES_MAX = 1000
+
+
 def _local(element) -> str:
-    """The tag without namespace (string slicing: ``etree.QName`` is slower)."""
+    """The tag without namespace (a lookup: ``etree.QName`` and slicing are slower)."""
     tag = element.tag
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+    try:
+        return _LOCAL_NAMES[tag]
+    except KeyError:
+        local = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        if len(_LOCAL_NAMES) < _LOCAL_NAMES_MAX:
+            _LOCAL_NAMES[tag] = local
+        return local
 
 
 # --------------------------------------------------------------------------
@@ -248,15 +275,12 @@ ARXIV_RAW_FIELDS = frozenset(
 
 
 def _read_arxiv(content) -> PaperRecord:
-    fields = _texts(content, ARXIV_FIELDS)
+    people: list = []
+    fields = _texts(content, ARXIV_FIELDS, people)
     published_on = iso_date(fields.get("created", ""))
     return PaperRecord(
         title=fields.get("title", ""),
-        authors=[
-            _structured_author(person)
-            for authors in _children(content, "authors")
-            for person in _children(authors, "author")
-        ],
+        authors=[_structured_author(person) for person in people],
         abstract=fields.get("abstract", ""),
         published_on=published_on,
         categories=unique(fields.get("categories", "").split()),
@@ -277,8 +301,10 @@ def _structured_author(person) -> AuthorName:
     parts: dict[str, list[str]] = {"forenames": [], "keyname": [], "suffix": []}
     for child in person.iterchildren(etree.Element):
         words = parts.get(_local(child))
-        text = clean_text("".join(child.itertext())).strip(" ,").replace(",", " ")
-        if words is not None and text:
+        if words is None:
+            continue  # an <affiliation>
+        text = clean_text(_all_text(child)).strip(" ,").replace(",", " ")
+        if text:
             words.append(text)
     return author(" ".join([*parts["forenames"], *parts["keyname"], *parts["suffix"]]))
 
@@ -356,7 +382,7 @@ def _without_parentheses(text: str) -> str:
 def _read_oai_dc(content) -> PaperRecord:
     values: dict[str, list[str]] = {}
     for child in content.iterchildren(etree.Element):
-        text = _text("".join(child.itertext()))
+        text = _text(_all_text(child))
         if text:
             values.setdefault(_local(child), []).append(text)
     descriptions = values.get("description", [])
