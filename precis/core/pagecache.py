@@ -29,6 +29,12 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 # Pages with their own caching or per-request answers (CORS, signed image URLs).
 UNCACHED_PREFIXES = ("/api/", "/img/", "/admin/", "/accounts/", "/static/")
 LARGEST_CACHED_PAGE = 512 * 1024
+# The query parameters pages read. A URL with any other (or a long query string) is
+# rendered but not kept: "/?x=1", "/?x=2", ... would otherwise fill the cache with
+# copies of one page and push out the pages readers ask for. A view that reads a new
+# parameter has its pages uncached until it is added here: slower, never wrong.
+PAGE_PARAMETERS = {"page", "tab", "field", "q", "comments", "comment", "reply_to", "a", "b", "view"}
+LONGEST_CACHED_QUERY = 300
 # Per-process memory without Redis; each entry is one page's HTML.
 CACHE_ALIAS = "pages"
 
@@ -59,7 +65,7 @@ class PageCacheMiddleware:
         if entry is not None:
             return _from_entry(request, entry)
         response = self.get_response(request)
-        if _may_keep(response):
+        if _may_keep(response) and _is_plain_query(request):
             entry = _entry_of(response)
             store.set(key, entry, _lifetime(request))
             response["ETag"] = entry["etag"]
@@ -77,6 +83,14 @@ def _may_use_cache(request) -> bool:
         and "Authorization" not in request.headers
         and "application/json" not in request.headers.get("Accept", "")
     )
+
+
+def _is_plain_query(request) -> bool:
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > LONGEST_CACHED_QUERY:
+        return False
+    keys = [key for key, _ in request.GET.lists()]
+    return all(key in PAGE_PARAMETERS and len(request.GET.getlist(key)) == 1 for key in keys)
 
 
 def _key(request) -> str:

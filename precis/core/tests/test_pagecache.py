@@ -176,3 +176,25 @@ def test_fragments_shared_by_signed_in_readers_follow_writes(client, alice, caro
     summary.paper.save()
     for url in ("/", summary.paper.get_absolute_url(), summary.get_absolute_url()):
         assert "A retitled paper" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["?utm_source=spam", "?page=1&page=2", "?q=" + "x" * 400, "?tab=recent&x=1"]
+)
+def test_urls_with_parameters_no_page_reads_are_rendered_but_not_kept(alice, query):
+    summary = SummaryFactory(author=alice)
+    reader = visitor()
+    url = summary.paper.get_absolute_url() + query
+    first = reader.get(url)
+    response, queries = get_counting_queries(reader, url)
+    assert first.status_code == response.status_code
+    assert queries > 0
+    assert not response.has_header("ETag")
+
+
+def test_the_parameters_pages_read_are_kept(alice):
+    SummaryFactory(author=alice)
+    reader = visitor()
+    reader.get("/?tab=recent&page=1")
+    _, queries = get_counting_queries(reader, "/?tab=recent&page=1")
+    assert queries == 0
