@@ -18,6 +18,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import cc_delim_re
 from django.utils.module_loading import import_string
@@ -28,6 +29,7 @@ from .replicas import PIN_COOKIE
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 # Pages with their own caching or per-request answers (CORS, signed image URLs).
 UNCACHED_PREFIXES = ("/api/", "/img/", "/admin/", "/accounts/", "/static/")
+WRITES = ("INSERT", "UPDATE", "DELETE", "COPY")
 LARGEST_CACHED_PAGE = 512 * 1024
 # The query parameters pages read. A URL with any other (or a long query string) is
 # rendered but not kept: "/?x=1", "/?x=2", ... would otherwise fill the cache with
@@ -51,9 +53,13 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if request.method not in SAFE_METHODS:
-            response = self.get_response(request)
-            if response.status_code < 400:
-                # Writes that use bulk statements send no model signals; the request covers them.
+            # Bulk statements (queryset.update) send no model signals, so a request that
+            # wrote anything moves the generation on. Only one that wrote: a failed
+            # sign-in must not let anyone empty everyone's cache at will.
+            watcher = WriteWatcher()
+            with connections[DEFAULT_DB_ALIAS].execute_wrapper(watcher):
+                response = self.get_response(request)
+            if watcher.wrote:
                 generations.advance()
             return response
         if not _may_use_cache(request):
@@ -70,6 +76,19 @@ class PageCacheMiddleware:
             store.set(key, entry, _lifetime(request))
             response["ETag"] = entry["etag"]
         return response
+
+
+class WriteWatcher:
+    """An execute_wrapper noting whether a statement changed the site's data."""
+
+    def __init__(self):
+        self.wrote = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.wrote:
+            head = sql.lstrip()[:40].upper()
+            self.wrote = head.startswith(WRITES) and "DJANGO_SESSION" not in head
+        return execute(sql, params, many, context)
 
 
 def _may_use_cache(request) -> bool:

@@ -198,3 +198,13 @@ def test_the_parameters_pages_read_are_kept(alice):
     reader.get("/?tab=recent&page=1")
     _, queries = get_counting_queries(reader, "/?tab=recent&page=1")
     assert queries == 0
+
+
+def test_a_failed_sign_in_leaves_cached_pages_alone(client, alice):
+    summary = SummaryFactory(author=alice)
+    reader = visitor()
+    reader.get(summary.paper.get_absolute_url())
+    response = client.post(reverse("account_login"), {"login": "alice", "password": "wrong"})
+    assert response.status_code == 200  # the form again, with its error
+    _, queries = get_counting_queries(reader, summary.paper.get_absolute_url())
+    assert queries == 0
