@@ -4,8 +4,9 @@ Caches of whole answers (signed-out pages, API lookups) put the generation in
 their keys, so a write makes every such answer stale at once and nothing has to
 be found and deleted. It moves on when a Precis model is saved or deleted (right
 away and again when the transaction commits, so a page rendered from the old rows
-in between is not kept under the new number), after every successful form or API
-write, and after every background task.
+in between is not kept under the new number), after every form or API request that
+wrote to the database (bulk statements send no signals), and after every background
+task.
 
 Where the cache is shared (REDIS_URL) the number lives there, for every worker on
 every machine; otherwise it is a file's modification time under VAR_DIR, which
