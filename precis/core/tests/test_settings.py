@@ -121,3 +121,19 @@ def test_a_malformed_database_url_is_reported():
     result = run_manage("check", SECRET_KEY="k" * 50, DATABASE_URL="nonsense://")
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", "True"), (None, "False")])
+def test_server_side_cursors_can_be_turned_off_for_pgbouncer(value, expected):
+    flag = {} if value is None else {"DISABLE_SERVER_SIDE_CURSORS": value}
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.db import connection; "
+        "print(connection.settings_dict['DISABLE_SERVER_SIDE_CURSORS'])",
+        DEBUG="true",
+        DATABASE_URL="postgres://nobody@127.0.0.1:5432/unused",
+        **flag,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
