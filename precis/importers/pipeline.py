@@ -3,6 +3,8 @@
 Parsing (lxml, regexes) and writing (SQL) each take about half the time of a
 bulk import, so overlapping them nearly doubles throughput. Records cross the
 process boundary in pickled chunks through a bounded queue, so memory stays flat.
+The parser also holds each record to the write path's limits
+(``papers.services.bounded_items``), a quarter of what the writer did per record.
 
 The parser never outlives the importer: on Linux the kernel kills it when its
 parent dies (``PR_SET_PDEATHSIG``), even by ``kill -9``; elsewhere, and as a
@@ -29,9 +31,12 @@ import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from .base import ImportProblem, PaperRecord
+
+if TYPE_CHECKING:
+    from precis.papers.services import BoundedRecord
 
 CHUNK = 1000
 PREFETCH_CHUNKS = 4
@@ -64,6 +69,8 @@ def collecting_rarely():
 def _produce(
     paths: list[str], fmt: str, macros: bytes | None, out: multiprocessing.Queue, parent: int
 ) -> None:
+    from precis.papers.services import bounded_items
+
     from .formats import read_records
 
     die_with_parent(parent)
@@ -71,7 +78,8 @@ def _produce(
     gc.set_threshold(IMPORT_GC_THRESHOLD, *gc.get_threshold()[1:])
     try:
         chunk = []
-        for item in (i for path in paths for i in read_records(Path(path), fmt, macros=macros)):
+        records = (i for path in paths for i in read_records(Path(path), fmt, macros=macros))
+        for item in bounded_items(records):
             chunk.append(item)
             if len(chunk) >= CHUNK:
                 hand_over(out, chunk, parent)
@@ -120,11 +128,12 @@ def _leave() -> NoReturn:
 
 def read_records_in_background(
     paths: list[Path], fmt: str, *, macros: bytes | None = None
-) -> Iterator[PaperRecord | ImportProblem]:
-    """Like ``formats.read_records`` over ``paths`` in turn, parsed by a child process
-    ahead of the consumer; until it is exhausted or closed, the garbage collector of
-    this process runs as ``collecting_rarely`` sets it (so the consumer's writes
-    gain too)."""
+) -> Iterator["PaperRecord | ImportProblem | BoundedRecord"]:
+    """Like ``formats.read_records`` over ``paths`` in turn, through
+    ``papers.services.bounded_items``, parsed and bounded by a child process ahead of
+    the consumer (``upsert_papers``); until it is exhausted or closed, the garbage
+    collector of this process runs as ``collecting_rarely`` sets it (so the
+    consumer's writes gain too)."""
     context = multiprocessing.get_context("fork")
     chunks = context.Queue(maxsize=PREFETCH_CHUNKS)
     worker = context.Process(
@@ -142,7 +151,9 @@ def read_records_in_background(
         worker.join()
 
 
-def _received(chunks: multiprocessing.Queue, worker) -> Iterator[PaperRecord | ImportProblem]:
+def _received(
+    chunks: multiprocessing.Queue, worker
+) -> Iterator["PaperRecord | ImportProblem | BoundedRecord"]:
     while True:
         try:
             chunk = chunks.get(timeout=5)

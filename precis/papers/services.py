@@ -1,10 +1,13 @@
 """Write paths for papers and venues: the one upsert path every importer uses, and merging."""
 
+import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from django.db import transaction
+from django.db.models import F, Lookup
 from django.utils import timezone
 
 from precis.importers import names
@@ -17,7 +20,10 @@ from precis.lib.text import clean_text
 from .bulk import RowBuilder, insert_rows, reserve_ids
 from .models import Author, Identifier, Paper, PaperAuthor, PaperRedirect, Venue
 
-__all__ = ["ImportReport", "PaperRecord", "is_same_paper", "upsert_paper", "upsert_papers"]
+__all__ = [
+    "BoundedRecord", "ImportReport", "PaperRecord", "bounded_items", "is_same_paper",
+    "upsert_paper", "upsert_papers",
+]  # fmt: skip
 
 # Sources whose venue and year describe a preprint; a published venue wins over them.
 PREPRINT_SOURCES = {"arxiv", "arxiv-oai"}
@@ -155,7 +161,7 @@ def upsert_paper(record: PaperRecord) -> tuple[Paper, bool]:
 
 
 def upsert_papers(
-    items: Iterable[PaperRecord | ImportProblem],
+    items: Iterable["PaperRecord | ImportProblem | BoundedRecord"],
     *,
     batch_size: int = 1000,
     collect_ids: bool = False,
@@ -170,8 +176,9 @@ def upsert_papers(
     rules, so the result does not depend on ``batch_size``. Each record is first
     held to the limits above (``MAX_TITLE_CHARS``…): over-long titles are
     skipped, other over-long parts trimmed and listed in ``report.trimmed``.
-    Problems from the parser are reported as skipped. ``on_batch`` gets each
-    batch's report after its commit.
+    A ``BoundedRecord`` (from ``bounded_items``) was held to them already
+    and is taken as it is. Problems from the parser are reported as skipped.
+    ``on_batch`` gets each batch's report after its commit.
     """
     total = ImportReport()
     batch: list[PaperRecord | ImportProblem] = []
@@ -200,6 +207,41 @@ def _write(writer, batch, collect_ids, on_batch) -> ImportReport:
 
 
 # -- holding records to the limits ---------------------------------------------------
+
+
+class BoundedRecord(NamedTuple):
+    """A record ``bounded_record`` has already cleaned and held to the limits, and its
+    notes: ``upsert_papers`` writes it without bounding it again.
+
+    Made by ``bounded_items``, so bounding can run in the parser process
+    (``importers.pipeline``) while this one writes; any other record is
+    bounded by the writer. A tuple, so it crosses processes cheaply.
+    """
+
+    record: PaperRecord
+    notes: tuple[str, ...] = ()
+
+
+def bounded_items(
+    items: Iterable[PaperRecord | ImportProblem],
+) -> Iterator[PaperRecord | ImportProblem | BoundedRecord]:
+    """``items`` with every record bounded (``bounded_record``), as ``upsert_papers`` would:
+    a ``BoundedRecord``, or an ``ImportProblem`` saying why it cannot be used. Problems
+    and deleted records pass as they are."""
+    for item in items:
+        if isinstance(item, PaperRecord) and not item.deleted:
+            bounded = bounded_record(item)
+            if isinstance(bounded, str):
+                yield ImportProblem(_reference(item), bounded)
+            else:
+                yield BoundedRecord(bounded[0], tuple(bounded[1]))
+        else:
+            yield item
+
+
+def _reference(record: PaperRecord) -> str:
+    """How the report names a record: where it was in the input, else its title."""
+    return record.source_ref or _one_line(record.title)[:60]
 
 
 def bounded_record(record: PaperRecord) -> tuple[PaperRecord, list[str]] | str:
@@ -265,7 +307,13 @@ def _one_line(text: str) -> str:
 
 
 def _text_block(text: str) -> str:
-    return clean_text(text).strip() if text else ""
+    if not text:
+        return ""
+    # As in _one_line, a cheap test first: ASCII text that is printable once its
+    # newlines are set aside holds nothing clean_text would change.
+    if text.isascii() and text.replace("\n", "").isprintable():
+        return text.strip()
+    return clean_text(text).strip()
 
 
 def _bounded_authors(authors: list[AuthorName], notes: list[str]) -> list[AuthorName]:
@@ -368,16 +416,20 @@ class _BatchWriter:
         if isinstance(item, ImportProblem):
             report.skipped.append((item.source_ref, item.message))
             return None
-        ref = item.source_ref or _one_line(item.title)[:60]
-        if item.deleted:
-            report.skipped.append((ref, "deleted at the source"))
-            return None
-        bounded = bounded_record(item)
-        if isinstance(bounded, str):
-            report.skipped.append((ref, bounded))
-            return None
-        record, notes = bounded
-        report.trimmed.extend((ref, note) for note in notes)
+        if isinstance(item, BoundedRecord):
+            record, notes = item
+        else:
+            if item.deleted:
+                report.skipped.append((_reference(item), "deleted at the source"))
+                return None
+            bounded = bounded_record(item)
+            if isinstance(bounded, str):
+                report.skipped.append((_reference(item), bounded))
+                return None
+            record, notes = bounded
+        if notes:
+            ref = _reference(record)
+            report.trimmed.extend((ref, note) for note in notes)
         venue_key, venue_name = self._venue_of(record)
         ids = {}
         for scheme, value in record.identifiers.items():
@@ -508,7 +560,7 @@ class _BatchWriter:
         id_rows = []
         if values:
             id_rows = list(
-                Identifier.objects.filter(value__in=values).values_list(
+                Identifier.objects.filter(_one_of("value", values)).values_list(
                     "scheme", "value", "paper_id"
                 )
             )
@@ -522,12 +574,14 @@ class _BatchWriter:
         papers: dict[int, Paper] = {}
         by_title: dict[str, list] = {}
         if title_keys:
-            for paper in Paper.objects.filter(title_key__in=title_keys).order_by("pk"):
+            for paper in Paper.objects.filter(_one_of("title_key", title_keys)).order_by("pk"):
                 papers[paper.pk] = paper
                 by_title.setdefault(paper.title_key, []).append(paper)
         missing = {paper_id for _, _, paper_id in id_rows} - papers.keys()
         if missing:
-            papers.update(Paper.objects.in_bulk(missing))
+            papers.update(
+                (paper.pk, paper) for paper in Paper.objects.filter(_one_of("id", missing))
+            )
         by_id = {(scheme, value): papers[paper_id] for scheme, value, paper_id in id_rows}
         return by_id, by_title
 
@@ -606,7 +660,7 @@ class _BatchWriter:
         stored = [pk for pk in needing_authors if pk not in new_ids]
         if stored:
             have_authors = set(
-                PaperAuthor.objects.filter(paper_id__in=stored)
+                PaperAuthor.objects.filter(_one_of("paper_id", stored))
                 .values_list("paper_id", flat=True)
                 .distinct()
             )
@@ -642,11 +696,13 @@ def _author_ids(wanted: list[AuthorName]) -> dict[str, int]:
     found: dict[str, int] = {}
     orcids = {a.orcid: a.name for a in wanted if a.orcid}
     if orcids:
-        for orcid, pk in Author.objects.filter(orcid__in=orcids).values_list("orcid", "pk"):
+        for orcid, pk in Author.objects.filter(_one_of("orcid", orcids)).values_list("orcid", "pk"):
             found.setdefault(orcids[orcid], pk)
-    for chunk in _chunks(sorted(names_wanted - found.keys()), 500):
+    if unmatched := names_wanted - found.keys():
         for name, pk in (
-            Author.objects.filter(name__in=chunk).order_by("pk").values_list("name", "pk")
+            Author.objects.filter(_one_of("name", unmatched))
+            .order_by("pk")
+            .values_list("name", "pk")
         ):
             found.setdefault(name, pk)
     orcid_of = {a.name: a.orcid for a in wanted if a.orcid}
@@ -661,9 +717,34 @@ def _author_ids(wanted: list[AuthorName]) -> dict[str, int]:
     return found
 
 
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+class _OneOf(Lookup):
+    """``field`` is one of ``values``, sent as one parameter however many values there are.
+
+    ``field__in`` binds (and Django prepares) one parameter per value, which for the
+    thousands of values of a batch costs more than the query: PostgreSQL takes
+    ``= ANY(array)``, SQLite ``IN`` the elements of a JSON array (``json_each``,
+    which also sidesteps its limit on parameters). The values must already be what
+    the column holds (strings or integers). Use as ``filter(_one_of(field, values))``.
+    """
+
+    lookup_name = "one_of"
+    prepare_rhs = False
+
+    def __init__(self, field, values):
+        super().__init__(field, list(values))
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)  # a column: no user text in it
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*params, self.rhs)
+        if connection.vendor == "sqlite":
+            sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608 (lhs: a column)
+            return sql, (*params, json.dumps(self.rhs))
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*params, *self.rhs)
+
+
+def _one_of(field: str, values) -> _OneOf:
+    return _OneOf(F(field), values)
 
 
 def save_venue(*, key: str, name: str, url: str = "", description: str = "") -> Venue:

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from precis.importers.base import AuthorName, PaperRecord
-from precis.papers.models import Paper, PaperAuthor, Venue
+from precis.papers.models import Identifier, Paper, PaperAuthor, Venue
 from precis.papers.services import (
     MAX_ABSTRACT_CHARS,
     MAX_AUTHOR_NAME_CHARS,
@@ -15,6 +15,8 @@ from precis.papers.services import (
     MAX_KEYWORDS,
     MAX_TITLE_CHARS,
     MAX_URL_CHARS,
+    _one_of,
+    bounded_items,
     upsert_papers,
 )
 
@@ -34,26 +36,35 @@ def record(**overrides) -> PaperRecord:
     return PaperRecord(**{**fields, **overrides})
 
 
+def unchanged(items):
+    return items
+
+
 @pytest.mark.parametrize("source", SOURCES)
-def test_it_caps_field_lengths_for_every_importer(source):
+@pytest.mark.parametrize(
+    "bound", [unchanged, bounded_items], ids=["bounded by the writer", "bounded by the parser"]
+)
+def test_it_caps_field_lengths_for_every_importer(source, bound):
     report = upsert_papers(
-        [
-            record(
-                source=source,
-                abstract="word " * MAX_ABSTRACT_CHARS,
-                authors=[
-                    AuthorName("Kaiming He"),
-                    AuthorName("x" * (MAX_AUTHOR_NAME_CHARS + 1)),
-                    AuthorName("Xiangyu Zhang"),
-                ],
-                keywords=[f"keyword {n}" for n in range(MAX_KEYWORDS + 10)]
-                + ["k" * (MAX_KEYWORD_CHARS + 1)],
-                venue_name="Journal of " + "Very " * 100 + "Long Names",
-                url="https://example.org/" + "a" * MAX_URL_CHARS,
-                pdf_url="javascript:alert(1)",
-            ),
-            record(source=source, source_ref="long", title="T" * (MAX_TITLE_CHARS + 1)),
-        ]
+        bound(
+            [
+                record(
+                    source=source,
+                    abstract="word " * MAX_ABSTRACT_CHARS,
+                    authors=[
+                        AuthorName("Kaiming He"),
+                        AuthorName("x" * (MAX_AUTHOR_NAME_CHARS + 1)),
+                        AuthorName("Xiangyu Zhang"),
+                    ],
+                    keywords=[f"keyword {n}" for n in range(MAX_KEYWORDS + 10)]
+                    + ["k" * (MAX_KEYWORD_CHARS + 1)],
+                    venue_name="Journal of " + "Very " * 100 + "Long Names",
+                    url="https://example.org/" + "a" * MAX_URL_CHARS,
+                    pdf_url="javascript:alert(1)",
+                ),
+                record(source=source, source_ref="long", title="T" * (MAX_TITLE_CHARS + 1)),
+            ]
+        )
     )
     paper = Paper.objects.get()
     assert len(paper.abstract) <= MAX_ABSTRACT_CHARS
@@ -83,20 +94,31 @@ def test_it_keeps_the_first_authors_of_a_record_with_too_many():
     ]
 
 
-def test_it_drops_characters_no_database_takes():
+@pytest.mark.parametrize(
+    ("abstract", "kept"),
+    [
+        ("Line one.\nLine\x00 two.", "Line one.\nLine two."),
+        ("Line one.\r\nLine\x7f two.\x1b", "Line one.\nLine two."),  # ASCII only
+        ("Ligne un.\nLigne\u202e deux é.", "Ligne un.\nLigne deux é."),
+    ],
+)
+@pytest.mark.parametrize("bound", [unchanged, bounded_items])
+def test_it_drops_characters_no_database_takes(abstract, kept, bound):
     upsert_papers(
-        [
-            record(
-                title="Null\x00 and\x1b control\u0085 characters\ud800\u202e",
-                abstract="Line one.\nLine\x00 two.",
-                authors=[AuthorName("Ann\x00 Smith")],
-                keywords=["a\x00b"],
-            )
-        ]
+        bound(
+            [
+                record(
+                    title="Null\x00 and\x1b control\u0085 characters\ud800\u202e",
+                    abstract=abstract,
+                    authors=[AuthorName("Ann\x00 Smith")],
+                    keywords=["a\x00b"],
+                )
+            ]
+        )
     )
     paper = Paper.objects.get()
     assert paper.title == "Null and control characters"
-    assert paper.abstract == "Line one.\nLine two."
+    assert paper.abstract == kept
     assert [a.name for a in paper.ordered_authors()] == ["Ann Smith"]
     assert paper.keywords == ["ab"]
 
@@ -113,7 +135,17 @@ def test_it_takes_http_addresses_only():
     assert (paper.url, paper.pdf_url) == ("HTTPS://example.org/paper", "")
 
 
-def test_it_lists_what_import_papers_trimmed_and_skipped(tmp_path):
+def test_it_looks_up_more_values_than_sqlite_takes_parameters():
+    upsert_papers([record()])
+    stored = Identifier.objects.get().value
+    values = [f"10.9999/{n}" for n in range(40_000)] + [stored]
+    found = Identifier.objects.filter(_one_of("value", values)).values_list("value", flat=True)
+    assert list(found) == [stored]
+    assert Paper.objects.filter(_one_of("id", [0, *range(10**6, 10**6 + 40_000)])).count() == 0
+
+
+@pytest.mark.parametrize("parallel", [[], ["--no-parallel"]], ids=["parser process", "in-process"])
+def test_it_lists_what_import_papers_trimmed_and_skipped(tmp_path, parallel):
     bib = tmp_path / "long.bib"
     bib.write_text(
         "@article{ok, title = {A Paper With A Very Long Abstract}, author = {Ann Smith},\n"
@@ -121,7 +153,7 @@ def test_it_lists_what_import_papers_trimmed_and_skipped(tmp_path):
         f"@article{{toolong, title = {{{'T' * (MAX_TITLE_CHARS + 1)}}}}}\n"
     )
     out = StringIO()
-    call_command("import_papers", str(bib), "--no-parallel", stdout=out, stderr=StringIO())
+    call_command("import_papers", str(bib), *parallel, stdout=out, stderr=StringIO())
     report = out.getvalue()
     assert "1 created" in report
     assert "1 skipped, 1 trimmed" in report
