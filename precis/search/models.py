@@ -32,6 +32,48 @@ class SearchDocument(models.Model):
         return self.title
 
 
+class SearchRank(models.Model):
+    """The narrow side of a search document: what ranking and filtering read for each match.
+
+    A match's filters and ranking boost come from this small row instead of the wide
+    document row (whose text runs over several pages). On PostgreSQL it also carries a
+    copy of the document's weighted tsvector with its own GIN index (see migration
+    0003), so matching, filtering and ranking never read the wide rows at all; the
+    index on ``boost`` lets a broad query walk the matches most popular first.
+    """
+
+    paper = models.OneToOneField(
+        Paper, primary_key=True, on_delete=models.CASCADE, related_name="search_rank"
+    )
+    # The ranking boost: 1 + the best summary's Wilson score + 0.25 for having a summary.
+    boost = models.FloatField(default=1.0)
+    year = models.PositiveSmallIntegerField(null=True)
+    venue_key = models.CharField(max_length=40, blank=True)
+    has_summary = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                models.F("boost").desc(), models.F("paper").desc(), name="search_rank_by_boost"
+            ),
+            # A broad query with venue:x walks that venue's papers most popular first.
+            models.Index(
+                "venue_key",
+                models.F("boost").desc(),
+                models.F("paper").desc(),
+                name="search_rank_venue_by_boost",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"search rank of paper {self.paper_id}"
+
+
+def boost_for(best_wilson: float, summary_count: int) -> float:
+    """Search results favour papers with well-voted summaries: the text score is scaled by this."""
+    return 1.0 + best_wilson + (0.25 if summary_count > 0 else 0.0)
+
+
 class ReindexState(models.Model):
     """Progress of a full reindex, so a stopped one resumes after the last paper done."""
 

@@ -4,14 +4,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Case, Max, Value, When
 
 from precis.papers.models import Paper
 from precis.summaries.models import Summary, listed_q
 
 from .backends import MARK_END, MARK_START, Hit, Page, backend
 from .documents import build_documents
-from .models import ReindexState, SearchDocument
+from .models import ReindexState, SearchDocument, SearchRank, boost_for
 from .query import ParsedQuery, parse_query
 
 BATCH = 1000
@@ -51,7 +51,14 @@ def refresh_scores(paper_id: int) -> None:
     best = Paper.objects.filter(pk=paper_id).aggregate(
         best=Max("summaries__wilson", filter=listed_q("summaries__"))
     )["best"]
-    SearchDocument.objects.filter(paper_id=paper_id).update(best_wilson=best or 0.0)
+    best = best or 0.0
+    SearchDocument.objects.filter(paper_id=paper_id).update(best_wilson=best)
+    SearchRank.objects.filter(paper_id=paper_id).update(
+        boost=Case(
+            When(has_summary=True, then=Value(boost_for(best, 1))),
+            default=Value(boost_for(best, 0)),
+        )
+    )
 
 
 def reindex(*, restart: bool = False, progress: Callable[[int, int], None] | None = None) -> int:
@@ -99,6 +106,7 @@ class Results:
     total_is_capped: bool
     corrected: bool
     identifier_paper: Paper | None = None
+    total_is_estimated: bool = False  # "about 780,000": the database's estimate
 
 
 def search(text: str, *, user, page_size: int = 20, page_number: int = 1) -> Results:
@@ -122,6 +130,7 @@ def search(text: str, *, user, page_size: int = 20, page_number: int = 1) -> Res
         page.total,
         page.total_is_capped,
         page.corrected,
+        total_is_estimated=page.estimated,
     )
 
 

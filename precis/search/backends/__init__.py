@@ -9,9 +9,10 @@ from django.utils.safestring import SafeString, mark_safe
 # Snippet markers: control characters no document contains, so the snippet text
 # can be HTML-escaped first and the markers turned into <mark> afterwards.
 MARK_START, MARK_END = "\x02", "\x03"
-# Counting every match of a common word costs more than it tells: past this, "1,000+".
+# Counting every match of a common word costs more than it tells: past this, "1,000+"
+# (or, where the database can estimate it cheaply, "about 780,000").
 COUNT_CAP = 1000
-# Past this many matches a query is "broad" and only a bounded sample of matches is
+# Past this many matches a query is "broad" and only a bounded set of matches is
 # scored (see each backend); exact ranking of every match would cost seconds at 1M papers.
 BROAD_QUERY_MATCHES = 2000
 
@@ -31,12 +32,19 @@ class Hit:
 @dataclass(frozen=True)
 class Page:
     hits: list[Hit]
-    total: int  # capped at COUNT_CAP + 1
+    total: int  # capped at COUNT_CAP + 1, unless estimated
     corrected: bool = False  # the hits come from the typo-tolerant fallback
+    estimated: bool = False  # total is the database's estimate, not a count
 
     @property
     def total_is_capped(self) -> bool:
-        return self.total > COUNT_CAP
+        return self.total > COUNT_CAP and not self.estimated
+
+
+def rounded(number: int) -> int:
+    """An estimate to two significant figures: 783,412 -> 780,000."""
+    scale = 10 ** max(len(str(number)) - 2, 0)
+    return round(number / scale) * scale
 
 
 def backend():

@@ -1,5 +1,22 @@
-"""PostgreSQL: a generated, weighted tsvector column with GIN, and pg_trgm for typos."""
+"""PostgreSQL: weighted tsvectors on a narrow side table with GIN, and pg_trgm for typos.
 
+The document row (search_searchdocument) keeps the text and computes the weighted
+vector as a generated column; each write copies that vector, with the filters as
+index words, the filter columns and the ranking boost, into search_searchrank, the
+only table a query reads until it has its page of hits. The planner's estimate of a
+query's matches (from the lexeme frequencies ANALYZE keeps for the vector column)
+picks the plan:
+
+- at most BROAD_QUERY_MATCHES: GIN finds every match; all are ranked and counted;
+- a common word (WALK_FRACTION of all papers or more): walk the papers most popular
+  first (the index on boost) until CANDIDATES match, rank those by text, and give
+  the estimate as the total ("about 780,000 papers"); never a GIN bitmap of a
+  common word's every match, which alone costs over 100 ms at 1M papers;
+- in between: GIN finds and counts every match; the CANDIDATES most popular are
+  ranked by text.
+"""
+
+import json
 import re
 
 from django.db import connection, transaction
@@ -8,16 +25,41 @@ from precis.papers.bulk import RowBuilder, insert_rows
 
 from ..models import SearchDocument
 from ..query import ParsedQuery
-from . import BROAD_QUERY_MATCHES, COUNT_CAP, Hit, Page
-from .filters import BOOST_SQL, filter_sql
+from . import BROAD_QUERY_MATCHES, COUNT_CAP, Hit, Page, rounded
+from .filters import filter_sql, filter_tag_groups
 
 DOCUMENT_ROWS = RowBuilder(SearchDocument)
-RERANKED = 200  # matches re-ranked with the full text after the cheap title ordering
-PROBE_SAMPLE = 20_000  # GIN rows enough to tell a broad query from a narrow one
+# A broad query ranks this many of its most popular matches by text.
+CANDIDATES = 100
+# ... found among at most this many papers, most popular first; a query the planner
+# wrongly thought broad stops here and is answered the narrow way...
+SCAN_LIMIT = 5_000
+# ... or, with a phrase, from the matches among this many newest papers.
+PHRASE_SCAN = 10_000
+# The walk is tried when the planner expects at least this share of papers to match
+# (a page's worth within SCAN_LIMIT papers).
+WALK_FRACTION = 20 / SCAN_LIMIT
 LEXEME = re.compile(r"[^\w]+", re.UNICODE)
 HEADLINE_OPTIONS = (
     'StartSel=\x02, StopSel=\x03, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'
 )
+# The boost is models.boost_for, in SQL.
+RANK_INSERT = (
+    "INSERT INTO search_searchrank (paper_id, boost, year, venue_key, has_summary, vector) "
+    "SELECT d.paper_id, 1.0 + d.best_wilson + CASE WHEN d.summary_count > 0 THEN 0.25 ELSE 0 END, "
+    "d.year, d.venue_key, d.summary_count > 0, d.vector || to_tsvector('simple', d.tags) "
+    "FROM search_searchdocument d "
+    "WHERE d.paper_id = ANY(%s)"
+)
+
+
+def filters_tsquery(query: ParsedQuery) -> tuple[str, list]:
+    """The filters as a tsquery of the index words the side table's vector carries."""
+    groups = filter_tag_groups(query)
+    return (
+        " && ".join(["to_tsquery('simple', %s)"] * len(groups)),
+        [" | ".join(group) for group in groups],
+    )
 
 
 def tsquery(
@@ -60,24 +102,35 @@ class PostgresBackend:
         insert_rows(
             SearchDocument, DOCUMENT_ROWS.columns, [DOCUMENT_ROWS.row(d) for d in documents]
         )
+        if documents:
+            with connection.cursor() as cursor:
+                cursor.execute(RANK_INSERT, [[d.paper_id for d in documents]])
 
     def delete(self, paper_ids: list[int]) -> None:
         if paper_ids:
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "DELETE FROM search_searchdocument WHERE paper_id = ANY(%s)", [list(paper_ids)]
-                )
+                for table in ("search_searchrank", "search_searchdocument"):
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE paper_id = ANY(%s)", [list(paper_ids)]
+                    )
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_searchrank")
             cursor.execute("DELETE FROM search_searchdocument")
 
     def optimize(self) -> None:
+        """Planner statistics: the lexeme frequencies that tell broad queries from narrow."""
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_searchdocument")
+            cursor.execute("ANALYZE search_searchrank")
 
     def search(self, query: ParsedQuery, *, limit: int, offset: int) -> Page:
         expression, params = tsquery(query)
+        if expression and _only_stop_words(expression, params):
+            # "few" matches nothing (GIN would read its whole index to find that out),
+            # and is no typo: no similar titles either.
+            return Page([], 0)
         page = self._search(query, expression, params, limit=limit, offset=offset)
         if page.hits or not query.terms:
             return page
@@ -90,53 +143,118 @@ class PostgresBackend:
             return []
         where, filter_params = filter_sql(query)
         sql = (
-            f"SELECT d.paper_id, ts_rank(d.vector, q) * {BOOST_SQL.format(a='d')} AS score "
-            f"FROM search_searchdocument d, (SELECT {expression}) AS query(q) "
-            f"WHERE d.vector @@ q {''.join(' AND ' + w for w in where)} ORDER BY score DESC LIMIT %s"
+            f"SELECT r.paper_id, ts_rank(r.vector, q) * r.boost AS score "
+            f"FROM search_searchrank r, (SELECT {expression}) AS query(q) "
+            f"WHERE r.vector @@ q {''.join(' AND ' + w for w in where)} "
+            "ORDER BY score DESC, r.paper_id DESC LIMIT %s"
         )
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
             cursor.execute(sql, [*params, *filter_params, limit])
             return [Hit(pk, score) for pk, score in cursor.fetchall()]
 
     def _search(self, query, expression, params, *, limit, offset) -> Page:
-        where, filter_params = filter_sql(query)
         if not expression:
+            where, filter_params = filter_sql(query)
             return self._browse(where, filter_params, limit=limit, offset=offset)
-        source = f"search_searchdocument d, (SELECT {expression}) AS query(q)"
-        condition = " AND ".join(["d.vector @@ q", *where])
-        all_params = [*params, *filter_params]
-        probe, probe_params = tsquery(query, phrases_as_words=True)
+        # Filters are index words in the vector too, so GIN intersects them with the
+        # words without reading rows. The tsquery is written out in the condition (not
+        # joined from a subquery) so the planner sees it and estimates its matches from
+        # the column's statistics; ranking uses the words alone.
+        filters, filter_params = filters_tsquery(query)
+        condition = f"r.vector @@ ({' && '.join(filter(None, [expression, filters]))})"
+        condition_params = [*params, *filter_params]
         with transaction.atomic(), connection.cursor() as cursor:
-            # Only "more than BROAD_QUERY_MATCHES or not" matters here, so GIN need not
-            # walk the whole posting list of a common word.
-            cursor.execute(f"SET LOCAL gin_fuzzy_search_limit = {PROBE_SAMPLE}")
+            # JIT compiling costs 100+ ms, more than any of these statements takes.
+            cursor.execute("SET LOCAL jit = off")
+            estimate = _estimated_rows(cursor, condition, condition_params)
+            page = None
+            # Walk the popular papers (of the venue, with venue:x) only where enough of
+            # them match to fill a page; a query between narrow and that ranks its
+            # matches' popular few.
+            if estimate > BROAD_QUERY_MATCHES and (
+                query.venues or estimate >= _papers(cursor) * WALK_FRACTION
+            ):
+                page = self._walk(
+                    cursor, expression, params, condition, condition_params, limit, offset,
+                    estimate=estimate, columns=filter_sql(query),
+                )  # fmt: skip
+            if page is None:
+                page = self._ranked(
+                    cursor, expression, params, condition, condition_params, limit, offset,
+                    popular_first=estimate > BROAD_QUERY_MATCHES,
+                )  # fmt: skip
+            ranked, total, estimated = page
+            snippets = self._headlines(cursor, expression, params, [pk for pk, _ in ranked])
+        hits = [Hit(pk, score, snippets.get(pk, "")) for pk, score in ranked]
+        return Page(hits, total, estimated=estimated)
+
+    @staticmethod
+    def _walk(
+        cursor, expression, params, condition, condition_params, limit, offset, *, estimate,
+        columns,
+    ):  # fmt: skip
+        """A broad query: its CANDIDATES most popular matches, found by walking the papers
+        most popular first (never a GIN bitmap of every match of a common word), ranked by
+        text; its total is the planner's estimate. None when too few turn up to fill the
+        page, unless the query has a phrase (see PHRASE_SCAN)."""
+        want = max(CANDIDATES, offset + limit)
+        rows = _matches_among(
+            cursor, "r.boost DESC, r.paper_id DESC", SCAN_LIMIT, expression, params,
+            condition, condition_params, want, columns,
+        )  # fmt: skip
+        if len(rows) >= min(offset + limit, CANDIDATES):
+            return rows[offset : offset + limit], rounded(max(estimate, len(rows))), True
+        if not query_has_phrase(expression):
+            return None
+        # The planner counts a phrase as its words anywhere, so a phrase of two common
+        # words looks broad however rare it is, and GIN would have to check every paper
+        # with both words: look at the newest PHRASE_SCAN papers instead.
+        rows = _matches_among(
+            cursor, "r.paper_id DESC", PHRASE_SCAN, expression, params, condition,
+            condition_params, None, columns,
+        )  # fmt: skip
+        papers = _papers(cursor)
+        if papers <= PHRASE_SCAN:
+            return rows[offset : offset + limit], len(rows), False
+        return rows[offset : offset + limit], rounded(len(rows) * papers // PHRASE_SCAN), True
+
+    @staticmethod
+    def _ranked(
+        cursor, expression, params, condition, condition_params, limit, offset, *, popular_first
+    ):
+        """A narrow query: every match ranked by text, and counted. ``popular_first``:
+        only the CANDIDATES most popular matches are ranked by text."""
+        # GIN finds the matches; walking the boost index instead (to skip the sort)
+        # would read every paper, as the count needs them all.
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        if popular_first:
             cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM search_searchdocument d, (SELECT {probe}) "
-                f"AS query(q) WHERE {condition} LIMIT %s) AS capped",
-                [*probe_params, *filter_params, BROAD_QUERY_MATCHES + 1],
+                f"SELECT c.paper_id, ts_rank(c.vector, q) * c.boost AS score, c.total FROM ("
+                "SELECT r.paper_id, r.vector, r.boost, count(*) OVER () AS total "
+                f"FROM search_searchrank r WHERE {condition} "
+                f"ORDER BY r.boost DESC, r.paper_id DESC LIMIT %s) c, (SELECT {expression}) "
+                "AS query(q) ORDER BY score DESC, c.paper_id DESC LIMIT %s OFFSET %s",
+                [*condition_params, max(CANDIDATES, offset + limit), *params, limit, offset],
+            )
+        else:
+            cursor.execute(
+                f"SELECT r.paper_id, ts_rank(r.vector, q) * r.boost AS score, count(*) OVER () "
+                f"FROM search_searchrank r, (SELECT {expression}) AS query(q) WHERE {condition} "
+                "ORDER BY score DESC, r.paper_id DESC LIMIT %s OFFSET %s",
+                [*params, *condition_params, limit, offset],
+            )
+        rows = cursor.fetchall()
+        if rows:
+            total = rows[0][2]
+        else:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM search_searchrank r WHERE {condition} "
+                "LIMIT %s) AS capped",
+                [*condition_params, COUNT_CAP + 1],
             )
             total = cursor.fetchone()[0]
-            if total <= BROAD_QUERY_MATCHES:
-                cursor.execute("SET LOCAL gin_fuzzy_search_limit = 0")  # exact from here on
-            else:
-                # A broad query: rank a sample of the matches, not all of them. GIN's soft
-                # limit caps the rows its scan returns; the planner must use that scan.
-                cursor.execute(f"SET LOCAL gin_fuzzy_search_limit = {BROAD_QUERY_MATCHES}")
-                cursor.execute("SET LOCAL enable_seqscan = off")
-            # Two stages: order every match by the small title-and-authors vector, then
-            # re-rank the leading few with the full vector (which lives in TOAST).
-            cursor.execute(
-                f"WITH head_ranked AS (SELECT d.paper_id, d.vector, {BOOST_SQL.format(a='d')} AS boost, q "
-                f"FROM {source} WHERE {condition} "
-                f"ORDER BY ts_rank(d.head_vector, q) * {BOOST_SQL.format(a='d')} DESC, d.paper_id "
-                f"LIMIT %s) "
-                "SELECT paper_id, ts_rank(vector, q) * boost AS score FROM head_ranked "
-                "ORDER BY score DESC, paper_id LIMIT %s OFFSET %s",
-                [*all_params, RERANKED + offset, limit, offset],
-            )
-            ranked = cursor.fetchall()
-            snippets = self._headlines(cursor, expression, params, [pk for pk, _ in ranked])
-        return Page([Hit(pk, score, snippets.get(pk, "")) for pk, score in ranked], total)
+        return [(pk, score) for pk, score, _ in rows], total, False
 
     @staticmethod
     def _browse(where, params, *, limit, offset) -> Page:
@@ -144,14 +262,13 @@ class PostgresBackend:
         condition = " AND ".join(where) or "TRUE"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.paper_id FROM search_searchdocument d WHERE {condition} "
-                "ORDER BY d.best_wilson DESC, d.summary_count DESC, d.year DESC NULLS LAST, "
-                "d.paper_id DESC LIMIT %s OFFSET %s",
+                f"SELECT r.paper_id FROM search_searchrank r WHERE {condition} "
+                "ORDER BY r.boost DESC, r.paper_id DESC LIMIT %s OFFSET %s",
                 [*params, limit, offset],
             )
             ids = [row[0] for row in cursor.fetchall()]
             cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM search_searchdocument d WHERE {condition} "
+                f"SELECT count(*) FROM (SELECT 1 FROM search_searchrank r WHERE {condition} "
                 "LIMIT %s) AS capped",
                 [*params, COUNT_CAP + 1],
             )
@@ -180,9 +297,62 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT d.paper_id, word_similarity(%s, lower(d.title)) AS score, d.title "
-                f"FROM search_searchdocument d WHERE {condition} "
-                "ORDER BY score DESC, d.paper_id LIMIT %s OFFSET %s",
+                f"FROM search_searchdocument d JOIN search_searchrank r USING (paper_id) "
+                f"WHERE {condition} ORDER BY score DESC, d.paper_id LIMIT %s OFFSET %s",
                 [text, text, *filter_params, limit, offset],
             )
             rows = cursor.fetchall()
         return Page([Hit(pk, score, title) for pk, score, title in rows], len(rows))
+
+
+def query_has_phrase(expression: str) -> bool:
+    return "phraseto_tsquery" in expression
+
+
+def _matches_among(
+    cursor, order, scan, expression, params, condition, condition_params, want, columns
+) -> list[tuple[int, float]]:
+    """The matches among the first ``scan`` papers in ``order`` that pass the column
+    filters ``columns`` (the first ``want`` matches, if given), best first by text score
+    times boost. The inner LIMIT makes the plan walk an index in that order and stop;
+    with venue:x, the index of that venue's papers."""
+    where, where_params = columns
+    # Only an index can serve the walk in order and stop early (with venue:x the
+    # planner would rather read every paper of the venue and sort them).
+    cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off")
+    cursor.execute(
+        f"SELECT c.paper_id, ts_rank(c.vector, q) * c.boost AS score FROM ("
+        f"SELECT r.paper_id, r.vector, r.boost FROM (SELECT r.paper_id, r.vector, r.boost "
+        f"FROM search_searchrank r WHERE {' AND '.join(where) or 'TRUE'} "
+        f"ORDER BY {order} LIMIT %s) r WHERE {condition} ORDER BY {order} "
+        f"LIMIT %s) c, (SELECT {expression}) AS query(q) ORDER BY score DESC, c.paper_id DESC",
+        [*where_params, scan, *condition_params, want, *params],
+    )
+    rows = cursor.fetchall()
+    cursor.execute("SET LOCAL enable_bitmapscan = on; SET LOCAL enable_seqscan = on")
+    return rows
+
+
+def _only_stop_words(expression: str, params: list) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT numnode({expression})", params)
+        return not cursor.fetchone()[0]
+
+
+def _papers(cursor) -> int:
+    """About how many papers are indexed (kept by ANALYZE and VACUUM)."""
+    cursor.execute(
+        "SELECT reltuples::bigint FROM pg_class WHERE oid = 'search_searchrank'::regclass"
+    )
+    return max(cursor.fetchone()[0], 0)
+
+
+def _estimated_rows(cursor, condition: str, params: list) -> int:
+    """How many rows the planner expects to match (from ANALYZE's lexeme frequencies)."""
+    cursor.execute(
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchrank r WHERE {condition}", params
+    )
+    plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])

@@ -81,6 +81,8 @@ def test_venue_and_year_filters(corpus):
     }
     assert set(titles("deep year:2016..2017")) == {"Deep Residual Learning for Image Recognition"}
     assert titles("year:..2014") == ["Generative Adversarial Nets"]
+    if connection.vendor == "sqlite":  # PostgreSQL ignores a word excluded from no words
+        assert titles("venue:nips -generator") == ["Attention Is All You Need"]
 
 
 def test_quoted_phrases_must_match_in_order(corpus):
@@ -248,3 +250,123 @@ def test_reindex_rebuilds_everything_and_resumes(corpus):
     call_command("reindex", "--restart")
     assert SearchDocument.objects.count() == len(CORPUS)
     assert titles("attention") == ["Attention Is All You Need"]
+
+
+def test_the_side_table_follows_every_write(corpus, alice, django_capture_on_commit_callbacks):
+    from precis.papers.models import Paper
+    from precis.search.models import SearchRank
+
+    assert SearchRank.objects.count() == len(CORPUS)
+    paper = Paper.objects.get(pk=corpus["1412.6980"])
+    rank = SearchRank.objects.get(paper=paper)
+    assert (rank.year, rank.venue_key, rank.has_summary, rank.boost) == (2015, "iclr", False, 1.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary_services.save_summary(
+            author=alice, paper=paper, source="Adaptive moments.", visibility="public"
+        )
+    rank.refresh_from_db()
+    assert rank.has_summary
+    assert rank.boost == pytest.approx(1.25 + SearchDocument.objects.get(paper=paper).best_wilson)
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_papers(duplicate=Paper.objects.get(pk=corpus["1502.03167"]), into=paper)
+    assert not SearchRank.objects.filter(paper_id=corpus["1502.03167"]).exists()
+    call_command("reindex", "--restart")
+    assert SearchRank.objects.count() == SearchDocument.objects.count() == len(CORPUS) - 1
+
+
+@pytest.fixture
+def broad(monkeypatch):
+    """Every query counts as broad, as a common word's would in a large corpus."""
+    from precis.search.backends import postgres, sqlite
+
+    monkeypatch.setattr(sqlite, "RARE_WORD_DOCUMENTS", 0)
+    monkeypatch.setattr(postgres, "BROAD_QUERY_MATCHES", 0)
+
+
+def test_a_broad_query_lists_popular_papers_first_and_keeps_its_filters(corpus, broad):
+    from precis.search.backends import backend
+    from precis.search.models import SearchRank
+
+    backend().optimize()  # planner statistics, as autovacuum keeps them
+    SearchRank.objects.filter(paper_id=corpus["1502.03167"]).update(boost=2.0)
+    # Both "deep" papers, the better-summarised one first.
+    assert titles("deep") == [
+        "Batch Normalization: Accelerating Deep Network Training",
+        "Deep Residual Learning for Image Recognition",
+    ]
+    assert titles("deep year:2016") == ["Deep Residual Learning for Image Recognition"]
+    assert titles("deep venue:icml") == ["Batch Normalization: Accelerating Deep Network Training"]
+    assert titles("deep -residual") == ["Batch Normalization: Accelerating Deep Network Training"]
+    assert titles("author:vaswani attention") == ["Attention Is All You Need"]
+    assert titles('"residual learning"') == ["Deep Residual Learning for Image Recognition"]
+    assert titles("deep has:summary") == []
+
+
+def test_a_broad_query_prefers_its_words_in_the_title_on_sqlite(corpus, broad):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL ranks a broad query's most popular matches by ts_rank")
+    # "networks" is in the abstract of both deep papers, in no title: a title match
+    # ("Deep Network Training") counts twice the boost of a match elsewhere.
+    assert titles("network")[0] == "Batch Normalization: Accelerating Deep Network Training"
+
+
+def test_a_broad_query_on_postgresql_has_an_estimated_total(corpus, broad):
+    from django.contrib.auth.models import AnonymousUser
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite estimates from the newest papers (tested below)")
+    # A page's worth of popular matches: the total is the planner's estimate.
+    results = services.search("deep", user=AnonymousUser(), page_size=1)
+    assert results.total_is_estimated
+    assert not results.total_is_capped
+    assert results.total >= len(results.results) == 1
+    # Fewer than a page: every match was found, and counted.
+    results = services.search("deep", user=AnonymousUser())
+    assert (results.total, results.total_is_estimated) == (2, False)
+
+
+def test_an_estimated_total_reads_as_about(client, corpus, monkeypatch):
+    from precis.search.backends import Hit, Page
+
+    class Estimating:
+        def search(self, query, *, limit, offset):
+            return Page([Hit(corpus["1706.03762"], 1.0)], 783_000, estimated=True)
+
+    monkeypatch.setattr(services, "backend", Estimating)
+    body = client.get(reverse("search:search"), {"q": "attention"}).content.decode()
+    assert "About 783,000 papers" in body
+    assert "Attention Is All You Need" in body
+
+
+def test_estimates_are_rounded_to_two_figures():
+    from precis.search.backends import rounded
+
+    assert [rounded(n) for n in (7, 99, 2_345, 783_412)] == [7, 99, 2_300, 780_000]
+
+
+def test_a_broad_query_on_sqlite_looks_at_the_newest_papers_and_estimates_its_total(
+    corpus, broad, monkeypatch
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from precis.search.backends import sqlite
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL walks the most popular papers instead")
+    monkeypatch.setattr(sqlite, "SPAN", 2)  # of the five papers, the two newest
+    results = services.search("deep", user=AnonymousUser())
+    assert [r.paper.title for r in results.results] == [
+        "Batch Normalization: Accelerating Deep Network Training"
+    ]
+    assert results.total_is_estimated
+    assert results.total == 2  # one match among two papers of five, rounded
+
+
+def test_stop_words_alone_find_nothing_on_postgresql(corpus):
+    # PostgreSQL's English configuration drops "all"; SQLite's index keeps every word.
+    found = titles("all")
+    if connection.vendor == "postgresql":
+        assert found == []
+        assert titles("all attention") == ["Attention Is All You Need"]
+    else:
+        assert found == ["Attention Is All You Need"]
