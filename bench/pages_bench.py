@@ -42,6 +42,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
+from scratch import fresh_postgres  # noqa: E402  (bench/ is the script's folder)
+
 VARIANTS_PER_PAGE = 200
 ANONYMOUS_PAGES = (
     "home (popular)",
@@ -331,13 +333,7 @@ def main() -> None:
     scratch.mkdir(parents=True, exist_ok=True)
     if args.db == "postgres":
         database_url = args.pg_url
-        name = database_url.rsplit("/", 1)[1]
-        base = database_url.rsplit("/", 1)[0] + "/postgres"
-        statements = [f"CREATE DATABASE {name}"]
-        if not args.keep:
-            statements.insert(0, f"DROP DATABASE IF EXISTS {name}")
-        for statement in statements:
-            subprocess.run(["psql", base, "-q", "-c", statement], check=False, capture_output=True)
+        fresh_postgres(database_url, keep=args.keep is not None)
     else:
         database_url = f"sqlite:///{scratch}/bench.sqlite3"
     env = {

@@ -1,6 +1,7 @@
 """A throw-away Django for the benchmarks: a fresh SQLite database, migrated, and static files."""
 
 import os
+import subprocess
 import tempfile
 
 
@@ -32,3 +33,15 @@ def setup_django(prefix: str, *, keep_database_url: bool = False) -> str:
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     return scratch
+
+
+def fresh_postgres(database_url: str, *, keep: bool = False) -> None:
+    """Create the PostgreSQL database named by ``database_url``, dropping it first unless
+    ``keep`` (a kept benchmark database is reused)."""
+    name = database_url.rsplit("/", 1)[1]
+    server = database_url.rsplit("/", 1)[0] + "/postgres"
+    statements = [f"CREATE DATABASE {name}"]
+    if not keep:
+        statements.insert(0, f"DROP DATABASE IF EXISTS {name}")
+    for statement in statements:  # CREATE fails harmlessly when a kept one exists
+        subprocess.run(["psql", server, "-q", "-c", statement], check=False, capture_output=True)

@@ -10,6 +10,10 @@ build (`search.services.reindex`), then runs 1,000 mixed queries through
 
 PostgreSQL uses the database named by --pg-url (default: precis_bench on the local
 server), which is dropped and created afresh.
+
+While tuning: --keep DIR builds the corpus once and reuses it (--reindex rebuilds only
+the search index of a kept corpus, after a change to its schema), and --by-kind adds
+latency per kind of query and the slowest queries.
 """
 
 import argparse
@@ -217,6 +221,11 @@ def build_corpus(papers: int, summaries: int, seed: int = 7, writers: int = 1) -
             )  # fmt: skip
 
 
+# What queries() asks, by position modulo 10 (the per-kind latency lines use these names).
+KINDS = ("word", "word", "word", "two words", "two words", "three words", "phrase", "author",
+         "year venue", "rare has:summary")  # fmt: skip
+
+
 def queries(count: int, seed: int = 11) -> list[str]:
     rng = random.Random(seed)
     mixed = []
@@ -240,7 +249,15 @@ def queries(count: int, seed: int = 11) -> list[str]:
     return mixed
 
 
-def run(database_url: str, papers: int, summaries: int, *, reuse: bool = False) -> None:
+def run(
+    database_url: str,
+    papers: int,
+    summaries: int,
+    *,
+    reuse: bool = False,
+    reindex: bool = False,
+    verbose: bool = False,
+) -> None:
     os.environ.update(DATABASE_URL=database_url, SECRET_KEY="bench-only", LOG_LEVEL="ERROR",
                       DJANGO_SETTINGS_MODULE="precis.settings")  # fmt: skip
     import django
@@ -255,10 +272,12 @@ def run(database_url: str, papers: int, summaries: int, *, reuse: bool = False) 
 
     call_command("migrate", verbosity=0)
     built = indexed = 0.0
-    if not (reuse and Paper.objects.exists()):
+    fresh = not (reuse and Paper.objects.exists())
+    if fresh:
         started = time.perf_counter()
         build_corpus(papers, summaries)
         built = time.perf_counter() - started
+    if fresh or reindex:  # reindex: a kept corpus, after a change to the index's schema
         started = time.perf_counter()
         services.reindex(restart=True)
         indexed = time.perf_counter() - started
@@ -269,16 +288,19 @@ def run(database_url: str, papers: int, summaries: int, *, reuse: bool = False) 
     mixed = queries(1000)
     for text in mixed[:50]:  # warm caches
         services.search(text, user=user)
-    timings, empty = [], 0
-    for text in mixed:
+    timings, empty, by_kind, slowest = [], 0, {}, []
+    for n, text in enumerate(mixed):
         began = time.perf_counter()
         results = services.search(text, user=user)
-        timings.append((time.perf_counter() - began) * 1000)
+        elapsed = (time.perf_counter() - began) * 1000
+        timings.append(elapsed)
+        by_kind.setdefault(KINDS[n % 10], []).append(elapsed)
+        slowest.append((elapsed, text))
         empty += not results.results
     timings.sort()
 
-    def pct(p):
-        return timings[min(len(timings) - 1, int(len(timings) * p / 100))]
+    def pct(p, values=timings):
+        return values[min(len(values) - 1, int(len(values) * p / 100))]
 
     print(
         f"{connection.vendor:10} papers {papers:,} summaries {summaries:,} | corpus {built:6.1f} s | "
@@ -286,6 +308,12 @@ def run(database_url: str, papers: int, summaries: int, *, reuse: bool = False) 
         f"p99 {pct(99):6.1f} ms  mean {statistics.mean(timings):6.1f} ms ({empty} with no results)",
         flush=True,
     )
+    if verbose:
+        for kind, values in by_kind.items():
+            values.sort()
+            print(f"  {kind:17} p50 {pct(50, values):6.1f}  p95 {pct(95, values):6.1f}  "
+                  f"max {values[-1]:6.1f} ms")  # fmt: skip
+        print("  slowest:", ", ".join(f"{t!r} {ms:.0f} ms" for ms, t in sorted(slowest)[-8:]))
 
 
 def main() -> None:
@@ -303,10 +331,21 @@ def main() -> None:
         help="Keep the databases (SQLite file in this folder, PostgreSQL database) and reuse them "
         "on the next run instead of rebuilding: for tuning queries.",
     )
+    parser.add_argument(
+        "--reindex",
+        action="store_true",
+        help="With --keep: rebuild the search index of the kept corpus (after changing its schema).",
+    )
+    parser.add_argument(
+        "--by-kind", action="store_true", help="Also print latency per kind of query."
+    )
     args = parser.parse_args()
     if args.run:
-        run(args.run, args.papers, args.summaries, reuse=args.keep is not None)
+        run(args.run, args.papers, args.summaries, reuse=args.keep is not None,
+            reindex=args.reindex, verbose=args.by_kind)  # fmt: skip
         return
+    from scratch import fresh_postgres  # bench/ is the script's folder
+
     for kind in args.db:
         scratch = args.keep or Path(tempfile.mkdtemp(prefix="precis-search-bench-"))
         scratch.mkdir(parents=True, exist_ok=True)
@@ -315,19 +354,13 @@ def main() -> None:
                 url = f"sqlite:///{scratch}/bench.sqlite3"
             else:
                 url = args.pg_url
-                name = url.rsplit("/", 1)[1]
-                base = url.rsplit("/", 1)[0] + "/postgres"
-                statements = [f"CREATE DATABASE {name}"]
-                if not args.keep:
-                    statements.insert(0, f"DROP DATABASE IF EXISTS {name}")
-                for statement in statements:
-                    subprocess.run(
-                        ["psql", base, "-q", "-c", statement], check=False, capture_output=True
-                    )
+                fresh_postgres(url, keep=args.keep is not None)
             command = [sys.executable, __file__, "--run", url, "--papers", str(args.papers)]
             command += ["--summaries", str(args.summaries)]
             if args.keep:
                 command += ["--keep", str(scratch)]
+            command += ["--reindex"] if args.reindex else []
+            command += ["--by-kind"] if args.by_kind else []
             subprocess.run(command, check=True)
         finally:
             if not args.keep:
