@@ -138,15 +138,26 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
-        for alias, prefix in (("default", "precis"), ("pages", "precis-pages"))
+        for alias, prefix in (
+            ("default", "precis"),
+            ("pages", "precis-pages"),
+            ("fragments", "precis-fragments"),
+        )
     }
 else:
+    # Whole pages and the fragments of many pages apart: a profile's 20 cards must not
+    # push pages out of a per-process cache that drops a third of its entries when full.
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
             "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fragments",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         },
     }
 # Sessions stay in the database (they outlive a cache flush); with a shared cache every
