@@ -135,7 +135,22 @@ class Summary(Moderated, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["paper", "author"], name="one_summary_per_writer"),
         ]
-        indexes = [models.Index(fields=["visibility", "deleted_at", "published_at"])]
+        indexes = [
+            models.Index(fields=["visibility", "deleted_at", "published_at"]),
+            # The home page's three orders over listed summaries, read in order: without
+            # them PostgreSQL sorts every listed summary's wide row for each page.
+            models.Index(
+                fields=["-popularity", "-id"], condition=listed_q(), name="listed_by_popularity"
+            ),
+            models.Index(
+                fields=["-published_at", "-id"], condition=listed_q(), name="listed_by_recency"
+            ),
+            models.Index(
+                fields=["-wilson", "-score", "-published_at", "-id"],
+                condition=listed_q(),
+                name="listed_by_quality",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Summary of {self.paper} by {self.author}"
