@@ -18,7 +18,7 @@ import time
 from functools import cache as once
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 
 REDIS_KEY = "site:generation"
@@ -34,18 +34,33 @@ def _file():
     return path
 
 
+def _shared():
+    # Beside the cached pages, so that a page and the generation come in one round trip.
+    return caches["pages"]
+
+
 def current() -> int:
     if settings.REDIS_URL:
-        return cache.get_or_set(REDIS_KEY, 1, timeout=None)
+        return _shared().get_or_set(REDIS_KEY, 1, timeout=None)
     return _file().stat().st_mtime_ns
+
+
+def current_and_page(key: str) -> tuple[int, object]:
+    """The generation and the pages cache's value for ``key``; one Redis round trip."""
+    if not settings.REDIS_URL:
+        return current(), _shared().get(key)
+    found = _shared().get_many([REDIS_KEY, key])
+    if REDIS_KEY not in found:  # never set, or the cache was cleared
+        return current(), found.get(key)
+    return found[REDIS_KEY], found.get(key)
 
 
 def advance() -> None:
     if settings.REDIS_URL:
         try:
-            cache.incr(REDIS_KEY)
+            _shared().incr(REDIS_KEY)
         except ValueError:  # not set yet
-            cache.set(REDIS_KEY, 2, timeout=None)
+            _shared().set(REDIS_KEY, 2, timeout=None)
         return
     path = _file()
     # Explicit nanoseconds, always forward: two writes within one clock tick still differ.

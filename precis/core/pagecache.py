@@ -1,10 +1,11 @@
 """Whole pages for signed-out readers, kept until the site's data changes.
 
 A signed-out reader's page depends on nothing but the URL and the site's data, so
-the first one to ask renders it and the next ones get a copy. Entries are keyed by
-the data generation (precis/core/generations.py), which every write moves on: no
-reader ever gets a page older than the last write, and a writer, being signed in,
-never gets a cached page at all. PAGE_CACHE_SECONDS bounds an entry's life for
+the first one to ask renders it and the next ones get a copy. Each copy holds the
+data generation it was rendered in (precis/core/generations.py), which every write
+moves on, and is served only while that is still the generation: no reader ever
+gets a page older than the last write, and a writer, being signed in, never gets a
+cached page at all. PAGE_CACHE_SECONDS bounds an entry's life for
 whatever changes without a write (relative dates, "this week" lists).
 
 Only plain GETs are answered from the cache: no session, messages or replica-pin
@@ -66,14 +67,15 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         key = _key(request)
-        store = caches[CACHE_ALIAS]
-        entry = store.get(key)
-        if entry is not None:
+        generation, entry = generations.current_and_page(key)
+        if entry is not None and entry["generation"] == generation:
             return _from_entry(request, entry)
         response = self.get_response(request)
         if _may_keep(response) and _is_plain_query(request):
-            entry = _entry_of(response)
-            store.set(key, entry, _lifetime(request))
+            # Kept with the generation it was rendered in; the next page of this URL
+            # replaces it, so an address holds one copy however often the data changes.
+            entry = _entry_of(response, generation)
+            caches[CACHE_ALIAS].set(key, entry, _lifetime(request))
             response["ETag"] = entry["etag"]
         return response
 
@@ -114,8 +116,7 @@ def _is_plain_query(request) -> bool:
 
 def _key(request) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
-    return f"page:{generations.current()}:{digest}"
+    return "page:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
 
 
 def _lifetime(request) -> int:
@@ -136,8 +137,9 @@ def _may_keep(response) -> bool:
     return not directives & {"private", "no-store"}
 
 
-def _entry_of(response) -> dict:
+def _entry_of(response, generation: int) -> dict:
     return {
+        "generation": generation,
         "content": response.content,
         "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
         "etag": '"' + hashlib.blake2b(response.content, digest_size=16).hexdigest() + '"',
