@@ -121,9 +121,9 @@ def _key(request) -> str:
 
 def _lifetime(request) -> int:
     if getattr(request, "read_replica", None):
-        # Rendered from a replica, perhaps from before the latest write: the generation
-        # in the key has moved on already, so the copy may only live as long as the lag
-        # that the replica router tolerates.
+        # Rendered from a replica, perhaps from rows older than the latest write: the
+        # copy holds the current generation all the same, so it may only live as long
+        # as the lag that the replica router tolerates.
         return min(settings.PAGE_CACHE_SECONDS, settings.REPLICA_PIN_SECONDS)
     return settings.PAGE_CACHE_SECONDS
 
