@@ -15,10 +15,12 @@ DEMO_ENV := DEBUG=true TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBa
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	# The math font the site serves and axe-core for the browser tests, from the npm registry.
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 demo: install
@@ -77,4 +79,4 @@ lock:
 	  /tmp/precis-lock/bin/pip freeze ) > constraints.txt
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -268,3 +268,19 @@
     }
   });
 })();
+
+// == layout (phones, header, theme toggle) ==
+
+// == math ==
+
+// == history diff ==
+
+// == editor and own-summary actions ==
+
+// == figures ==
+
+// == accounts voice, busy states, error pages ==
+
+// == home, cards, paper page ==
+
+// == search ==
