@@ -68,8 +68,10 @@ def advance() -> None:
     os.utime(path, ns=(stamp, stamp))
 
 
-def advance_after_write(sender, **_signal) -> None:
+def advance_after_write(sender, action: str = "post_", **_signal) -> None:
     """post_save / post_delete / m2m_changed receiver for every model."""
+    if not action.startswith("post_"):  # m2m_changed also fires before each change
+        return
     meta = getattr(sender, "_meta", None)
     if meta is None or not sender.__module__.startswith("precis."):
         return

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Lookup
 from django.utils import timezone
 
+from precis.core import generations
 from precis.importers import names
 from precis.importers.base import AuthorName, ImportProblem, PaperRecord
 from precis.importers.venues import BY_KEY as KNOWN_VENUES
@@ -199,6 +200,9 @@ def _write(writer, batch, collect_ids, on_batch) -> ImportReport:
     with transaction.atomic():
         report = writer.write(batch)
         index_papers_soon([pk for pk in report.paper_ids if pk])
+        # Bulk rows send no model signals, and an import may run inside a GET
+        # (/arxiv/<id>) or a command: cached pages must still see the new papers.
+        transaction.on_commit(generations.advance)
     if not collect_ids:
         report.paper_ids = []
     if on_batch:

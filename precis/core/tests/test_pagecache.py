@@ -9,6 +9,9 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path, reverse
 
 from precis.core import generations
+from precis.importers.base import AuthorName, PaperRecord
+from precis.papers.models import Paper
+from precis.papers.services import upsert_papers
 from precis.papers.tests.factories import PaperFactory
 from precis.search.tasks import index_papers_task
 from precis.summaries.models import Summary
@@ -208,3 +211,26 @@ def test_a_failed_sign_in_leaves_cached_pages_alone(client, alice):
     assert response.status_code == 200  # the form again, with its error
     _, queries = get_counting_queries(reader, summary.paper.get_absolute_url())
     assert queries == 0
+
+
+def test_papers_imported_in_bulk_show_on_cached_pages(django_capture_on_commit_callbacks):
+    # An import writes rows in bulk, without model signals, and may run inside a GET
+    # (/arxiv/<id>) or a command, where no request or task moves the generation on.
+    def record(title):
+        return PaperRecord(
+            title=title,
+            authors=[AuthorName("Ada Lovelace")],
+            year=2017,
+            venue_key="nips",
+            identifiers={},
+            source="dblp",
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upsert_papers([record("Notes on the analytical engine")])
+    author_page = Paper.objects.get().ordered_authors()[0].get_absolute_url()
+    reader = visitor()
+    assert "Bernoulli numbers" not in reader.get(author_page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        upsert_papers([record("Computing the Bernoulli numbers")])
+    assert "Bernoulli numbers" in reader.get(author_page).content.decode()
