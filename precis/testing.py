@@ -4,8 +4,13 @@ It must run before pytest-django imports the settings, which happens before any
 conftest.py is read; that is why it is a plugin and not part of conftest.py.
 """
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
@@ -26,3 +31,29 @@ if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
 if os.environ.get("PYTEST_XDIST_WORKER"):
     shared = Path(os.environ.get("VAR_DIR") or Path(__file__).resolve().parent.parent / "var")
     os.environ["VAR_DIR"] = str(shared / os.environ["PYTEST_XDIST_WORKER"])
+
+
+def manage(
+    *args: str, env: dict[str, str], stdin: str = "", timeout: int = 120, check: bool = True
+):
+    """Run ``manage.py *args`` in a child process with exactly ``env``: for settings read
+    at start-up, and for commands that must run the way an operator runs them."""
+    done = subprocess.run(  # noqa: S603 - our own arguments, no shell
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check:
+        assert done.returncode == 0, done.stderr + done.stdout
+    return done
+
+
+def manage_python(code: str, *, env: dict[str, str], timeout: int = 120):
+    """Run ``code`` in `manage.py shell`; it prints one JSON value, which is returned."""
+    done = manage("shell", "--no-imports", "-c", code, env=env, timeout=timeout)
+    return json.loads(done.stdout.splitlines()[-1])

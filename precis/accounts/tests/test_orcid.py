@@ -1,7 +1,5 @@
 import json
 import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,6 +14,7 @@ from precis.accounts.adapters import remember_orcid
 from precis.accounts.models import PaperClaim
 from precis.accounts.orcid import parse_works
 from precis.papers.models import Paper
+from precis.testing import manage
 
 ROOT = Path(__file__).resolve().parents[3]
 ORCID = "0000-0002-1825-0097"
@@ -267,15 +266,7 @@ def test_a_client_id_in_the_environment_configures_orcid(tmp_path):
         "from django.conf import settings as s; p = s.SOCIALACCOUNT_PROVIDERS['orcid'];"
         "print(s.ORCID_LOGIN_ENABLED, p['APP']['client_id'], p['APP']['secret'], p['BASE_DOMAIN'])"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = manage("shell", "--no-imports", "-c", code, env=environment, check=False)
     assert result.stdout.split() == ["True", "APP-TEST", "s3cret", "sandbox.orcid.org"], (
         result.stderr
     )

@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from precis.testing import manage, manage_python
+
 ROOT = Path(__file__).resolve().parents[3]
 ON_SQLITE = connection.vendor == "sqlite"
 ON_POSTGRES = connection.vendor == "postgresql"
@@ -166,23 +168,12 @@ class Site:
         return env
 
     def manage(self, *args: str, stdin: str = "", check: bool = True, env=None):
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env={**self.environment(), **(env or {})},
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if check:
-            assert done.returncode == 0, done.stderr + done.stdout
-        return done
+        environment = {**self.environment(), **(env or {})}
+        return manage(*args, env=environment, stdin=stdin, timeout=300, check=check)
 
     def python(self, code: str, **env: str):
         """Run ``code`` in `manage.py shell`; it prints one JSON value."""
-        done = self.manage("shell", "--no-imports", "-c", code, env=env)
-        return json.loads(done.stdout.splitlines()[-1])
+        return manage_python(code, env={**self.environment(), **env}, timeout=300)
 
     def snapshot(self) -> dict:
         return self.python(SNAPSHOT)

@@ -42,6 +42,7 @@ from precis.core.replicas import (
     replica_reads,
 )
 from precis.papers.models import Paper
+from precis.testing import manage_python
 
 ROOT = Path(__file__).resolve().parents[3]
 ON_POSTGRES = connection.vendor == "postgresql"
@@ -564,7 +565,7 @@ class Site:
     collection: int
 
     def python(self, code: str, **environment: str):
-        return run_python(code, {**self.environment, **environment})
+        return manage_python(code, env={**self.environment, **environment})
 
     def pause_replay(self) -> None:
         """Hold the replica's replay: from now on it lags behind every write."""
@@ -576,21 +577,6 @@ class Site:
             self.replica.query("SELECT pg_wal_replay_resume()")
         [(position,)] = self.primary.query("SELECT pg_current_wal_lsn()::text")
         self.replica.until("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [position])
-
-
-def run_python(code: str, environment: dict[str, str]):
-    """Run ``code`` in `manage.py shell`; it prints one JSON value."""
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
 
 
 def environment(folder: Path, primary: Cluster) -> dict[str, str]:
@@ -616,7 +602,7 @@ def replicated_site(clusters, tmp_path_factory):
     """The site migrated on the primary and served by gunicorn, reading from the replica."""
     primary, replica = clusters
     folder = tmp_path_factory.mktemp("replica-site")
-    rows = run_python(SETUP, environment(folder, primary))
+    rows = manage_python(SETUP, env=environment(folder, primary))
     (folder / "replica_site.py").write_text(WSGI)
     env = {**environment(folder, primary), "DATABASE_REPLICA_URLS": replica.url}
     port = free_port()

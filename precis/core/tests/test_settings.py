@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from precis.lib import env
+from precis.testing import manage
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -51,15 +52,7 @@ def run_manage(*args, **extra_env):
         if not key.startswith(("SECURE_", "SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW"))
     }
     environment.update(extra_env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return manage(*args, env=environment, check=False)
 
 
 def test_production_settings_pass_the_deploy_check():

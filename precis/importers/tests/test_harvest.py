@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from precis.importers.models import HarvestCursor
 from precis.importers.tests.oai_sequence import split_into_pages
 from precis.papers.models import Identifier, Paper
+from precis.testing import manage
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCE = "arxiv_oai/arxivsync_ListRecords_arXiv_1000_records.xml"
@@ -80,7 +81,7 @@ def run_harvest(database: Path, pages: Path, *, delay: float = 0.0):
 def migrate(database: Path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DATABASE_URL")}
     env.update(DATABASE_URL=f"sqlite:///{database}", SECRET_KEY="harvest-test")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    manage("migrate", "-v0", env=env)
 
 
 def papers_in(database: Path):
