@@ -8,8 +8,11 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/precis
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 # Two processes suit the 2-core machines this runs on; override with PYTEST_WORKERS=auto.
 PYTEST_WORKERS ?= 2
-# The demo runs background tasks (search indexing) inline, so it needs no worker.
-DEMO_ENV := DEBUG=true TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
+# The demo runs background tasks (search indexing) inline, so it needs no worker. It runs
+# with DEBUG (e-mail goes to files, listed at /accounts/outbox/) yet shows the site's own
+# 404 and 500 pages (precis/core/errorpages.py); links are built for the address asked
+# on, and PORT gives the one used without a request (SITE_URL, unless set).
+DEMO_ENV := DEBUG=true PORT=$(PORT) TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 
 .PHONY: install demo serve worker test test-sqlite test-postgres test-e2e lint format bench lock clean
 
@@ -27,7 +30,7 @@ demo: install
 	mkdir -p var
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)"
+	@echo "Serving on http://127.0.0.1:$(PORT) (e-mail it sends: http://127.0.0.1:$(PORT)/accounts/outbox/)"
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style: collected static files served by WhiteNoise, several gunicorn workers.

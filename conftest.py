@@ -13,6 +13,9 @@ def pytest_configure(config):
 
     # Argon2 is deliberately slow; tests need speed, not resistance to cracking.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # As in production, SITE_URL is the public address; tests of URLs taken from the
+    # request (SITE_URL unset, the demo) turn this off (precis/core/siteurl.py).
+    settings.SITE_URL_IS_SET = True
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,20 +1,27 @@
-"""How long the history page's diff takes on two 60,000-character revisions.
+"""How long the history page's diffs take on large and hostile revisions.
 
 It times ``summaries.diffing.compare`` (lines, then words, within its work
-budget) on generated texts and prints one line per case; with ``--page`` it
-also times the whole history page (the diff and its template) for each case,
-through Django's test client on a throw-away SQLite database:
+budget) on generated texts and prints one line per case; then, for the
+rendered view, rendering both revisions and ``compare_blocks`` (the newer
+revision's blocks marked against the older's). With ``--page`` it also times
+the whole history page in both views (diff, rendering and template, nothing
+cached) through Django's test client on a throw-away SQLite database:
 
     .venv/bin/python bench/diff_bench.py [--repeat 5] [--chars 60000] [--page]
 
 Cases: a prose summary with many small edits (words changed, inserted and
 deleted, sentences added, a paragraph moved), a one-word change, every third
-word changed (the most word marks), and the worst cases: two unrelated texts
-of the same length, as paragraphs and as 15,000 three-character lines. The
+word changed (the most word marks), a 24 KB summary with every paragraph
+edited, and hostile ones: two unrelated texts of the same length, as
+paragraphs and as 15,000 three-character lines; 30,000 one-character lines
+in another order; one 100,000-character line with one word, and with 300
+words, changed (from the word list, and with every word numbered, as real
+prose has words found once each); one word repeated 15,000 times with words slipped in. The
 text is generated here from a word list written for this benchmark.
 """
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -103,6 +110,55 @@ def one_word(text: str) -> str:
     return text[:start] + "changed" + text[end:]
 
 
+def hostile_cases(base: str, wrapped: str) -> dict[str, tuple[str, str]]:
+    rng = random.Random(11)
+    short = prose(rng, 24_000)
+    long_line = " ".join(rng.choice(WORDS) for _ in range(20_000))[:100_000]
+    words = long_line.split(" ")
+    scattered = " ".join(
+        "changed" if n % (len(words) // 300) == 7 else word for n, word in enumerate(words)
+    )
+    repeated = "the " * 15_000
+    # Real prose has words found once in each revision, which anchor the word diff.
+    varied = " ".join(f"{rng.choice(WORDS)}{n}" for n in range(20_000))[:100_000]
+    varied_words = varied.split(" ")
+    varied_edited = " ".join(
+        "changed" if n % (len(varied_words) // 300) == 7 else word
+        for n, word in enumerate(varied_words)
+    )
+    return {
+        "24 KB, every paragraph edited": (
+            short,
+            "\n\n".join(p.replace(" the ", " a ", 1) + " Added." for p in short.split("\n\n")),
+        ),
+        "worst: unrelated texts": (base, prose(random.Random(7), len(base))),
+        "worst: unrelated short lines": (
+            "\n".join(base[i : i + 3] for i in range(0, len(base), 4)),
+            "\n".join(wrapped[i : i + 3] for i in range(0, len(wrapped), 4)),
+        ),
+        "worst: 30,000 one-letter lines": (
+            "\n".join("ab"[n % 2] for n in range(30_000)),
+            "\n".join("ba"[n % 3 % 2] for n in range(30_000)),
+        ),
+        "one 100,000-char line, 1 word": (long_line, one_word(long_line)),
+        "one 100,000-char line, 300 words": (long_line, scattered),
+        "one 100,000-char line, 300 varied": (varied, varied_edited),
+        "one word 15,000 times, 2 added": (
+            repeated,
+            repeated[:20_000] + "a " + repeated[20_000:40_000] + "of " + repeated[40_000:],
+        ),
+    }
+
+
+def median_ms(function, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per case (the median is shown)")
@@ -118,64 +174,94 @@ def main() -> None:
         "wrapped lines, 300 small edits": (wrapped, edited(rng, wrapped, 300)[: args.chars]),
         "one word changed": (base, one_word(base)),
         "every third word changed": (base, every_third_word(base)),
-        "worst: unrelated texts": (base, prose(random.Random(7), args.chars)),
-        "worst: unrelated short lines": (
-            "\n".join(base[i : i + 3] for i in range(0, len(base), 4)),
-            "\n".join(wrapped[i : i + 3] for i in range(0, len(wrapped), 4)),
-        ),
+        **hostile_cases(base, wrapped),
     }
-    if args.page:
-        pages = page_timer()
+    pages = page_timer() if args.page else None
+    from precis.lib import richtext
+
     print(f"work budget: {diffing.WORK_BUDGET:,} steps; at most {diffing.MAX_ROWS:,} rows")
-    page_column = f" {'page ms':>8} {'KiB':>5}" if args.page else ""
+    print(f"load average when started: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print("\nSource view: the diff of the two texts, lines then words")
+    page_column = f" {'page ms':>8} {'KiB':>5}" if pages else ""
     print(
         f"{'case':34} {'chars':>15} {'ms':>8} {'steps':>8} {'rows':>6} {'left out':>8}  exact"
         + page_column
     )
     for name, (old, new) in cases.items():
-        times = []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            diff = diffing.compare(old, new)
-            times.append((time.perf_counter() - started) * 1000)
+        diff = diffing.compare(old, new)
+        elapsed = median_ms(lambda old=old, new=new: diffing.compare(old, new), args.repeat)
         sizes = f"{len(old):,}/{len(new):,}"
         page_column = ""
-        if args.page:
-            page_ms, page_bytes = pages(old, new, args.repeat)
+        if pages:
+            page_ms, page_bytes = pages(old, new, "source", args.repeat)
             page_column = f"   {page_ms:8.1f} {page_bytes / 1024:5.0f}"
         print(
-            f"{name:34} {sizes:>15} {statistics.median(times):8.1f} {diff.work:8,} {len(diff.lines):6}"
+            f"{name:34} {sizes:>15} {elapsed:8.1f} {diff.work:8,} {len(diff.lines):6}"
             f" {diff.rows_left_out:8}  {'yes' if diff.complete else 'no '}{page_column}"
+        )
+
+    print("\nRendered view: both revisions rendered (not strict, as stored ones), blocks marked")
+    page_column = f" {'page ms':>8} {'KiB':>5}" if pages else ""
+    print(
+        f"{'case':34} {'render ms':>10} {'blocks ms':>10} {'blocks':>7} {'marked':>7}"
+        f" {'by word':>7}  exact" + page_column
+    )
+    for name, (old, new) in cases.items():
+        render_ms = median_ms(
+            lambda old=old, new=new: (
+                richtext.render(old, strict=False),
+                richtext.render(new, strict=False),
+            ),
+            max(1, args.repeat // 2),
+        )
+        old_html, new_html = richtext.render(old, strict=False), richtext.render(new, strict=False)
+        blocks = diffing.compare_blocks(old_html, new_html)
+        blocks_ms = median_ms(
+            lambda a=old_html, b=new_html: diffing.compare_blocks(a, b), args.repeat
+        )
+        page_column = ""
+        if pages:
+            page_ms, page_bytes = pages(old, new, "rendered", max(1, args.repeat // 2))
+            page_column = f"   {page_ms:8.1f} {page_bytes / 1024:5.0f}"
+        print(
+            f"{name:34} {render_ms:10.1f} {blocks_ms:10.1f} {len(blocks.blocks):7}"
+            f" {blocks.changes:7} {sum(1 for block in blocks if block.marked_html):7}"
+            f"  {'yes' if blocks.complete else 'no '}{page_column}"
         )
 
 
 def page_timer():
     """Set up Django on a throw-away SQLite database; return a function that stores two
-    revisions and times the history page comparing them (median ms, bytes)."""
+    revisions and times the history page comparing them in one view (median ms with
+    nothing cached, and the page's bytes)."""
     setup_django("precis-diff-bench-")
+    from django.conf import settings
+    from django.core.cache import cache
     from django.test import Client
 
     from precis.accounts.models import User
     from precis.papers.models import Paper
     from precis.summaries.models import Revision, Summary
 
+    settings.PAGE_CACHE_SECONDS = 0
     writer = User.objects.create_user(username="bench", email="bench@example.org")
     client = Client()
 
-    def time_page(old: str, new: str, repeat: int) -> tuple[float, int]:
+    def time_page(old: str, new: str, view: str, repeat: int) -> tuple[float, int]:
         paper = Paper.objects.create(title=f"Paper {Paper.objects.count()}")
         # Stored as revisions are, without the renderer's limits on new text.
         summary = Summary.objects.create(
-            paper=paper, author=writer, source=new, visibility="public"
+            paper=paper, author=writer, source="Not compared.", visibility="public"
         )
         for number, source in ((1, old), (2, new)):
             Revision.objects.create(
                 summary=summary, number=number, source=source, visibility="public", anonymous=False
             )
-        path = f"/summaries/{summary.pk}/history"
+        path = f"/summaries/{summary.pk}/history?a=1&b=2&view={view}"
         size = len(client.get(path).content)
         times = []
         for _ in range(repeat):
+            cache.clear()  # the diffs and rendered revisions are cached per pair
             started = time.perf_counter()
             client.get(path)
             times.append((time.perf_counter() - started) * 1000)

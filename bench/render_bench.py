@@ -225,11 +225,12 @@ def timed(function, text: str, repeat: int) -> tuple[float, str]:
     CPU time of this process, not wall time, so other work on a shared machine
     disturbs the numbers less.
     """
-    from precis.lib import richtext
+    from precis.lib import mathml, richtext
 
     best, outcome = float("inf"), ""
     for _ in range(repeat):
         richtext._math_html.cache_clear()
+        mathml.convert.cache_clear()
         started = time.process_time()
         try:
             function(text)

@@ -5,6 +5,7 @@ e-mail, local-memory cache). Production sets DATABASE_URL, SECRET_KEY,
 ALLOWED_HOSTS and usually REDIS_URL.
 """
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -26,7 +27,14 @@ if SECRET_KEY_MISSING:
 
 ALLOWED_HOSTS = env.words("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.words("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public base URL. Set, every absolute URL (canonical links, feeds, the API, e-mails)
+# starts with it. Unset, each page takes the scheme and host its request came with
+# (ALLOWED_HOSTS and TRUSTED_PROXIES vouch for them) and what runs without a request
+# (e-mails sent by tasks) uses http://127.0.0.1:PORT, the address `make demo` serves on.
+SITE_URL_IS_SET = bool(env.string("SITE_URL"))
+SITE_URL = (
+    env.string("SITE_URL") or f"http://127.0.0.1:{env.integer('PORT', 8000, minimum=1)}"
+).rstrip("/")
 SITE_NAME = "Precis"
 
 INSTALLED_APPS = [
@@ -71,6 +79,7 @@ MIDDLEWARE = [
     "precis.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "precis.core.siteurl.SiteUrlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "precis.core.middleware.RequestLimitsMiddleware",
@@ -78,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "precis.core.errorpages.DebugErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "precis.urls"
@@ -96,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "precis.core.context_processors.site",
                 "precis.accounts.context_processors.orcid",
+                "precis.accounts.context_processors.account_pages",
                 "precis.notifications.context_processors.notifications",
             ],
         },
@@ -209,6 +220,10 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
 # Sign-up refuses throw-away addresses, honeypot fillers and instant posts.
 ACCOUNT_FORMS = {"signup": "precis.accounts.forms.SignupForm"}
+ACCOUNT_ADAPTER = "precis.accounts.adapters.AccountAdapter"
+# Links in e-mails work this long; the pages that send them say so.
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # --- Sign in with ORCID (allauth.socialaccount) -----------------------------
 # Register the site at https://orcid.org/developer-tools (redirect URI
@@ -241,15 +256,36 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = env.string("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# With DEBUG and this file backend, /accounts/outbox/ lists what was "sent" (the demo's mail).
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "precis" / "static"]
+# The OpenType math font all MathML uses (site.css, "Precis Math"), installed from npm
+# by `make install`, never committed. Without it (npm ci skipped) the site still works
+# on the reader's own math fonts, and collectstatic leaves the CSS reference alone
+# (precis.lib.staticstorage).
+MATH_FONT_DIR = BASE_DIR / "node_modules" / "@fontsource" / "stix-two-math" / "files"
+if MATH_FONT_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/stix-two-math", MATH_FONT_DIR))
 STATIC_ROOT = Path(env.string("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# --- Uploaded files (figures, precis/media) ----------------------------------
+# Kept through Django's storage API: files under MEDIA_ROOT by default; any storage
+# class by STORAGE_BACKEND (S3-compatible ones from django-storages, say) with the
+# keyword arguments in STORAGE_OPTIONS, a JSON object. Readers always get figures at
+# /figures/<sha256>.<ext>, whichever storage holds them.
+MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGE_BACKEND = env.string("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+try:
+    STORAGE_OPTIONS = json.loads(env.string("STORAGE_OPTIONS", "{}"))
+except json.JSONDecodeError as exc:
+    raise ImproperlyConfigured(f"STORAGE_OPTIONS is not JSON: {exc}") from exc
+if not isinstance(STORAGE_OPTIONS, dict):
+    raise ImproperlyConfigured("STORAGE_OPTIONS must be a JSON object of keyword arguments")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": STORAGE_BACKEND, "OPTIONS": STORAGE_OPTIONS},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "precis.lib.staticstorage.ManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -271,6 +307,10 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 30  # a month, in seconds
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The demo runs with DEBUG but shows the site's own 404 and 500 pages (precis/core/errorpages.py);
+# DEBUG_TECHNICAL_ERRORS=true brings back Django's pages with URL lists and tracebacks.
+DEBUG_TECHNICAL_ERRORS = env.boolean("DEBUG_TECHNICAL_ERRORS", False)
+DEFAULT_EXCEPTION_REPORTER = "precis.core.errorpages.SiteErrorReporter"
 CSRF_FAILURE_VIEW = "precis.core.views.csrf_failure"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -325,6 +365,14 @@ OUTBOUND_HOST_DELAYS = {"export.arxiv.org": 3.0, "arxiv.org": 3.0, "dblp.org": 1
 # before anything is read. Django's own in-memory cap follows it.
 MAX_REQUEST_BYTES = env.integer("MAX_REQUEST_BYTES", 3 * 1024 * 1024, minimum=64 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+# Figures: the largest file accepted, in bytes (an upload is one request, so it stays
+# below MAX_REQUEST_BYTES with room for the form around it), and how many bytes of
+# figures one person may keep.
+FIGURE_MAX_BYTES = min(
+    env.integer("FIGURE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024),
+    MAX_REQUEST_BYTES - 64 * 1024,
+)
+FIGURE_QUOTA_BYTES = env.integer("FIGURE_QUOTA_BYTES", 100 * 1024 * 1024, minimum=0)
 SUMMARIES_PER_PAGE = env.integer("SUMMARIES_PER_PAGE", 20, minimum=1)
 # API rate limits, per token, signed-in user or client address, per minute.
 API_READS_PER_MINUTE = env.integer("API_READS_PER_MINUTE", 600, minimum=1)

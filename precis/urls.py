@@ -23,4 +23,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "precis.core.views.not_found"
+handler404 = "precis.core.errorpages.not_found"
+handler500 = "precis.core.errorpages.server_error"

@@ -63,6 +63,13 @@ class UserQuerySet(models.QuerySet):
         """People others may see and reach: active, not marked as spammers, profile shown."""
         return self.filter(shown(), is_active=True, is_spammer=False)
 
+    def profile_links(self, usernames) -> dict[str, str]:
+        """``{username: profile URL}`` for those of ``usernames`` who are public people:
+        what the renderer links @mentions to (``richtext.render(mention_links=…)``).
+        One query."""
+        people = self.public().filter(username__in=list(usernames)).only("username")
+        return {person.username: person.get_absolute_url() for person in people}
+
     def top_writers_since(self, since):
         """People by the public points they earned since ``since`` (``recent_points``),
         most first, those with none left out. One query."""

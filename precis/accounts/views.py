@@ -204,3 +204,33 @@ def import_orcid_works(request):
         f"{result.report.created} new to Precis, {result.claimed} newly on your profile.",
     )
     return redirect(request.user)
+
+
+def outbox(request):
+    """The demo's sent e-mail, newest first (debug mode with file e-mail only; else 404)."""
+    from . import outbox as mail
+
+    if not mail.is_enabled():
+        raise Http404("There is no outbox here: this site sends real e-mail.")
+    response = render(
+        request,
+        "accounts/outbox.html",
+        {
+            "messages_sent": mail.newest_messages(),
+            "folder": mail.folder(),
+            "shown_at_most": mail.SHOWN_MESSAGES,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def welcome(request):
+    """What to do first, shown once after a new account confirms its address
+    (adapters.AccountAdapter.post_login), and whenever someone comes back to it."""
+    return render(
+        request,
+        "accounts/welcome.html",
+        {"next_url": safe_next(request, ""), "has_orcid": bool(request.user.orcid)},
+    )

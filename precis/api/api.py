@@ -18,6 +18,7 @@ from ninja.renderers import JSONRenderer
 from precis.accounts.models import User
 from precis.accounts.views import with_public_record
 from precis.core import generations
+from precis.core.siteurl import site_url
 from precis.discussions import services as discussions
 from precis.discussions.models import Answer, Comment, Question
 from precis.lib import identifiers, ratelimit
@@ -123,7 +124,8 @@ def lookup(request, arxiv: str | None = None, doi: str | None = None, dblp: str 
     scheme, value = _identifier(arxiv, doi, dblp)
     # Extensions ask about the same popular papers over and over: the answer is kept
     # for a short while (the response itself may be cached for 5 minutes anyway).
-    cache_key = f"api:lookup:{generations.current()}:{scheme}:{value}"
+    # The answer holds absolute URLs, which follow the host asked when SITE_URL is unset.
+    cache_key = f"api:lookup:{generations.current()}:{site_url()}:{scheme}:{value}"
     content = cache.get(cache_key)
     if content is None:
         content = _lookup_content(scheme, value)

@@ -8,15 +8,15 @@ anonymous summary's writer is left out for everyone but that writer.
 from datetime import datetime
 from typing import Literal
 
-from django.conf import settings
 from ninja import Schema
 from pydantic import Field
 
+from precis.core.siteurl import site_url
 from precis.summaries.presenting import as_seen_by
 
 
 def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+    return f"{site_url()}{path}"
 
 
 class Error(Schema):

@@ -4,13 +4,15 @@ from django.utils.functional import SimpleLazyObject
 from precis.lib.moderation import is_moderator
 
 from . import generations
+from .siteurl import site_url
 
 
 def site(request):
     user = getattr(request, "user", None)
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "SITE_URL": settings.SITE_URL,
+        # Absolute links on pages: SITE_URL when set, else this request's scheme and host.
+        "SITE_URL": site_url(request),
         # Looked up only where a page asks (a signed-in header, a "moderate" link), and
         # afresh each request, so that leaving the moderators takes the links away.
         "is_moderator": SimpleLazyObject(lambda: user is not None and is_moderator(user)),

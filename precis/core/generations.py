@@ -23,7 +23,9 @@ from django.db import transaction
 
 REDIS_KEY = "site:generation"
 # Saved on a plain read (a summary's first view of the day); no page shows them directly.
-UNTRACKED_MODELS = {"summaries.dailyviews"}
+# Drafts: the editor autosaves every few seconds, and no page but their writer's own
+# editor shows one, so they must not throw every signed-out page away each time.
+UNTRACKED_MODELS = {"summaries.dailyviews", "summaries.draft"}
 
 
 @once

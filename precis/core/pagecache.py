@@ -28,9 +28,13 @@ from . import generations
 from .replicas import PIN_COOKIE
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
-# Pages with their own caching or per-request answers (CORS, signed image URLs).
-UNCACHED_PREFIXES = ("/api/", "/img/", "/admin/", "/accounts/", "/static/")
+# Pages with their own caching or per-request answers (CORS, signed image URLs), and
+# files that browsers keep for a year anyway (static files, uploaded figures).
+UNCACHED_PREFIXES = ("/api/", "/img/", "/admin/", "/accounts/", "/static/", "/figures/")
 WRITES = ("INSERT", "UPDATE", "DELETE", "COPY")
+# Written by requests that change no page a signed-out reader gets: sessions, and the
+# editor's autosaved drafts (generations.UNTRACKED_MODELS).
+UNWATCHED_TABLES = ('"DJANGO_SESSION"', '"SUMMARIES_DRAFT"')
 LARGEST_CACHED_PAGE = 512 * 1024
 # The query parameters pages read. A URL with any other (or a long query string) is
 # rendered but not kept: "/?x=1", "/?x=2", ... would otherwise fill the cache with
@@ -89,7 +93,9 @@ class WriteWatcher:
     def __call__(self, execute, sql, params, many, context):
         if not self.wrote:
             head = sql.lstrip()[:40].upper()
-            self.wrote = head.startswith(WRITES) and "DJANGO_SESSION" not in head
+            self.wrote = head.startswith(WRITES) and not any(
+                table in head for table in UNWATCHED_TABLES
+            )
         return execute(sql, params, many, context)
 
 

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
+from precis.core import services
 from precis.core.paginators import CachedCountPaginator
 from precis.papers.fields import FIELDS
 from precis.summaries.models import Summary
@@ -41,10 +42,14 @@ def home(request):
         {
             "tabs": [(key, label) for key, (label, _) in TABS.items()],
             "tab": tab,
+            "tab_label": TABS[tab][0],
             "fields": FILTERABLE_FIELDS,
             "field": field,
             "page": page,
             "summary_total": page.paginator.count,
+            "counts": services.site_counts(),
+            # Only on the first page: further pages are for reading on.
+            "waiting": services.papers_waiting() if page.number == 1 else [],
         },
     )
 
@@ -68,13 +73,6 @@ def random_summary(request):
 
 def favicon(request):
     return redirect(static("img/favicon.svg"), permanent=True)
-
-
-def not_found(request, exception=None):
-    message = ""
-    if exception is not None and exception.args and isinstance(exception.args[0], str):
-        message = exception.args[0]
-    return render(request, "404.html", {"message": message}, status=404)
 
 
 def csrf_failure(request, reason=""):

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from precis.accounts.models import Block
+from precis.accounts.models import Block, User
 from precis.lib import richtext
 from precis.lib.moderation import Moderated, shown
 from precis.lib.urls import link
@@ -21,7 +21,8 @@ from precis.summaries.models import Summary
 
 
 def render_source(source: str) -> str:
-    """The one renderer (Markdown + math), with headings kept below the page's own.
+    """The one renderer (Markdown + math), with headings kept below the page's own
+    (h2 "Comments" or "Answers" above: their top headings are h3) and @mentions linked.
 
     Not strict: writing checks the limits first (``services.validate_text``), and a
     row stored before a limit existed must still re-render, as escaped text.
@@ -29,7 +30,12 @@ def render_source(source: str) -> str:
     # Footnote ids must differ between the many comments and answers on one page.
     doc_id = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:8]
     return richtext.render(
-        source, heading_offset=3, cite_label=citation_title, doc_id=doc_id, strict=False
+        source,
+        heading_level=3,
+        cite_label=citation_title,
+        mention_links=User.objects.profile_links,
+        doc_id=doc_id,
+        strict=False,
     )
 
 

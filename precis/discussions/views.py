@@ -155,7 +155,8 @@ def comment_history(request, pk):
         raise Http404("No such comment.")
     revisions = list(comment.revisions.all())
     for revision in revisions:
-        revision.html = richtext.render(revision.source, heading_offset=3, strict=False)
+        # Under the page's h1: the revisions' own top headings are h2.
+        revision.html = richtext.render(revision.source, heading_level=2, strict=False)
     author_name, author_url = author_label(comment, summary, reveal_deleted=insider)
     return render(
         request,

@@ -4,7 +4,7 @@ Every entry comes from ``Summary.objects.listed()``: private, unlisted and
 deleted summaries never reach a feed. Anonymous summaries appear under the
 name "Anonymous", with no link to their writer. Entries carry the whole
 rendered body (MathML included) in Atom's ``<content>``, and every URL is made
-absolute from ``settings.SITE_URL``.
+absolute from the site's base URL (``precis.core.siteurl``).
 """
 
 import re
@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from precis.accounts.models import User
+from precis.core.siteurl import site_url
 from precis.papers.models import Paper, PaperRedirect, Venue
 from precis.summaries.models import Summary
 
@@ -30,7 +31,7 @@ RELATIVE_LINK = re.compile(r'\b(href|src)="(/(?!/)|#)')
 
 
 def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+    return f"{site_url()}{path}"
 
 
 def absolute_links(html: str, *, page_url: str) -> str:
@@ -38,7 +39,7 @@ def absolute_links(html: str, *, page_url: str) -> str:
 
     def replace(match: re.Match) -> str:
         attribute, start = match.groups()
-        base = page_url if start == "#" else settings.SITE_URL
+        base = page_url if start == "#" else site_url()
         return f'{attribute}="{base}{start}'
 
     return RELATIVE_LINK.sub(replace, html)

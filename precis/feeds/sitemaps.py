@@ -1,4 +1,4 @@
-"""Sitemap sections: only pages that show listed summaries, with absolute URLs from SITE_URL.
+"""Sitemap sections: only pages that show listed summaries, with absolute URLs from the site URL.
 
 Each section starts from ``Summary.objects.listed()``, so private, unlisted and
 deleted summaries, and the writers of anonymous ones, never appear. Sections
@@ -7,11 +7,11 @@ are paginated by Django (50,000 URLs a page) and listed by the sitemap index.
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import F, Max, OuterRef, Subquery
 
 from precis.accounts.models import User
+from precis.core.siteurl import site_url
 from precis.papers.models import Paper, Venue
 from precis.summaries.models import Summary
 
@@ -22,13 +22,13 @@ def _newest_update(summaries):
 
 
 class SiteUrlSitemap(Sitemap):
-    """Builds URLs from SITE_URL, not from the Site row or the request's host."""
+    """Builds URLs from the site URL (precis.core.siteurl), never from the Site row."""
 
     def get_protocol(self, protocol=None) -> str:
-        return urlsplit(settings.SITE_URL).scheme
+        return urlsplit(site_url()).scheme
 
     def get_domain(self, site=None) -> str:
-        return settings.SITE_URL.split("://", 1)[1]
+        return site_url().split("://", 1)[1]
 
     def lastmod(self, item):
         return item.lastmod

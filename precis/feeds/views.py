@@ -1,9 +1,10 @@
-from django.conf import settings
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+
+from precis.core.siteurl import site_url
 
 from .sitemaps import SITEMAPS
 
@@ -16,7 +17,7 @@ ROBOTS_DISALLOW = ["/accounts/", "/admin/", "/search", "/settings/", "/summaries
 def robots_txt(request):
     lines = ["User-agent: *", "Allow: /"]
     lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOW]
-    lines += ["", f"Sitemap: {settings.SITE_URL}{reverse('feeds:sitemap')}", ""]
+    lines += ["", f"Sitemap: {site_url(request)}{reverse('feeds:sitemap')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
@@ -26,12 +27,12 @@ def sitemap_index(request):
     """The sitemap index, one entry per section page.
 
     Django's own index view takes the host from the Site row and the request;
-    this one takes it from SITE_URL, like every other absolute URL we publish.
+    this one takes it from the site URL, like every other absolute URL we publish.
     """
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
-        url = f"{settings.SITE_URL}{reverse('feeds:sitemap_section', args=[section])}"
+        url = f"{site_url(request)}{reverse('feeds:sitemap_section', args=[section])}"
         lastmod = sitemap.get_latest_lastmod()
         entries.append(SitemapIndexItem(url, lastmod))
         entries += [

@@ -33,10 +33,14 @@ class Limit:
 # Per person, site and API together: (units per window, window in seconds).
 SUMMARY_SAVE = Limit("summary_save", 30, 60)  # saving, editing, deleting a summary
 PREVIEW = Limit("preview", 120, 60)
+# The editor's autosave: one a few seconds after typing stops, more when a writer keeps
+# several tabs open or leaves the page; each may hold a summary's worth of text.
+DRAFT_SAVE = Limit("draft_save", 40, 60)
 COMMENT = Limit("comment", 10, 60)  # posting, editing, deleting comments
 QUESTION = Limit("question", 10, 60)  # asking, answering, accepting, deleting
 VOTE = Limit("vote", 60, 60)  # votes on summaries and answers
 PAPER_IMPORT = Limit("paper_import", 20, 60)  # fetching papers from outside sources
+SUMMARY_REQUEST = Limit("summary_request", 30, 600)  # asking for (or withdrawing) summaries
 # Signed-out writers' texts kept in their session until they sign in, per address: each
 # may start a session row of up to ~240 KB.
 DRAFT_KEEP = Limit("draft_keep", 20, 3600)

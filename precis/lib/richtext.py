@@ -30,9 +30,13 @@ Math delimiters
     ``\\$`` is a literal dollar. Math is tokenised before emphasis, so ``_``
     and ``*`` inside it survive.
 
-Every formula becomes MathML (latex2mathml) carrying its TeX in an
-``application/x-tex`` annotation; TeX that latex2mathml rejects, or that is
-longer than ``MAX_TEX_CHARS``, is shown as ``<code class="tex">``. External
+Every formula becomes MathML (``precis.lib.mathml``) carrying its TeX in an
+``application/x-tex`` annotation; display math sits in a ``div.math-display``
+box that scrolls sideways. TeX that cannot be read, or that is longer than
+``MAX_TEX_CHARS``, is shown as ``<code class="tex">`` inside a
+``.math-error`` whose title says why; ``formula_problems`` lists the same
+for the editor. ``@name`` links to a profile when the caller's
+``mention_links`` knows the person. External
 images point at the site's own image proxy (``precis.lib.imageproxy``), so readers'
 addresses never reach the image's host. Control and bidi-override characters
 are dropped from the source and the output (``precis.lib.text.clean_text``).
@@ -48,14 +52,12 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
 import nh3
 from django.core.exceptions import ValidationError
-from latex2mathml.converter import convert as latex_to_mathml
-from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
@@ -63,22 +65,25 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from precis.lib import imageproxy
+from precis.lib import imageproxy, mathml
 from precis.lib.text import clean_text
 
 # 2: the render budget, CJK-adjacent and inline $$ math, control characters
 # dropped, external images through the image proxy.
-RENDERER_VERSION: int = 2
+# 3: math through precis.lib.mathml (operator spacing, limits, stretchy fences,
+# display math in a scrolling box, unreadable formulas marked), headings that
+# keep the page's outline, @mentions linked; excerpts that end on a whole
+# thought (a sentence or the formula a colon introduces).
+RENDERER_VERSION: int = 3
 
-MAX_TEX_CHARS = 5000
+MAX_TEX_CHARS = mathml.MAX_TEX_CHARS
 EXTERNAL_REL = "nofollow ugc noopener"
 ELLIPSIS = "…"
 
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _IMAGE_SCHEMES = frozenset({"http", "https"})
-_MATHML_NS = "http://www.w3.org/1998/Math/MathML"
-_TEX_ENCODING = "application/x-tex"
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+_MATHML_NS = mathml.MATHML_NS
+_TEX_ENCODING = mathml.TEX_ENCODING
 
 # A paragraph that crosses the excerpt budget is cut only if at least this
 # much budget is left; otherwise a stub of a few words would look broken.
@@ -463,40 +468,39 @@ def _clean_tex(tex: str) -> str:
     return tex
 
 
-def _with_annotation(mathml: str, tex: str) -> str:
-    """Wrap the body of a ``<math>`` element in semantics + TeX annotation."""
-    open_end = mathml.index(">") + 1
-    close_start = mathml.rindex("</math>")
-    body = mathml[open_end:close_start]
-    annotation = (
-        f'<annotation encoding="{_TEX_ENCODING}">{html.escape(tex, quote=False)}</annotation>'
-    )
-    return f"{mathml[:open_end]}<semantics><mrow>{body}</mrow>{annotation}</semantics></math>"
-
-
-def _tex_fallback(tex: str, wrapper: str | None) -> str:
-    code = f'<code class="tex">{html.escape(tex)}</code>'
-    if wrapper is None:
-        return code
-    return f'<{wrapper} class="math-fallback">{code}</{wrapper}>'
+# Display math scrolls sideways inside its own box; a box that may scroll must be
+# reachable by keyboard and named (site.js takes the ones that fit out of the tab order).
+_DISPLAY_BOX_ATTRS = 'class="math-display" role="group" tabindex="0" aria-label="Formula"'
+UNREADABLE_FORMULA = "Could not read this formula: "
+# An inline formula with more visible characters than this may be wider than a phone's
+# column (about 40 characters of math fit in 358 px).
+_WIDE_INLINE_CHARS = 32
 
 
 @functools.lru_cache(maxsize=4096)
-def _math_html(tex: str, display: bool, fallback_wrapper: str | None) -> str:
-    """MathML for one formula, or a ``code.tex`` fallback; never raises."""
+def _math_html(tex: str, display: bool, wrapper: str | None) -> str:
+    """MathML for one formula, or the TeX marked as an error; never raises.
+
+    ``wrapper`` is the element that holds display math: ``div`` for a block,
+    ``span`` for ``\\[…\\]`` inside a paragraph, None for inline math.
+    """
     tex = _clean_tex(tex)
     if not tex:
         return ""
-    if len(tex) > MAX_TEX_CHARS:
-        return _tex_fallback(tex, fallback_wrapper)
-    try:
-        mathml = latex_to_mathml(tex, display="block" if display else "inline")
-        # latex2mathml copies \text{…} verbatim, so "<" or "&" there would
-        # yield broken markup; only well-formed XML is trusted.
-        etree.fromstring(mathml, _XML_PARSER)
-        return _with_annotation(mathml, tex)
-    except Exception:  # latex2mathml raises many types on malformed TeX
-        return _tex_fallback(tex, fallback_wrapper)
+    formula = mathml.convert(tex, display=display)
+    if formula.mathml is None:
+        element = wrapper or "span"
+        title = html.escape(UNREADABLE_FORMULA + (formula.problem or ""))
+        return (
+            f'<{element} class="math-error" title="{title}">'
+            f'<code class="tex">{html.escape(tex)}</code></{element}>'
+        )
+    if wrapper is None:
+        if formula.text_chars > _WIDE_INLINE_CHARS:
+            # Likely to scroll in a phone's column: reachable by keyboard without site.js.
+            return formula.mathml.replace("<math ", '<math tabindex="0" ', 1)
+        return formula.mathml
+    return f"<{wrapper} {_DISPLAY_BOX_ATTRS}>{formula.mathml}</{wrapper}>"
 
 
 def _render_math_inline(self, tokens, idx, options, env) -> str:
@@ -808,6 +812,110 @@ def _identifier_core_rule(state: StateCore) -> None:
 
 
 # --------------------------------------------------------------------------
+# @mentions
+# --------------------------------------------------------------------------
+
+# "@name" not glued to a word, an address ("x@host") or a path ("/@name"); the
+# notifications for mentions read the same handles (``mentioned_usernames``).
+MENTION_RE = re.compile(r"(?<![\w@./])@([A-Za-z0-9_.+-]{1,150})")
+_MENTION_GLUE_RE = re.compile(r"[\w@./]")
+# More mentions than this in one text stay plain text (and only this many
+# distinct names are looked up): enough for any real text, cheap for any spam.
+MAX_MENTION_LINKS = 200
+_MENTIONS_KEY = "_precis_mentions"
+
+
+def _mention_matches(children: Sequence[Token]) -> Iterable[tuple[int, int, int, str]]:
+    """(child index, start, end, handle) of each mention in prose text, in order.
+
+    Code spans, math, links and autolinks are other tokens, so never looked in;
+    a sentence's full stop is not part of the handle.
+    """
+    depth = 0
+    for index, token in enumerate(children):
+        if token.type == "link_open":
+            depth += 1
+        elif token.type == "link_close":
+            depth -= 1
+        elif token.type == "text" and depth == 0 and "@" in token.content:
+            previous = children[index - 1] if index else None
+            glued = (
+                previous is not None
+                and previous.type in ("text", "text_special")
+                and bool(_MENTION_GLUE_RE.match(previous.content[-1:]))
+            )
+            for match in MENTION_RE.finditer(token.content):
+                if match.start() == 0 and glued:
+                    continue
+                handle = match.group(1).rstrip(".")
+                if handle:
+                    yield index, match.start(), match.start() + 1 + len(handle), handle
+
+
+def _mention_core_rule(state: StateCore) -> None:
+    """Core rule: ``@name`` links to that person's profile, when they exist.
+
+    The caller's ``env["mention_links"]`` gets the distinct handles once and
+    answers ``{handle: profile URL}`` for those that are people; without it,
+    nothing is linked. Every handle seen is kept in the env for
+    ``mentioned_usernames``.
+    """
+    found: list[tuple[Token, list[tuple[int, int, int, str]]]] = []
+    handles: dict[str, None] = {}
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            matches = list(_mention_matches(token.children))
+            if matches:
+                found.append((token, matches))
+                handles.update((match[3], None) for match in matches)
+    state.env[_MENTIONS_KEY] = list(handles)
+    resolve = state.env.get("mention_links")
+    if not found or resolve is None:
+        return
+    try:
+        links = dict(resolve(list(handles)[:MAX_MENTION_LINKS]) or {})
+    except Exception:  # a failing lookup must not break rendering
+        return
+    links = {
+        handle: url for handle, url in links.items() if isinstance(url, str) and url.startswith("/")
+    }
+    budget = MAX_MENTION_LINKS
+    for token, matches in found:
+        if budget <= 0:
+            break
+        budget = _link_mentions(token, matches, links, budget)
+
+
+def _link_mentions(
+    inline: Token, matches: list[tuple[int, int, int, str]], links: dict[str, str], budget: int
+) -> int:
+    """Split the text children of ``inline`` around linked mentions; returns the budget left."""
+    by_child: dict[int, list[tuple[int, int, str]]] = {}
+    for index, start, end, handle in matches:
+        if handle in links:
+            by_child.setdefault(index, []).append((start, end, handle))
+    children: list[Token] = []
+    for index, child in enumerate(inline.children or []):
+        spans = by_child.get(index)
+        if not spans or budget <= 0:
+            children.append(child)
+            continue
+        last = 0
+        for start, end, handle in spans:
+            if budget <= 0:
+                break
+            if start > last:
+                children.append(Token("text", "", 0, content=child.content[last:start]))
+            children.extend(_push_link(None, links[handle], child.content[start:end], "mention"))
+            budget -= 1
+            last = end
+        if last < len(child.content):
+            children.append(Token("text", "", 0, content=child.content[last:]))
+    inline.children = children
+    return budget
+
+
+# --------------------------------------------------------------------------
 # Render rules for links, images, headings, tables, fences
 # --------------------------------------------------------------------------
 
@@ -823,27 +931,53 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
 def _render_image(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
-    if not _is_allowed_image(src) or len(src) > imageproxy.MAX_URL_CHARS:
+    # Figures uploaded to this site (precis.media) are served by it as they are.
+    own_figure = re.fullmatch(r"/figures/[0-9a-f]{64}\.(?:png|jpg|webp|svg)", src) is not None
+    if not own_figure and (not _is_allowed_image(src) or len(src) > imageproxy.MAX_URL_CHARS):
         return html.escape(self.renderInlineAsText(token.children or [], options, env))
-    # Readers' browsers fetch the image from us, never from its host.
-    token.attrSet("src", imageproxy.path_for(src))
+    if not own_figure:  # readers' browsers fetch the image from us, never from its host
+        token.attrSet("src", imageproxy.path_for(src))
     token.attrSet("loading", "lazy")
     token.attrSet("referrerpolicy", "no-referrer")
     return self.image(tokens, idx, options, env)
 
 
-def _heading_tag(tag: str, env: dict) -> str:
-    offset = env.get("heading_offset", 0)
-    level = int(tag[1:]) + offset
-    return f"h{max(1, min(6, level))}"
+def _heading_outline_rule(state: StateCore) -> None:
+    """Core rule: headings keep the page's outline.
+
+    The text's top headings take ``env["heading_level"]`` (one below the heading
+    the page puts above the text), and each heading sits one level below the
+    nearest one above it that is higher in the source, so "##" then "####" is
+    h3 then h4, never a jump; deeper than h6 stays h6.
+    """
+    base = state.env.get("heading_level")
+    if base is None:
+        return
+    above: list[int] = []  # source levels of the headings this one sits under
+    for index, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        level = int(token.tag[1:])
+        while above and above[-1] >= level:
+            above.pop()
+        outline = f"h{max(1, min(6, base + len(above)))}"
+        above.append(level)
+        token.meta["outline_tag"] = outline
+        closer = state.tokens[index + 2] if index + 2 < len(state.tokens) else None
+        if closer is not None and closer.type == "heading_close":
+            closer.meta["outline_tag"] = outline
+
+
+def _heading_tag(token: Token) -> str:
+    return (token.meta or {}).get("outline_tag", token.tag)
 
 
 def _render_heading_open(self, tokens, idx, options, env) -> str:
-    return f"<{_heading_tag(tokens[idx].tag, env)}>"
+    return f"<{_heading_tag(tokens[idx])}>"
 
 
 def _render_heading_close(self, tokens, idx, options, env) -> str:
-    return f"</{_heading_tag(tokens[idx].tag, env)}>\n"
+    return f"</{_heading_tag(tokens[idx])}>\n"
 
 
 _ALIGN_RE = re.compile(r"text-align:\s*(left|right|center)")
@@ -886,6 +1020,9 @@ def _build_markdown() -> MarkdownIt:
         {"alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]},
     )
     md.core.ruler.push("identifier_links", _identifier_core_rule)
+    # Before text_join, which merges an escaped "\\@" into the text around it.
+    md.core.ruler.before("text_join", "mentions", _mention_core_rule)
+    md.core.ruler.push("heading_outline", _heading_outline_rule)
     _add_budget(md)
     md.validateLink = _validate_link  # type: ignore[method-assign]
     rules: dict[str, Callable] = {
@@ -956,22 +1093,24 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "td": {"align"},
     "ol": {"start", "class"},
     "code": {"class"},
-    "div": {"class"},
-    "span": {"class"},
+    # role, tabindex and aria-label: the scrolling box of display math; title: why a
+    # formula could not be read.
+    "div": {"class", "role", "tabindex", "aria-label", "title"},
+    "span": {"class", "role", "tabindex", "aria-label", "title"},
     "section": {"class"},
     "hr": {"class"},
     "sup": {"class"},
     "li": {"class", "id"},
     **{tag: set(_MATHML_ATTRS) for tag in _MATHML_TAGS},
 }
-_ATTRIBUTES["math"] |= {"display", "xmlns"}
+_ATTRIBUTES["math"] |= {"display", "xmlns", "tabindex"}
 _ATTRIBUTES["annotation"] = {"encoding"}
 
 _ALLOWED_CLASSES: dict[str, frozenset[str]] = {
-    "a": frozenset({"cite", "footnote-backref"}),
+    "a": frozenset({"cite", "footnote-backref", "mention"}),
     "code": frozenset({"tex"}),
-    "div": frozenset({"math-fallback"}),
-    "span": frozenset({"math-fallback"}),
+    "div": frozenset({"math-display", "math-error"}),
+    "span": frozenset({"math-display", "math-error"}),
     "section": frozenset({"footnotes"}),
     "hr": frozenset({"footnotes-sep"}),
     "sup": frozenset({"footnote-ref"}),
@@ -993,6 +1132,9 @@ _FIXED_VALUES: dict[str, frozenset[str]] = {
     "display": frozenset({"block", "inline"}),
     "xmlns": frozenset({_MATHML_NS}),
     "encoding": frozenset({_TEX_ENCODING}),
+    "role": frozenset({"group"}),
+    "tabindex": frozenset({"0"}),
+    "aria-label": frozenset({"Formula"}),
 }
 _LENGTH_ATTRS = frozenset({"width", "height", "depth", "lspace", "rspace"})
 
@@ -1113,8 +1255,10 @@ def _refusal(text: str, limits: Limits) -> tuple[str, int, int, str] | None:
 def render(
     source: str,
     *,
-    heading_offset: int = 2,
+    heading_level: int = 3,
+    heading_offset: int | None = None,
     cite_label: Callable[[str], str | None] | None = None,
+    mention_links: Callable[[list[str]], Mapping[str, str]] | None = None,
     doc_id: str | None = None,
     strict: bool = True,
 ) -> str:
@@ -1123,12 +1267,25 @@ def render(
     Raises RenderLimitExceeded, and nothing else, when ``source`` is beyond
     ``LIMITS``; with ``strict=False`` such text comes back as escaped
     paragraphs instead (for text stored before a limit existed).
-    ``cite_label(key)`` may return the text for a ``\\cite{key}`` link (say,
-    the paper's title); ``doc_id`` (short, ``[a-z0-9]``) keeps footnote ids
-    unique when several rendered documents share a page.
+
+    ``heading_level`` is the level the text's top headings take: one below
+    the heading the page puts above the text (h2 "Summaries" above a summary:
+    3); deeper headings follow without skipping a level (``heading_offset``,
+    the older spelling, is ``heading_level - 1``). ``cite_label(key)`` may
+    return the text for a ``\\cite{key}`` link (say, the paper's title).
+    ``mention_links(handles)`` gets the ``@handles`` in the text, once, and
+    returns ``{handle: profile URL}`` for those that are people; those become
+    links. ``doc_id`` (short, ``[a-z0-9]``) keeps footnote ids unique when
+    several rendered documents share a page.
     """
     text = _normalise_source(source)
-    env: dict = {"heading_offset": int(heading_offset), "cite_label": cite_label}
+    if heading_offset is not None:
+        heading_level = int(heading_offset) + 1
+    env: dict = {
+        "heading_level": int(heading_level),
+        "cite_label": cite_label,
+        "mention_links": mention_links,
+    }
     if doc_id and _DOC_ID_RE.match(doc_id):
         env["docId"] = doc_id
     try:
@@ -1152,18 +1309,27 @@ def render_excerpt(
 
     Whole blocks are kept; a list is cut between items (recursively), and a
     paragraph is cut between words — never inside math or code — ending in
-    "…". At least the first block is always shown. Headings become
-    ``<p><strong>…</strong></p>``; footnote markers and the footnote list are
-    left out. Raises like ``render``.
+    "…" (or at the end of a sentence, when one ends late enough). At least the
+    first block is always shown. It never ends on a colon or a heading: a short
+    formula the last sentence introduces is kept, otherwise the sentence goes.
+    Headings become ``<p><strong>…</strong></p>``; footnote markers and the
+    footnote list are left out. Raises like ``render``.
     """
     text = _normalise_source(source)
-    env: dict = {"heading_offset": 0, "cite_label": cite_label}
+    env: dict = {"cite_label": cite_label}
     try:
         tokens = _parse(text, env)
         lines = text.split("\n")
-        selected = _select_blocks(
-            tokens, _child_blocks(tokens, 0, len(tokens), 0), lines, max(int(max_chars), 0), True
-        )
+        blocks = _child_blocks(tokens, 0, len(tokens), 0)
+        shown = blocks
+        # A formula that does not convert would show its TeX on a card: stop before it.
+        for number, (start, _) in enumerate(blocks):
+            formula = tokens[start]
+            if number and formula.type == "math_block" and not _converts(formula.content):
+                shown = blocks[:number]
+                break
+        selected = _select_blocks(tokens, shown, lines, max(int(max_chars), 0), True)
+        selected = _ending_on_a_whole_thought(tokens, blocks, lines, selected)
         return _to_html(_headings_to_paragraphs(_without_footnote_refs(selected)), env)
     except RenderLimitExceeded:
         if strict:
@@ -1183,6 +1349,64 @@ def plain_text(source: str, *, max_chars: int = 200) -> str:
     # Entities such as &#x202E; decode to characters the source could not hold.
     collapsed = " ".join(clean_text(" ".join(pieces)).split())
     return _truncate_words(collapsed, max(int(max_chars), 1))
+
+
+def mentioned_usernames(source: str) -> list[str]:
+    """The ``@handles`` in ``source`` that ``render`` would link, in order, each once:
+    none in code, math, links or e-mail addresses. Never raises (a text over the
+    limits has none, for it is never rendered with links)."""
+    env: dict = {}
+    try:
+        _parse(_normalise_source(source), env)
+    except Exception:
+        return []
+    return list(env.get(_MENTIONS_KEY, []))
+
+
+# At most this many problems are listed; the rest are counted in one more line.
+MAX_FORMULA_PROBLEMS = 20
+_SNIPPET_CHARS = 40
+
+
+def formula_problems(source: str) -> list[str]:
+    """One sentence per formula in ``source`` that will not show as written, for the
+    editor: "Formula 2 ($\\frac{1}{$) could not be read: a “{” is never closed; …".
+
+    Formulas are numbered in reading order, as the writer sees them. A formula
+    with a command the site does not know is shown with that command marked, and
+    listed too. Never raises; a text over the render limits lists nothing (``check``
+    says what is wrong with it).
+    """
+    try:
+        tokens = _parse(_normalise_source(source), {})
+    except Exception:
+        return []
+    problems: list[str] = []
+    for number, (tex, display) in enumerate(_formulas_in_order(tokens), start=1):
+        formula = mathml.convert(tex, display=display) if tex else mathml.Formula("")
+        marker = "$$" if display else "$"
+        snippet = tex if len(tex) <= _SNIPPET_CHARS else tex[: _SNIPPET_CHARS - 1] + ELLIPSIS
+        where = f"Formula {number} ({marker}{snippet}{marker})"
+        if formula.problem:
+            problems.append(f"{where} could not be read: {formula.problem}")
+        problems.extend(f"{where}: {note}" for note in formula.notes)
+    if len(problems) > MAX_FORMULA_PROBLEMS:
+        more = len(problems) - MAX_FORMULA_PROBLEMS
+        problems = [*problems[:MAX_FORMULA_PROBLEMS], f"… and {more:,} more."]
+    return problems
+
+
+def _formulas_in_order(tokens: Sequence[Token]) -> Iterable[tuple[str, bool]]:
+    """(TeX, display?) of every formula, in reading order."""
+    for token in tokens:
+        if token.type == "math_block" or (
+            token.type == "fence" and token.info.strip().lower() == "math"
+        ):
+            yield _clean_tex(token.content), True
+        elif token.type == "inline":
+            for child in token.children or []:
+                if child.type in _MATH_TOKEN_TYPES:
+                    yield _clean_tex(child.content), child.type == "math_inline_double"
 
 
 # --------------------------------------------------------------------------
@@ -1304,7 +1528,8 @@ def _closing_tokens(stack: Sequence[Token]) -> list[Token]:
 
 
 def _truncate_inline(children: Sequence[Token], budget: int) -> list[Token]:
-    """Cut inline tokens after ``budget`` chars at a word, closing open markup, + "…"."""
+    """Cut inline tokens after ``budget`` chars, closing open markup: at the last
+    sentence end if that keeps most of the text, else at a word, + "…"."""
     out: list[Token] = []
     stack: list[Token] = []
     used = 0
@@ -1326,7 +1551,154 @@ def _truncate_inline(children: Sequence[Token], budget: int) -> list[Token]:
             stack.pop()
     else:
         return list(children)
-    return [*out, *_closing_tokens(stack), Token("text", "", 0, content=ELLIPSIS)]
+    sentence = _cut_at_last_sentence(out)
+    if sentence is not None:
+        return sentence
+    return _ended_with_ellipsis(out)
+
+
+# Words after which a full stop does not end the sentence.
+_ABBREVIATIONS = frozenset(
+    {"al", "approx", "cf", "e.g", "eq", "eqs", "fig", "figs", "i.e", "resp", "sec", "vs", "viz"}
+)
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
+# A sentence end is used only if it keeps at least this share of what fits.
+_SENTENCE_SHARE = 0.5
+_DANGLING_CHARS = " \t\n,;:–—-(/"
+
+
+def _is_sentence_end(text: str, match: re.Match) -> bool:
+    before = text[: match.start()].rsplit(None, 1)
+    word = before[-1].lower() if before else ""
+    # "e.g.", "et al.", an initial ("J. Smith") do not end a sentence.
+    return not (
+        text[match.start()] == "."
+        and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()))
+    )
+
+
+def _cut_at_last_sentence(
+    out: Sequence[Token], share: float = _SENTENCE_SHARE
+) -> list[Token] | None:
+    """``out`` up to its last sentence end outside inline markup, or None when there
+    is none that keeps ``share`` of it (a word cut reads better then)."""
+    total = sum(_inline_cost(token) for token in out)
+    used = 0
+    depth = 0
+    best: tuple[int, str] | None = None
+    for index, token in enumerate(out):
+        if token.type == "text" and depth == 0:
+            for match in _SENTENCE_END_RE.finditer(token.content):
+                if _is_sentence_end(token.content, match):
+                    kept = used + match.end()
+                    if kept >= total * share:
+                        best = (index, token.content[: match.end()])
+        used += _inline_cost(token)
+        depth += token.nesting
+    if best is None:
+        return None
+    index, content = best
+    return [*out[:index], Token("text", "", 0, content=content)]
+
+
+def _is_trailing_filler(token: Token) -> bool:
+    """A closing mark, a line break or an empty text run: nothing a reader sees."""
+    return (
+        token.nesting == -1
+        or token.type in ("softbreak", "hardbreak")
+        or (token.type == "text" and not token.content.strip())
+    )
+
+
+def _ended_with_ellipsis(out: Sequence[Token]) -> list[Token]:
+    """``out`` with its open markup closed and "…", without a dangling colon or comma."""
+    kept = list(out)
+    stack: list[Token] = []
+    for token in kept:
+        if token.nesting == 1:
+            stack.append(token)
+        elif token.nesting == -1 and stack:
+            stack.pop()
+    last = len(kept) - 1
+    while last >= 0 and _is_trailing_filler(kept[last]):
+        last -= 1  # "**Objective:**" ends on a closing mark, the colon is before it
+    if last >= 0 and kept[last].type == "text":
+        trimmed = kept[last].content.rstrip(_DANGLING_CHARS)
+        if trimmed:
+            kept[last] = Token("text", "", 0, content=trimmed)
+        elif last > 0 and last == len(kept) - 1:
+            kept.pop()
+    return [*kept, *_closing_tokens(stack), Token("text", "", 0, content=ELLIPSIS)]
+
+
+# A formula introduced by the excerpt's last sentence ("…the loss is:") is shown
+# if its TeX is at most this long; a longer one is left for the summary's page.
+_INTRODUCED_FORMULA_CHARS = 400
+
+
+def _inline_text_end(inline: Token) -> str:
+    """The last visible text of an inline token, ignoring closing markup."""
+    for child in reversed(inline.children or []):
+        if _is_trailing_filler(child):
+            continue
+        return child.content if child.type == "text" else ""
+    return ""
+
+
+def _converts(tex: str) -> bool:
+    return mathml.convert(_clean_tex(tex), display=True).mathml is not None
+
+
+def _last_inline(selected: Sequence[Token]) -> int | None:
+    for index in range(len(selected) - 1, -1, -1):
+        if selected[index].type == "inline":
+            return index
+    return None
+
+
+def _ending_on_a_whole_thought(
+    tokens: Sequence[Token],
+    blocks: Sequence[tuple[int, int]],
+    lines: Sequence[str],
+    selected: list[Token],
+) -> list[Token]:
+    """Keep an excerpt from stopping on a heading or on a colon whose sequel was left out.
+
+    A trailing heading goes (if anything else is kept). A last paragraph ending in
+    ":" keeps the display formula it introduces when that is short; otherwise its
+    last sentence is dropped, or, when it has only the one, the colon becomes "…".
+    """
+    whole = [token for start, end in blocks for token in tokens[start:end]]
+    if len(whole) == len(selected) and all(a is b for a, b in zip(whole, selected, strict=True)):
+        return selected  # the whole text fits: it ends as the writer ended it
+    kept = {id(token) for token in selected}
+    following = next(((s, e) for s, e in blocks if id(tokens[s]) not in kept), None)
+    if selected and selected[-1].type == "heading_close":
+        opener = max(i for i, t in enumerate(selected) if t.type == "heading_open")
+        if opener > 0:
+            selected = selected[:opener]
+    index = _last_inline(selected)
+    if index is None or not _inline_text_end(selected[index]).rstrip().endswith(":"):
+        return selected
+    if any(token.nesting != -1 for token in selected[index + 1 :]):
+        return selected  # what the colon introduces (a formula, a code block) is there
+    # (No following block: the excerpt stops inside a list or a quote.)
+    if following is not None:
+        start, end = following
+        formula = tokens[start]
+        if (
+            formula.type == "math_block"
+            and selected[-1] is tokens[start - 1]
+            and len(formula.content) <= _INTRODUCED_FORMULA_CHARS
+            and _converts(formula.content)
+        ):
+            return [*selected, *tokens[start:end]]
+    inline = selected[index]
+    children = list(inline.children or [])
+    trimmed = _cut_at_last_sentence(children, share=0)
+    cut = Token("inline", "", 0, children=trimmed or _ended_with_ellipsis(children))
+    cut.level = inline.level
+    return [*selected[:index], cut, *selected[index + 1 :]]
 
 
 def _without_footnote_refs(tokens: Iterable[Token]) -> list[Token]:

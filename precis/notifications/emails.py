@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from precis.core.siteurl import site_url
 from precis.lib.text import clean_text
 
 from .models import Notification
@@ -30,7 +31,8 @@ def header_text(text: str) -> str:
 
 
 def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+    # SITE_URL in a task; the host the site was reached on when sent during a request.
+    return f"{site_url()}{path}"
 
 
 def _unsubscribe_links(user, kind: str | None) -> tuple[str, str]:
@@ -57,7 +59,7 @@ def _compose(user, subject, template, context, unsubscribe_url) -> EmailMultiAlt
         **context,
         "user": user,
         "SITE_NAME": settings.SITE_NAME,
-        "SITE_URL": settings.SITE_URL,
+        "SITE_URL": site_url(),
     }
     message = EmailMultiAlternatives(
         subject=header_text(f"[{settings.SITE_NAME}] {subject}"),

@@ -7,8 +7,6 @@ request. Private content never notifies anyone, and an anonymous writer is
 muted or blocked did, nor of what someone who blocked them did.
 """
 
-import re
-
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -16,11 +14,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from precis.accounts.models import Block, is_blocked_by
+from precis.lib import richtext
 
 from .models import EMAIL_PREFERENCE, Follow, Kind, Notification
 
 ANONYMOUS = "Anonymous"
-MENTION = re.compile(r"(?<![\w@./])@([A-Za-z0-9_.+-]{1,150})")
 UNSUBSCRIBE_SALT = "precis.notifications.unsubscribe"
 
 
@@ -151,7 +149,8 @@ def mentions_in(
     source: str, *, actor_id: int, actor_name: str, where: str, url: str, anonymous: bool = False
 ) -> set[int]:
     """Notify every existing user @mentioned in ``source`` (not the actor)."""
-    handles = {handle.rstrip(".") for handle in MENTION.findall(source or "")}
+    # The handles the rendered text links: none in code, math, links or e-mail addresses.
+    handles = set(richtext.mentioned_usernames(source or ""))
     if not handles:
         return set()
     users = get_user_model().objects.public().filter(username__in=handles)

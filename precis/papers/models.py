@@ -1,6 +1,8 @@
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.text import slugify
 
 from precis.importers import names
@@ -31,7 +33,8 @@ class Venue(models.Model):
 
     def render(self) -> None:
         self.description_html = (
-            richtext.render(self.description, heading_offset=2, strict=False)
+            # Right under the venue page's h1.
+            richtext.render(self.description, heading_level=2, strict=False)
             if self.description
             else ""
         )
@@ -92,12 +95,24 @@ class Paper(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     authors = models.ManyToManyField(Author, through="PaperAuthor", related_name="papers")
+    # How much readers want this paper explained (precis.papers.demand keeps them):
+    # visitors counted once a day, readers following it, readers asking for a summary.
+    views = models.PositiveIntegerField(default=0, editable=False)
+    follower_count = models.PositiveIntegerField(default=0, editable=False)
+    request_count = models.PositiveIntegerField(default=0, editable=False)
+    demand = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PaperQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "title"]
-        indexes = [models.Index(fields=["venue", "year"])]
+        indexes = [
+            models.Index(fields=["venue", "year"]),
+            # The home page's papers waiting for a summary, read in order of demand.
+            models.Index(
+                fields=["-demand", "-id"], condition=Q(demand__gt=0), name="paper_by_demand"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -213,6 +228,24 @@ class Identifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme}:{self.value}"
+
+
+class SummaryRequest(models.Model):
+    """A signed-in reader asking for a summary of a paper; one per reader and paper."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="summary_requests")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="summary_requests"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "requester"], name="summary_request_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester_id} asks for a summary of {self.paper_id}"
 
 
 class RelatedPaper(models.Model):

@@ -770,6 +770,8 @@ def merge_papers(*, duplicate: Paper, into: Paper) -> Paper:
     from precis.search.services import index_papers_soon, remove_papers
     from precis.summaries.services import absorb_summaries
 
+    from . import demand
+
     if duplicate.pk == into.pk:
         raise ValueError("A paper cannot be merged into itself.")
     # Questions and comments first: absorbing summaries deletes emptied duplicates.
@@ -786,6 +788,7 @@ def merge_papers(*, duplicate: Paper, into: Paper) -> Paper:
     if into.venue_id is None:
         into.venue_id, into.year = duplicate.venue_id, duplicate.year
     into.save()
+    demand.absorb_demand(source_paper=duplicate, target_paper=into)
     PaperRedirect.objects.filter(paper=duplicate).update(paper=into)
     PaperRedirect.objects.create(old_id=duplicate.pk, paper=into)
     remove_papers([duplicate.pk])

@@ -6,6 +6,7 @@ app_name = "papers"
 urlpatterns = [
     path("papers/<int:pk>/", views.paper_by_id, name="by_id"),
     path("papers/<int:pk>/<slug:slug>/", views.paper_detail, name="detail"),
+    path("papers/<int:pk>/request", views.request_summary, name="request_summary"),
     path("arxiv/<path:value>", views.by_identifier, {"scheme": "arxiv"}, name="arxiv"),
     path("doi/<path:value>", views.by_identifier, {"scheme": "doi"}, name="doi"),
     path("dblp/<path:value>", views.by_identifier, {"scheme": "dblp"}, name="dblp"),

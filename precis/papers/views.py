@@ -1,19 +1,25 @@
 import re
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from precis.collections.models import Collection
+from precis.core import pagecache
 from precis.core.paginators import CachedCountPaginator
 from precis.discussions.models import Question, comment_count
 from precis.importers.services import ImportFailed, import_by_identifier
 from precis.lib import identifiers, ratelimit
+from precis.lib.navigation import safe_next
+from precis.lib.visitors import visitor_of
 from precis.notifications.services import is_following
 from precis.summaries.models import Summary, listed_q
 
-from . import discovery
+from . import demand, discovery
 from .models import Author, Paper, PaperRedirect, Venue
 from .services import find_paper_by_citation_key
 
@@ -72,11 +78,17 @@ def paper_detail(request, pk, slug):
         .select_related("owner")
         .order_by("-updated_at", "-pk")[: COLLECTIONS_ON_PAPER_PAGE + 1]
     )
-    return render(
+    # Visits are a paper's demand only while nobody has explained it (the home page's
+    # waiting list); an explained paper's page costs its readers no write.
+    waiting = counts["total"] == counts["own"]
+    if waiting:
+        demand.count_view(paper.pk, visitor=visitor_of(request))
+    response = render(
         request,
         "papers/detail.html",
         {
             "following": is_following(request.user, paper=paper),
+            "requested": not counts["total"] and demand.has_requested(request.user, paper),
             "paper": paper,
             "summaries": page.object_list,
             "summary_total": page.paginator.count,
@@ -90,6 +102,43 @@ def paper_detail(request, pk, slug):
             "more_collections": len(collections) > COLLECTIONS_ON_PAPER_PAGE,
         },
     )
+    if waiting:
+        pagecache.on_hit(response, "precis.papers.views.count_cached_view", paper.pk)
+    return response
+
+
+def count_cached_view(request, paper_id: int) -> None:
+    """A signed-out reader got a paper's page from the page cache."""
+    demand.count_view(paper_id, visitor=visitor_of(request))
+
+
+@login_required
+@require_POST
+def request_summary(request, pk):
+    """Ask for a summary of a paper ("I want a summary of this"), or take the request
+    back (``action=withdraw``)."""
+    paper = get_object_or_404(Paper, pk=pk)
+    if not ratelimit.allows(ratelimit.SUMMARY_REQUEST, ratelimit.actor_of(request)):
+        limit = ratelimit.SUMMARY_REQUEST
+        message = (
+            f"You asked for (or withdrew) {limit.count} summaries in the last "
+            f"{limit.window_seconds // 60} minutes, which is as many as we take. "
+            "Please try again in a few minutes; nothing was changed."
+        )
+        response = render(request, "429.html", {"message": message}, status=429)
+        response["Retry-After"] = str(limit.window_seconds)
+        return response
+    if request.POST.get("action") == "withdraw":
+        demand.withdraw_request(requester=request.user, paper=paper)
+        messages.success(request, "Request withdrawn.")
+    else:
+        demand.request_summary(requester=request.user, paper=paper)
+        messages.success(
+            request,
+            "Asked. Writers see this paper among those waiting for a summary; "
+            "follow it to hear when one is written.",
+        )
+    return redirect(safe_next(request, paper.get_absolute_url()))
 
 
 # Proxies and browsers collapse "//" in paths, so /arxiv/https://arxiv.org/abs/x

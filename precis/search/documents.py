@@ -1,5 +1,6 @@
 """Build SearchDocument rows from papers, in a constant number of queries per batch."""
 
+import re
 from collections import defaultdict
 
 from django.db.models import Prefetch
@@ -12,6 +13,30 @@ from .models import SearchDocument
 
 # Enough of each summary for search; the full text of very long ones adds little.
 SUMMARY_CHARS = 8000
+# Formulas as a summary's Markdown writes them (richtext's plain text keeps their TeX
+# but drops the delimiters, which snippets need to show them as readable text).
+FORMULA = re.compile(
+    r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|(?<![\\$])\$([^$]+?)\$"
+    r"|^```math\s*\n(.+?)^```",
+    re.DOTALL | re.MULTILINE,
+)
+# What only TeX has: a formula without any of it ("$k$") reads fine as it is.
+TEX_MARKUP = re.compile(r"[\\^_{}]")
+
+
+def summary_text(source: str) -> str:
+    """A summary's text for the index: plain text, each formula between ``\\(`` and
+    ``\\)`` so that search snippets can show it readably (search.snippets)."""
+    text = plain_text(source, max_chars=SUMMARY_CHARS)
+    formulas = set()
+    for match in FORMULA.finditer(source):
+        tex = " ".join(next(group for group in match.groups() if group is not None).split())
+        if TEX_MARKUP.search(tex):
+            formulas.add(tex.strip("`").strip())
+    if not formulas:
+        return text
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(formulas, key=len, reverse=True)))
+    return pattern.sub(lambda match: f"\\({match.group()}\\)", text)
 
 
 def venue_tag(key: str) -> str:
@@ -63,9 +88,7 @@ def build_documents(paper_ids: list[int]) -> list[SearchDocument]:
                 title=paper.title,
                 authors="; ".join(link.author.name for link in paper.paper_authors.all()),
                 abstract=paper.abstract,
-                summaries="\n".join(
-                    plain_text(source, max_chars=SUMMARY_CHARS) for source, _ in texts
-                ),
+                summaries="\n".join(summary_text(source) for source, _ in texts),
                 venue_key=paper.venue.key if paper.venue else "",
                 venue_name=paper.venue.name if paper.venue else "",
                 year=paper.year,

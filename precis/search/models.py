@@ -69,6 +69,40 @@ class SearchRank(models.Model):
         return f"search rank of paper {self.paper_id}"
 
 
+class SearchTerm(models.Model):
+    """A word of the indexed text (folded to lower case without accents) and in how many
+    papers' documents it is: the vocabulary "did you mean" draws corrections from.
+
+    Kept in step with every document write by precis.search.vocabulary. ``initial``,
+    ``final`` and ``length`` exist for the indexes that find a word's likely
+    corrections, most frequent first, without reading the whole vocabulary.
+    """
+
+    term = models.CharField(max_length=40, primary_key=True)
+    initial = models.CharField(max_length=1)
+    final = models.CharField(max_length=1)
+    length = models.PositiveSmallIntegerField()
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # The word is in the index too, so a probe reads the index alone.
+            models.Index(
+                "initial",
+                "length",
+                models.F("documents").desc(),
+                "term",
+                name="search_term_by_initial",
+            ),
+            models.Index(
+                "final", "length", models.F("documents").desc(), "term", name="search_term_by_final"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.documents})"
+
+
 def boost_for(best_wilson: float, summary_count: int) -> float:
     """Search results favour papers with well-voted summaries: the text score is scaled by this."""
     return 1.0 + best_wilson + (0.25 if summary_count > 0 else 0.0)

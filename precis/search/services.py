@@ -1,5 +1,8 @@
 """Search: keeping the index in step with every write, and answering queries."""
 
+import re
+import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -9,10 +12,12 @@ from django.db.models import Case, Max, Value, When
 from precis.papers.models import Paper
 from precis.summaries.models import Summary, listed_q
 
+from . import vocabulary
 from .backends import MARK_END, MARK_START, Hit, Page, backend
 from .documents import build_documents
 from .models import ReindexState, SearchDocument, SearchRank, boost_for
 from .query import ParsedQuery, parse_query
+from .snippets import readable_snippet, readable_text
 
 BATCH = 1000
 # Nobody reads result 1,001; deeper pages would only make the database count further.
@@ -25,11 +30,23 @@ def index_papers(paper_ids: list[int]) -> None:
     Idempotent. Callers on request paths use ``index_papers_soon``.
     """
     paper_ids = sorted(set(paper_ids))
-    engine = backend()
     for start in range(0, len(paper_ids), BATCH):
         chunk = paper_ids[start : start + BATCH]
         with transaction.atomic():
-            engine.write(build_documents(chunk), chunk)
+            _write(chunk)
+
+
+def _write(paper_ids: list[int]) -> None:
+    """Replace the documents of these papers, and move the vocabulary's counts with them."""
+    # Two writes of one paper at once would both count its old words out: the second
+    # waits here for the first to commit, then reads what the first stored.
+    list(Paper.objects.select_for_update().filter(pk__in=paper_ids).order_by("pk").values("pk"))
+    documents = build_documents(paper_ids)
+    before = vocabulary.stored_words(paper_ids)
+    backend().write(documents, paper_ids)
+    vocabulary.record_change(
+        removed=before, added=[vocabulary.document_words(d) for d in documents]
+    )
 
 
 def index_papers_soon(paper_ids: list[int]) -> None:
@@ -43,7 +60,10 @@ def index_papers_soon(paper_ids: list[int]) -> None:
 
 def remove_papers(paper_ids: list[int]) -> None:
     """Forget papers (before they are deleted, e.g. merged into another)."""
-    backend().delete(sorted(set(paper_ids)))
+    paper_ids = sorted(set(paper_ids))
+    with transaction.atomic():
+        vocabulary.record_change(removed=vocabulary.stored_words(paper_ids))
+        backend().delete(paper_ids)
 
 
 def refresh_scores(paper_id: int) -> None:
@@ -67,6 +87,7 @@ def reindex(*, restart: bool = False, progress: Callable[[int, int], None] | Non
     if restart or state is None or state.finished_at is not None:
         state = ReindexState.objects.create()
         backend().clear()
+        vocabulary.forget_all()
     total = Paper.objects.count()
     while True:
         ids = list(
@@ -77,7 +98,7 @@ def reindex(*, restart: bool = False, progress: Callable[[int, int], None] | Non
         if not ids:
             break
         with transaction.atomic():
-            backend().write(build_documents(ids), ids)
+            _write(ids)
             state.last_paper_id = ids[-1]
             state.papers_done += len(ids)
             state.save(update_fields=["last_paper_id", "papers_done"])
@@ -94,8 +115,14 @@ def reindex(*, restart: bool = False, progress: Callable[[int, int], None] | Non
 @dataclass
 class Result:
     paper: Paper
-    hit: Hit
+    hit: Hit  # its snippet made readable (no raw LaTeX)
     best_summary: Summary | None
+    summary_count: int = 0  # listed summaries, less those by people the reader muted
+    marked_title: str = ""  # the title with the query's words marked, when it matched
+
+    @property
+    def title_html(self):
+        return replace(self.hit, snippet=self.marked_title).snippet_html
 
 
 @dataclass
@@ -104,9 +131,11 @@ class Results:
     results: list[Result]
     total: int
     total_is_capped: bool
-    corrected: bool
+    corrected: bool  # the typed text found nothing: these are the results of ``searched_text``
     identifier_paper: Paper | None = None
     total_is_estimated: bool = False  # "about 780,000": the database's estimate
+    searched_text: str = ""  # the text whose results these are: the typed or corrected one
+    did_you_mean: str = ""  # the typed text found very little: this corrected text may do better
 
 
 def search(text: str, *, user, page_size: int = 20, page_number: int = 1) -> Results:
@@ -123,22 +152,56 @@ def search(text: str, *, user, page_size: int = 20, page_number: int = 1) -> Res
     if query.is_empty:
         return Results(query, [], 0, False, False)
     offset = (min(max(page_number, 1), MAX_PAGE_NUMBER) - 1) * page_size
-    page: Page = backend().search(query, limit=page_size, offset=offset)
+    engine = backend()
+    page: Page = engine.search(query, limit=page_size, offset=offset)
+    searched_text, corrected, did_you_mean = text, False, ""
+    # Typos are looked for only when a query finds (almost) nothing, and only among its
+    # rare words (see search.vocabulary): nothing is added to a query that did well.
+    correction = (
+        vocabulary.corrected_query(query)
+        if page.total <= vocabulary.FEW_RESULTS and not page.estimated
+        else None
+    )
+    if correction:
+        better_query, found = correction
+        better_text = corrected_text(text, found)
+        better = (
+            engine.search(better_query, limit=page_size, offset=offset) if not page.total else None
+        )
+        if better is not None and better.hits:
+            page, searched_text, corrected = better, better_text, True
+        elif page.total:
+            did_you_mean = better_text
     return Results(
         query,
         _results(page.hits, user),
         page.total,
         page.total_is_capped,
-        page.corrected,
+        corrected,
         total_is_estimated=page.estimated,
+        searched_text=searched_text,
+        did_you_mean=did_you_mean,
     )
+
+
+def corrected_text(text: str, corrections: dict[str, str]) -> str:
+    """``text`` as typed, each corrected word replaced where it stands (filters, quotes
+    and the order of words kept)."""
+    for typo, word in corrections.items():
+        pattern = re.compile(rf"(?<![\w:]){re.escape(typo)}(?!\w)", re.IGNORECASE)
+        if not pattern.search(text):  # typed with accents or in another normal form
+            text = vocabulary.fold(unicodedata.normalize("NFKC", text))
+        text = pattern.sub(word, text)
+    return " ".join(text.split())
 
 
 def suggest(text: str, *, limit: int = 8) -> list[Paper]:
     query = parse_query(text)
     if not query.terms:
         return []
-    hits = backend().suggest(query, limit=limit)
+    hits = backend().suggest(
+        query, limit=limit, completions=vocabulary.completions(query.terms[-1])
+    )
     papers = Paper.objects.select_related("venue").in_bulk([hit.paper_id for hit in hits])
     return [papers[hit.paper_id] for hit in hits if hit.paper_id in papers]
 
@@ -149,6 +212,7 @@ def _results(hits: list[Hit], user) -> list[Result]:
     ids = [hit.paper_id for hit in hits]
     papers = Paper.objects.with_authors().in_bulk(ids)
     best: dict[int, Summary] = {}
+    counts: Counter[int] = Counter()
     # One document holds all of a paper's summaries, so its snippet may quote someone
     # the reader muted: there, only a snippet from the title and abstract is kept.
     quoting_muted: set[int] = set()
@@ -164,17 +228,42 @@ def _results(hits: list[Hit], user) -> list[Result]:
             quoting_muted.add(summary.paper_id)
         else:
             best.setdefault(summary.paper_id, summary)
-    return [
-        Result(
-            papers[hit.paper_id],
-            _snippet_from_paper(hit, papers[hit.paper_id])
-            if hit.paper_id in quoting_muted
-            else hit,
-            best.get(hit.paper_id),
+            counts[summary.paper_id] += 1
+    results = []
+    for hit in hits:
+        if hit.paper_id not in papers:
+            continue
+        if hit.paper_id in quoting_muted:
+            hit = _snippet_from_paper(hit, papers[hit.paper_id])
+        hit = replace(hit, snippet=readable_snippet(hit.snippet))
+        title = readable_text(papers[hit.paper_id].title)
+        marked_title = ""
+        if _only_the_title(hit.snippet, title):
+            # Shown just above it anyway: the page shows the best summary's opening
+            # instead, and the title with its words highlighted when the snippet is all of it.
+            if _plain(hit.snippet) == " ".join(title.split()):
+                marked_title = hit.snippet
+            hit = replace(hit, snippet="")
+        results.append(
+            Result(
+                papers[hit.paper_id],
+                hit,
+                best.get(hit.paper_id),
+                counts[hit.paper_id],
+                marked_title,
+            )
         )
-        for hit in hits
-        if hit.paper_id in papers
-    ]
+    return results
+
+
+def _plain(snippet: str) -> str:
+    return " ".join(snippet.replace(MARK_START, "").replace(MARK_END, "").strip(" …—").split())
+
+
+def _only_the_title(snippet: str, title: str) -> bool:
+    """Whether a snippet quotes nothing but the (readable) title."""
+    plain = _plain(snippet)
+    return not plain or plain in " ".join(title.split())
 
 
 def _snippet_from_paper(hit: Hit, paper: Paper) -> Hit:

@@ -34,6 +34,21 @@ budget and every page is bounded, whatever two texts it compares:
 
 Everything else (splitting, interning, trimming, anchoring) is linear or
 O(n log n) in the texts' length, which services cap at 60,000 characters.
+
+Unchanged text is collapsed as a code review shows it: unchanged lines beyond
+``context`` become one gap row that says how many lines it stands for, and
+inside a row an unchanged run longer than ``LONG_RUN`` characters keeps
+``CONTEXT_CHARS`` at each end (summaries keep a paragraph on one line,
+so a one-word fix would otherwise show a whole page of unchanged text).
+
+``compare_blocks`` does the same for the rendered view: the two revisions'
+sanitised HTML is cut into its top-level blocks (paragraphs, lists, tables,
+display math), which are diffed as lines are, and each block of the newer text
+is marked unchanged, changed (with the block it replaced) or added, with the
+removed blocks of the older one in place. Inside changed blocks, words are
+marked too (formulas as a whole), least changed block first, on a second
+budget of half the first: the rest stay marked as whole blocks. Nothing but
+slices of the renderer's sanitised output and the marks' own tags is shown.
 """
 
 from __future__ import annotations
@@ -42,7 +57,7 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import isqrt
 
 WORK_BUDGET = 200_000
@@ -56,7 +71,14 @@ MIN_SIMILARITY = 0.5
 # Below this share of adjacent word pairs in common, it is not even searched.
 MIN_SHARED_PAIRS = 0.2
 
+# An unchanged run in a row longer than this keeps CONTEXT_CHARS at each end; the
+# rest is left out and counted.
+LONG_RUN = 600
+CONTEXT_CHARS = 200
+
 EQUAL, DELETE, INSERT = "=", "-", "+"
+# A segment that stands for unchanged text left out; its text is how many characters.
+ELIDED = "…"
 WHOLESALE = "wholesale"
 
 # Word tokens: a word, a run of spaces, a newline, any other character alone. CJK
@@ -70,14 +92,16 @@ class DiffLine:
     """One row of the diff table.
 
     ``kind`` is "same", "removed", "added", "changed" (both, marked word by
-    word in ``segments``) or "gap" (unchanged lines left out). ``segments`` are
-    (op, text) pairs, op one of "=", "-", "+".
+    word in ``segments``) or "gap" (``skipped`` unchanged lines left out).
+    ``segments`` are (op, text) pairs, op one of "=", "-", "+", or ELIDED with
+    the number of unchanged characters left out as its text.
     """
 
     kind: str
     segments: tuple[tuple[str, str], ...] = ()
     old_number: int | None = None
     new_number: int | None = None
+    skipped: int = 0
 
 
 @dataclass
@@ -145,8 +169,40 @@ def compare(old: str, new: str, *, context: int = 3, budget: int = WORK_BUDGET) 
     if len(rows) > MAX_ROWS:
         diff.rows_left_out += len(rows) - MAX_ROWS
         del rows[MAX_ROWS:]
+    diff.lines = [_collapsed(row) for row in rows]
     diff.work = work.spent
     return diff
+
+
+def _collapsed(row: DiffLine) -> DiffLine:
+    """The row with each unchanged run past ``LONG_RUN`` cut to its two ends."""
+    if row.kind not in ("same", "changed") or all(
+        len(text) <= LONG_RUN for op, text in row.segments if op == EQUAL
+    ):
+        return row
+    segments: list[tuple[str, str]] = []
+    for op, text in row.segments:
+        if op != EQUAL or len(text) <= LONG_RUN:
+            segments.append((op, text))
+            continue
+        # Both ends: the one next to a change, and the one that says where the line starts
+        # (or ends), which is how a reader finds the paragraph.
+        head, tail = _cut_after(text, CONTEXT_CHARS), _cut_before(text, CONTEXT_CHARS)
+        segments += [(EQUAL, text[:head]), (ELIDED, f"{tail - head:,}"), (EQUAL, text[tail:])]
+    return DiffLine(row.kind, tuple(segments), row.old_number, row.new_number)
+
+
+def _cut_after(text: str, chars: int) -> int:
+    """Where to end a head of about ``chars`` characters: after a space when one is near."""
+    space = text.rfind(" ", chars // 2, chars)
+    return space + 1 if space >= 0 else chars
+
+
+def _cut_before(text: str, chars: int) -> int:
+    """Where to start a tail of about ``chars`` characters: at a word when one is near."""
+    start = len(text) - chars
+    space = text.find(" ", start, start + chars // 2)
+    return space + 1 if space >= 0 else start
 
 
 def _context_rows(lines, i1, i2, j1, context, *, first, final) -> list[DiffLine]:
@@ -163,7 +219,7 @@ def _context_rows(lines, i1, i2, j1, context, *, first, final) -> list[DiffLine]
         return [same(i) for i in range(i1, i2)]
     return [
         *(same(i) for i in range(i1, i1 + head)),
-        DiffLine("gap", ((EQUAL, "…"),)),
+        DiffLine("gap", ((EQUAL, "…"),), skipped=i2 - i1 - head - tail),
         *(same(i) for i in range(i2 - tail, i2)),
     ]
 
@@ -195,7 +251,14 @@ def _word_rows(old_block, new_block, old_number, new_number, work) -> list[DiffL
     # D = (all tokens) - 2·(unchanged ones); at the similarity bar, at most every
     # space and the allowed share of words change.
     max_edits = len(old_ids) + len(new_ids) - words + int(words * (1 - MIN_SIMILARITY))
-    opcodes = _trimmed_diff(old_ids, new_ids, work, limit=work.left, max_edits=max_edits)
+    limit = work.left // 2
+    opcodes = _trimmed_diff(old_ids, new_ids, work, limit=limit, max_edits=max_edits)
+    if opcodes is None and isqrt(2 * limit) + 1 < max_edits:
+        # Stopped by the budget, not the bar: a long paragraph with many small edits.
+        # Anchor on words found once in each, as lines are.
+        opcodes, complete = _anchored_opcodes(old_ids, new_ids, work)
+        if not complete:
+            return None
     if opcodes is None:
         return None
     kept = sum(
@@ -326,8 +389,13 @@ def _line_opcodes(a: list[int], b: list[int], work: _Budget) -> tuple[list[Opcod
     opcodes = _trimmed_diff(a, b, work, limit=work.left // 2)
     if opcodes is not None:
         return opcodes, True
-    # Too many edits to search directly: anchor on lines found once in each text,
-    # then diff the stretches between anchors.
+    return _anchored_opcodes(a, b, work)
+
+
+def _anchored_opcodes(a: list[int], b: list[int], work: _Budget) -> tuple[list[Opcode], bool]:
+    """For a → b with too many edits to search directly: anchor on items found once
+    in each, then diff the stretches between anchors; a stretch past the budget is
+    replaced wholesale (and the opcodes are not complete)."""
     prefix, suffix = _common_ends(a, b)
     a_mid, b_mid = a[prefix : len(a) - suffix], b[prefix : len(b) - suffix]
     opcodes = [("equal", 0, prefix, 0, prefix)] if prefix else []
@@ -503,3 +571,295 @@ def _anchors(a, b) -> list[tuple[int, int]]:
         run.append(pairs[index])
         index = before[index]
     return run[::-1]
+
+
+# --------------------------------------------------------------------------
+# Blocks of rendered HTML, for the rendered view
+# --------------------------------------------------------------------------
+
+# Blocks of a replaced stretch are shown as one changed block when they share this
+# share of their words (of the smaller's); otherwise as removed and added.
+MIN_BLOCK_SIMILARITY = 0.5
+# How far ahead, in a replaced stretch, a block looks for its changed counterpart.
+BLOCK_WINDOW = 4
+
+_VOID_ELEMENTS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+# Footnote ids carry a per-render document id ("fn-rev3-1"): not a change.
+_DOC_ID_RE = re.compile(r'((?:id|href)="#?fn(?:ref)?-)[a-z0-9]+-')
+_TAG_RE = re.compile(r"<[^>]*>")
+# A start or end tag as the serialiser writes it (attribute values double-quoted), a
+# comment, or a lone "<" that is neither.
+_HTML_TAG_RE = re.compile(
+    r'<(/?)([A-Za-z][^\s/>]*)(?:\s+[^\s"\'=/>]+(?:\s*=\s*"[^"]*")?)*\s*(/?)>|<!--.*?-->|<',
+    re.DOTALL,
+)
+_WORD_RE = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One top-level block of the rendered view: ``kind`` is "same", "changed",
+    "added" or "removed"; ``html`` is the newer block (the older one when
+    removed), ``old_html`` what a changed block replaced. Both are slices of the
+    renderer's sanitised output, each a whole element."""
+
+    kind: str
+    html: str
+    old_html: str = ""
+    change: int = 0  # 1, 2, … for the blocks that are not "same", in order
+    # A changed block with its deleted and inserted words marked, when they could be
+    # within the budget; else empty, and the block is marked as a whole.
+    marked_html: str = ""
+
+
+@dataclass
+class BlockDiff:
+    blocks: list[Block] = field(default_factory=list)
+    complete: bool = True  # False when a stretch was replaced wholesale for lack of budget
+
+    def count(self, kind: str) -> int:
+        return sum(1 for block in self.blocks if block.kind == kind)
+
+    @property
+    def changes(self) -> int:
+        return len(self.blocks) - self.count("same")
+
+    @property
+    def changed(self) -> int:
+        return self.count("changed")
+
+    @property
+    def added(self) -> int:
+        return self.count("added")
+
+    @property
+    def removed(self) -> int:
+        return self.count("removed")
+
+    def __iter__(self):
+        return iter(self.blocks)
+
+
+def compare_blocks(old_html: str, new_html: str, *, budget: int = WORK_BUDGET) -> BlockDiff:
+    """The newer rendered revision's blocks, marked against the older's."""
+    old_blocks, new_blocks = split_blocks(old_html), split_blocks(new_html)
+    old_keys = [_DOC_ID_RE.sub(r"\1", block) for block in old_blocks]
+    new_keys = [_DOC_ID_RE.sub(r"\1", block) for block in new_blocks]
+    work = _Budget(budget)
+    opcodes, complete = _line_opcodes(*_intern(old_keys, new_keys), work)
+    blocks: list[Block] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            blocks += [Block("same", block) for block in new_blocks[j1:j2]]
+        else:
+            blocks += _paired(old_blocks[i1:i2], new_blocks[j1:j2])
+    _mark_words(blocks, _Budget(min(work.left, budget // 2)))
+    changes = itertools.count(1)
+    return BlockDiff(
+        [
+            block if block.kind == "same" else replace(block, change=next(changes))
+            for block in blocks
+        ],
+        complete,
+    )
+
+
+def _mark_words(blocks: list[Block], work: _Budget) -> None:
+    """Mark the words of as many changed blocks as the budget allows, the least
+    changed first. A pair needs at least as many edits as the tokens one has and the
+    other lacks, and a search to D edits about D²/2 steps: a pair that cannot fit what
+    is left is not searched."""
+    pairs = []
+    for index, block in enumerate(blocks):
+        if block.kind != "changed":
+            continue
+        tokens = _HTML_TOKEN_RE.findall(block.old_html), _HTML_TOKEN_RE.findall(block.html)
+        old_counts, new_counts = Counter(tokens[0]), Counter(tokens[1])
+        least = (old_counts - new_counts).total() + (new_counts - old_counts).total()
+        pairs.append((least, index, tokens))
+    pairs.sort(key=lambda pair: pair[:2])
+    for least, index, (old_tokens, new_tokens) in pairs:
+        if least * least // 2 > work.left:
+            break
+        marked_html = _marked_words(old_tokens, new_tokens, work)
+        blocks[index] = replace(blocks[index], marked_html=marked_html)
+
+
+def _paired(old: list[str], new: list[str]) -> list[Block]:
+    """A replaced stretch of blocks: each new block paired, in order, with a like old
+    one not far ahead (changed), the old ones skipped over removed, the rest added."""
+    old_words = [_words(block) for block in old]
+    blocks: list[Block] = []
+    i = 0
+    for block in new:
+        words = _words(block)
+        match = next(
+            (
+                k
+                for k in range(i, min(len(old), i + BLOCK_WINDOW))
+                if _tag(old[k]) == _tag(block) and _similar(old_words[k], words)
+            ),
+            None,
+        )
+        if match is None:
+            blocks.append(Block("added", block))
+            continue
+        blocks += [Block("removed", skipped) for skipped in old[i:match]]
+        blocks.append(Block("changed", block, old[match]))
+        i = match + 1
+    blocks += [Block("removed", skipped) for skipped in old[i:]]
+    return blocks
+
+
+# Tokens of sanitised HTML for marking words: a whole <math> element (never marked
+# inside, where <ins> is not allowed), a tag or comment, a character reference, a
+# word, white space, any other character.
+_HTML_TOKEN_RE = re.compile(
+    rf'<math\b.*?</math>|<!--.*?-->|<[^>"]*(?:"[^"]*"[^>"]*)*>|&#?\w+;'
+    rf"|[{_CJK}]|[^\W{_CJK}]+|\s+|[^\s<&]|[<&]",
+    re.DOTALL,
+)
+# Where text of the older block may not be put back: inside these, the parser would
+# move it elsewhere (out of a table) or it would not belong (between list items).
+_NO_TEXT_INSIDE = frozenset(
+    {"table", "thead", "tbody", "tfoot", "tr", "colgroup", "ul", "ol", "section"}
+)
+MARK_ADDED = '<ins class="rdiff-word"><span class="visually-hidden">[added: </span>'
+MARK_REMOVED = '<del class="rdiff-word"><span class="visually-hidden">[removed: </span>'
+MARK_END = '<span class="visually-hidden">]</span>'
+
+
+def _marked_words(old_tokens: list[str], new_tokens: list[str], work: _Budget) -> str:
+    """The newer block (its ``_HTML_TOKEN_RE`` tokens) with the words it inserted in
+    <ins> and the words of the older one it deleted in <del>, in place; "" when the
+    search is past the budget.
+
+    Every tag of the newer block is kept, in order, and only text (or a whole
+    formula) is wrapped, and text of the older block is put back only inside an
+    element that takes text, so the result is as balanced as the block; that is
+    checked as the tags go by, and the result dropped if not."""
+    opcodes = _trimmed_diff(*_intern(old_tokens, new_tokens), work, limit=work.left)
+    if opcodes is None:
+        return ""
+    out: list[str] = []
+    open_tags: list[str] = []
+    balanced = True
+
+    def emit_tag(token: str) -> None:
+        nonlocal balanced
+        out.append(token)
+        match = _HTML_TAG_RE.match(token)
+        if not match or match.group(2) is None:
+            return
+        closing, name, self_closing = match.group(1, 2, 3)
+        name = name.lower()
+        if closing:
+            balanced = balanced and bool(open_tags) and open_tags.pop() == name
+        elif not self_closing and name not in _VOID_ELEMENTS:
+            open_tags.append(name)
+
+    def is_tag(token: str) -> bool:
+        return token.startswith("<") and not token.startswith("<math") and len(token) > 1
+
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            for token in new_tokens[j1:j2]:
+                emit_tag(token) if is_tag(token) else out.append(token)
+            continue
+        removed = "".join(token for token in old_tokens[i1:i2] if not is_tag(token))
+        if removed.strip() and open_tags and open_tags[-1] not in _NO_TEXT_INSIDE:
+            out.append(f"{MARK_REMOVED}{removed}{MARK_END}</del>")
+        run: list[str] = []
+        for token in [*new_tokens[j1:j2], None]:
+            if token is not None and not is_tag(token):
+                run.append(token)
+                continue
+            text = "".join(run)
+            run.clear()
+            if text.strip():
+                out.append(f"{MARK_ADDED}{text}{MARK_END}</ins>")
+            else:
+                out.append(text)
+            if token is not None:
+                emit_tag(token)
+    return "".join(out) if balanced and not open_tags else ""
+
+
+def _tag(block: str) -> str:
+    match = re.match(r"<([a-zA-Z0-9]+)", block)
+    return match.group(1).lower() if match else ""
+
+
+def _words(block: str) -> set[str]:
+    return set(_WORD_RE.findall(_TAG_RE.sub(" ", block).lower()))
+
+
+def _similar(a: set[str], b: set[str]) -> bool:
+    if not a or not b:
+        return not a and not b
+    return len(a & b) >= MIN_BLOCK_SIMILARITY * min(len(a), len(b))
+
+
+def split_blocks(html: str) -> list[str]:
+    """The top-level elements of a sanitised fragment, in order; text between them
+    (there is none in the renderer's output but white space) as blocks of its own.
+
+    The sanitiser's serialiser closes every element that is not void, quotes every
+    attribute value with ``"`` and escapes ``<`` in text, so a scan of its tags with a
+    stack of open ones finds each top-level element in one pass. Whatever does not
+    scan so comes back as one block: nothing is ever dropped."""
+    spans: list[tuple[int, int]] = []
+    open_tags: list[str] = []
+    start = 0
+    for tag in _HTML_TAG_RE.finditer(html):
+        closing, name, self_closing = tag.group(1, 2, 3)
+        if name is None:
+            if tag.group(0) == "<":  # a "<" that starts no tag: not the sanitiser's output
+                return _one_block(html)
+            continue  # a comment
+        name = name.lower()
+        if closing:
+            if not open_tags or open_tags.pop() != name:
+                return _one_block(html)
+            if not open_tags:
+                spans.append((start, tag.end()))
+        elif self_closing or name in _VOID_ELEMENTS:
+            if not open_tags:
+                spans.append((tag.start(), tag.end()))
+        else:
+            if not open_tags:
+                start = tag.start()
+            open_tags.append(name)
+    if open_tags:
+        return _one_block(html)
+    blocks: list[str] = []
+    position = 0
+    for begin, end in spans:
+        if html[position:begin].strip():
+            blocks.append(html[position:begin].strip())
+        blocks.append(html[begin:end])
+        position = end
+    if html[position:].strip():
+        blocks.append(html[position:].strip())
+    return blocks
+
+
+def _one_block(html: str) -> list[str]:
+    return [html] if html.strip() else []

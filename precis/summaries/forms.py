@@ -9,7 +9,14 @@ from .services import MAX_SOURCE_CHARS
 class SummaryForm(forms.Form):
     source = forms.CharField(
         label="Your summary",
-        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "data-preview-source": ""}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 18,
+                "spellcheck": "true",
+                "data-preview-source": "",
+                "aria-describedby": "source-help",  # the editor's hint, under the box
+            }
+        ),
         max_length=MAX_SOURCE_CHARS,
         strip=False,
         help_text="Markdown with math: $x_1$ inline, $$\\sum_i x_i$$ on its own line. "

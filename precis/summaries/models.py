@@ -3,8 +3,9 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.functional import cached_property
 
-from precis.accounts.models import Block
+from precis.accounts.models import Block, User
 from precis.lib import richtext
 from precis.lib.moderation import Moderated, is_moderator, shown
 from precis.lib.urls import link
@@ -95,6 +96,20 @@ class SummaryQuerySet(models.QuerySet):
     def best_first(self):
         # Drafts (never published) last among equals, on SQLite and PostgreSQL alike.
         return self.order_by("-wilson", "-score", F("published_at").desc(nulls_last=True), "-pk")
+
+
+def render_summary(source: str, *, strict: bool = True) -> str:
+    """A summary's text as its page shows it: ``\\cite{}`` links titled with the cited
+    paper's title, footnote ids that differ between summaries on one page. The saved
+    page and the editor's preview both come from here. Raises like ``richtext.render``."""
+    doc_id = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:8]
+    return richtext.render(
+        source,
+        cite_label=citation_title,
+        mention_links=User.objects.profile_links,  # @name → their profile
+        doc_id=doc_id,
+        strict=strict,
+    )
 
 
 class Summary(Moderated, models.Model):
@@ -200,18 +215,21 @@ class Summary(Moderated, models.Model):
         return richtext.plain_text(self.source, max_chars=DESCRIPTION_CHARS)
 
     def render(self) -> None:
-        # Footnote ids must differ between summaries shown on one page.
-        doc_id = hashlib.sha1(self.source.encode(), usedforsecurity=False).hexdigest()[:8]
         # Not strict: saving checks the limits first (services.validate_source), and a
         # row saved before a limit existed must still re-render, as escaped text.
-        self.html = richtext.render(
-            self.source, cite_label=citation_title, doc_id=doc_id, strict=False
-        )
+        self.html = render_summary(self.source, strict=False)
         self.excerpt_html = richtext.render_excerpt(
             self.source, cite_label=citation_title, strict=False
         )
         self.description = richtext.plain_text(self.source, max_chars=DESCRIPTION_CHARS)
         self.renderer_version = richtext.RENDERER_VERSION
+
+    @cached_property
+    def lead_html(self) -> str:
+        """Its opening paragraph without links, for the paper page's list of summaries."""
+        from .presenting import lead_html
+
+        return lead_html(self.excerpt_html)
 
     def refresh_rankings(self) -> None:
         self.score = self.upvotes - self.downvotes
@@ -278,3 +296,38 @@ class DailyViews(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} views of {self.summary_id} on {self.day}"
+
+
+class Draft(models.Model):
+    """What a writer has typed in the editor and not saved yet, kept by autosave.
+
+    One per writer and paper (so one per summary too); only its writer ever sees it,
+    and saving the summary from the editor removes it. ``version`` counts its saves
+    and ``tab`` names the editor tab that saved it last, so that a tab saving over
+    another tab's newer text can be told so. ``base_revision`` is the summary's
+    revision the text started from (0 before the first), so that a draft older than
+    the saved summary says so.
+    """
+
+    writer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="summary_drafts"
+    )
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    source = models.TextField()
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    anonymous = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    tab = models.CharField(max_length=40, blank=True, default="")
+    base_revision = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["writer", "paper"], name="one_draft_per_writer_paper"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.writer} on paper {self.paper_id}"

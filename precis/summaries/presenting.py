@@ -9,6 +9,9 @@ QuerySet twins are ``listed_for`` and ``viewable_by``).
 
 from dataclasses import dataclass
 
+from lxml import etree
+from lxml import html as lxml_html
+
 from .models import Summary
 
 
@@ -33,3 +36,31 @@ def as_seen_by(summary: Summary, viewer) -> SeenSummary:
         findable=viewable and summary.is_listed_for(viewer),
         author=summary.author_shown_to(viewer) if viewable else None,
     )
+
+
+# A paragraph shorter than this (a bold "Summary." left from a heading) says too
+# little to open a jump list entry with.
+_LEAD_MIN_CHARS = 25
+
+
+def lead_html(excerpt_html: str) -> str:
+    """The summary's first real paragraph, from its stored excerpt, without links: a
+    one-line teaser that may sit inside a list of links (math stays MathML)."""
+    if not excerpt_html.strip():
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(excerpt_html, create_parent="div")
+    except (etree.ParserError, ValueError):  # nothing lxml can read: no teaser
+        return ""
+    paragraphs = root.findall("p")
+    if not paragraphs:
+        return ""
+    chosen = next(
+        (p for p in paragraphs if len(p.text_content().strip()) >= _LEAD_MIN_CHARS),
+        paragraphs[0],
+    )
+    for link in list(chosen.iter("a")):
+        link.drop_tag()
+    chosen.tag = "span"
+    chosen.attrib.clear()
+    return lxml_html.tostring(chosen, encoding="unicode", with_tail=False)

@@ -1,7 +1,10 @@
 """Write paths for summaries: save (with revisions), delete and undo, restore a
-revision, vote, count a view. Views, commands and the API all call these."""
+revision, vote, count a view, keep the editor's drafts. Views, commands and the API
+all call these."""
 
 import hashlib
+import re
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,9 +19,13 @@ from precis.notifications import services as notifications
 from precis.search.services import index_papers_soon, refresh_scores
 
 from . import ranking, signals
-from .models import DailyViews, Revision, Summary, Visibility, Vote
+from .models import DailyViews, Draft, Revision, Summary, Visibility, Vote
 
 MAX_SOURCE_CHARS = 60_000
+# Drafts are autosaved on every paper a writer opens the editor of and types in; each
+# may hold a summary's worth of text, so a writer keeps at most this many at once.
+MAX_DRAFTS_PER_WRITER = 100
+_TAB_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def validate_source(source: str) -> str:
@@ -92,6 +99,17 @@ def save_summary(*, author, paper, source, visibility, anonymous=False, note="")
         _credit_changed(summary.author_id)
     if first_publication:
         notifications.summary_published(summary)
+    return summary
+
+
+@transaction.atomic
+def save_from_editor(*, author, paper, source, visibility, anonymous=False) -> Summary:
+    """``save_summary`` for the editor's Save button: the writer's draft of this paper
+    goes, since what they typed is now a revision."""
+    summary = save_summary(
+        author=author, paper=paper, source=source, visibility=visibility, anonymous=anonymous
+    )
+    Draft.objects.filter(writer=author, paper=paper).delete()
     return summary
 
 
@@ -265,6 +283,11 @@ def absorb_summaries(*, source_paper, target_paper) -> None:
         )
         summary.delete()
         _recount_votes(kept)
+    # Drafts follow their paper, unless the writer has one on the target already (that
+    # one is the text they were last looking at); the rest go with the duplicate.
+    Draft.objects.filter(paper=source_paper).exclude(
+        writer__in=Draft.objects.filter(paper=target_paper).values("writer")
+    ).update(paper=target_paper)
     index_papers_soon([target_paper.pk])
 
 
@@ -285,3 +308,112 @@ def remove_summary(*, summary: Summary) -> Summary:
         index_papers_soon([summary.paper_id])
         _credit_changed(summary.author_id)
     return summary
+
+
+# -- drafts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftSaved:
+    """What ``save_draft`` did, for the editor to tell its writer."""
+
+    draft: Draft | None  # None: nothing to keep (an empty text, or the saved summary's own)
+    latest_revision: int  # the summary's latest revision number (0: none yet)
+    replaced_other_tab: bool  # another tab's newer text was there and this one replaced it
+    replaced_at: object | None  # when that other tab had saved it
+
+
+def latest_revision_number(summary: Summary | None) -> int:
+    if summary is None:
+        return 0
+    return summary.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+
+
+def draft_of(*, writer, paper) -> Draft | None:
+    """``writer``'s draft of ``paper``; only ever shown to that writer."""
+    if not writer.is_authenticated:
+        return None
+    return Draft.objects.filter(writer=writer, paper=paper).first()
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    writer,
+    paper,
+    source: str,
+    visibility: str,
+    anonymous: bool = False,
+    tab: str = "",
+    seen_version: int = 0,
+    base_revision: int = 0,
+) -> DraftSaved:
+    """Keep the editor's unsaved text: one draft per writer and paper, replaced each time.
+
+    The last save wins. ``tab`` names the editor tab saving (any short token it
+    chose) and ``seen_version`` the draft version it last saved or loaded: when the
+    stored draft is newer and came from another tab, it is replaced all the same
+    and the result says so. An empty text, or one the same as the saved summary,
+    needs no draft: the stored one goes. The text is held to the summary's length
+    limit (a ValidationError), and kept even when it would not render yet.
+    """
+    source = clean_text(source)
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ValidationError(
+            f"Your text has {len(source):,} characters, more than the {MAX_SOURCE_CHARS:,} a "
+            "summary may have, so the draft could not be kept. Shorten it, or copy it somewhere safe."
+        )
+    if visibility not in Visibility.values:
+        visibility = Visibility.PRIVATE  # a hostile or stale form: never preselect sharing
+    tab = tab if _TAB_RE.fullmatch(tab or "") else ""
+    summary = Summary.objects.filter(author=writer, paper=paper).first()
+    latest = latest_revision_number(summary)
+    draft = Draft.objects.select_for_update().filter(writer=writer, paper=paper).first()
+    same_as_saved = (
+        summary is not None
+        and summary.deleted_at is None
+        and source.strip() == summary.source
+        and (visibility, anonymous) == (summary.visibility, summary.anonymous)
+    )
+    if not source.strip() or same_as_saved:
+        if draft is not None:
+            draft.delete()
+        return DraftSaved(None, latest, False, None)
+
+    if draft is None:
+        if Draft.objects.filter(writer=writer).count() >= MAX_DRAFTS_PER_WRITER:
+            raise ValidationError(
+                f"You have {MAX_DRAFTS_PER_WRITER} unsaved drafts of other papers, the most we "
+                "keep. Save or discard one of them to keep a draft of this one."
+            )
+        try:
+            with transaction.atomic():
+                draft = Draft.objects.create(
+                    writer=writer,
+                    paper=paper,
+                    source=source,
+                    visibility=visibility,
+                    anonymous=anonymous,
+                    tab=tab,
+                    base_revision=min(max(base_revision, 0), latest),
+                )
+            return DraftSaved(draft, latest, False, None)
+        except IntegrityError:  # another tab created it at the same moment
+            draft = Draft.objects.select_for_update().get(writer=writer, paper=paper)
+
+    replaced_other_tab = draft.version != seen_version and draft.tab != tab
+    replaced_at = draft.saved_at if replaced_other_tab else None
+    draft.source = source
+    draft.visibility = visibility
+    draft.anonymous = anonymous
+    draft.tab = tab
+    draft.base_revision = min(max(base_revision, 0), latest)
+    draft.version += 1
+    draft.save()
+    return DraftSaved(draft, latest, replaced_other_tab, replaced_at)
+
+
+def discard_draft(*, writer, paper) -> bool:
+    """Throw away ``writer``'s draft of ``paper``; True if there was one."""
+    deleted, _ = Draft.objects.filter(writer=writer, paper=paper).delete()
+    return bool(deleted)

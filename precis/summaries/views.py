@@ -1,12 +1,13 @@
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -15,17 +16,20 @@ from precis.discussions.threads import comment_place, thread_context
 from precis.lib import ratelimit, richtext
 from precis.lib.navigation import number
 from precis.lib.ratelimit import actor_of, rate_limited
+from precis.lib.visitors import visitor_of
 from precis.lib.votes import vote_response
 from precis.papers.models import Paper
 
-from . import services
-from .diffing import compare
+from . import editing, services
+from .diffing import Block, BlockDiff, compare, compare_blocks, split_blocks
 from .forms import SummaryForm
 from .models import Summary
 
 # One draft per session, the latest: a visitor posting to many papers replaces it
 # rather than growing the session row that every later request has to load.
 DRAFT_SESSION_KEY = "precis:draft"
+# The about page's advice on length (templates/core/about.html); the editor counts words.
+WORDS_GUIDANCE = (150, 500)
 REVISIONS_PER_PAGE = 50
 # Revisions never change; the cache key holds the renderer version.
 REVISION_HTML_CACHE_SECONDS = 7 * 24 * 3600
@@ -45,7 +49,7 @@ def detail(request, pk):
             return redirect(place.url)
         page = place.page
     if summary.author_id != request.user.pk:
-        services.record_view(summary=summary, visitor=_visitor(request))
+        services.record_view(summary=summary, visitor=visitor_of(request))
     comments = thread_context(
         summary, request.user, page=page, reply_to=number(request.GET.get("reply_to"))
     )
@@ -59,13 +63,7 @@ def detail(request, pk):
 
 def count_cached_view(request, summary_id: int) -> None:
     """A signed-out reader got a listed summary's page from the page cache."""
-    services.count_view(summary_id, visitor=_visitor(request))
-
-
-def _visitor(request) -> str:
-    """An opaque string that tells visitors apart for a day; hashed before it is kept."""
-    address = request.META.get("REMOTE_ADDR", "")
-    return f"{address}|{request.headers.get('User-Agent', '')}"
+    services.count_view(summary_id, visitor=visitor_of(request))
 
 
 @rate_limited(ratelimit.SUMMARY_SAVE)
@@ -83,33 +81,48 @@ def write(request, paper_id):
         return redirect(f"{login_url}?{urlencode({'next': request.path})}")
 
     summary = Summary.objects.filter(paper=paper, author=request.user).first()
+    latest_revision = services.latest_revision_number(summary)
     preview_html = ""
+    draft = None  # a draft to restore, with its notice
+    kept = None  # the writer's stored draft: the autosave goes on from its version
     if request.method == "POST":
         form = SummaryForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and "preview" not in request.POST:
             data = form.cleaned_data
-            if "preview" in request.POST:
-                preview_html = richtext.render(data["source"])
+            try:
+                summary = services.save_from_editor(
+                    author=request.user,
+                    paper=paper,
+                    source=data["source"],
+                    visibility=data["visibility"],
+                    anonymous=data["anonymous"],
+                )
+            except ValidationError as exc:
+                form.add_error("source", exc)
             else:
-                try:
-                    summary = services.save_summary(
-                        author=request.user,
-                        paper=paper,
-                        source=data["source"],
-                        visibility=data["visibility"],
-                        anonymous=data["anonymous"],
-                    )
-                except ValidationError as exc:
-                    form.add_error("source", exc)
-                else:
-                    _take_draft(request, paper)
-                    messages.success(request, _saved_message(summary))
-                    return redirect(summary)
+                _take_draft(request, paper)
+                messages.success(request, _saved_message(summary))
+                return redirect(summary)
+        elif form.is_valid():
+            preview_html = editing.preview(form.cleaned_data["source"])
+        # Not saved: the text is in the form again, and kept as a draft in case the tab
+        # closes now (the autosave's job when JavaScript runs).
+        kept = _keep_server_draft(request, paper, base_revision=latest_revision)
     else:
         restored = _take_draft(request, paper)
+        kept = services.draft_of(writer=request.user, paper=paper)
+        draft = None if restored else kept
         if restored:
             messages.info(request, "We kept the text you wrote before signing in.")
             form = SummaryForm(initial=restored)
+        elif draft:
+            form = SummaryForm(
+                initial={
+                    "source": draft.source,
+                    "visibility": draft.visibility,
+                    "anonymous": draft.anonymous,
+                }
+            )
         elif summary:
             form = SummaryForm(
                 initial={
@@ -123,8 +136,92 @@ def write(request, paper_id):
     return render(
         request,
         "summaries/edit.html",
-        {"paper": paper, "summary": summary, "form": form, "preview_html": preview_html},
+        {
+            "paper": paper,
+            "summary": summary,
+            "form": form,
+            "preview_html": preview_html,
+            "draft": draft,
+            "draft_version": kept.version if kept else 0,
+            "latest_revision": latest_revision,
+            # The revision the text in the box started from: the autosave sends it back.
+            "base_revision": draft.base_revision if draft else latest_revision,
+            "words_guidance": WORDS_GUIDANCE,
+        },
     )
+
+
+def _keep_server_draft(request, paper, *, base_revision: int):
+    """Keep a posted text that was not saved as the writer's draft, quietly: the form
+    shows it again, and says what is wrong with it. The draft kept, if any."""
+    # Too long, or too many drafts: the text is in the form all the same, with its error.
+    with contextlib.suppress(ValidationError):
+        return services.save_draft(
+            writer=request.user,
+            paper=paper,
+            source=request.POST.get("source", ""),
+            visibility=request.POST.get("visibility", ""),
+            anonymous=bool(request.POST.get("anonymous")),
+            base_revision=base_revision,
+        ).draft
+    return services.draft_of(writer=request.user, paper=paper)
+
+
+@require_POST
+@rate_limited(ratelimit.DRAFT_SAVE)
+def save_draft(request, paper_id):
+    """The editor's autosave, a few seconds after typing stops and as the page is left
+    (``navigator.sendBeacon``): JSON saying what was kept and anything the writer
+    should know (another tab's text replaced, the summary saved elsewhere since)."""
+    if not request.user.is_authenticated:
+        return _draft_error(
+            "You are signed out, so this draft is not kept. Sign in from another tab; your "
+            "text is still here.",
+            401,
+        )
+    paper = get_object_or_404(Paper, pk=paper_id)
+    try:
+        saved = services.save_draft(
+            writer=request.user,
+            paper=paper,
+            source=request.POST.get("source", ""),
+            visibility=request.POST.get("visibility", ""),
+            anonymous=bool(request.POST.get("anonymous")),
+            tab=request.POST.get("tab", ""),
+            seen_version=number(request.POST.get("version"), default=0, minimum=0),
+            base_revision=number(request.POST.get("base"), default=0, minimum=0),
+        )
+    except ValidationError as exc:
+        return _draft_error(exc.messages[0], 400)
+    draft = saved.draft
+    return JsonResponse(
+        {
+            "kept": draft is not None,
+            "version": draft.version if draft else 0,
+            "saved_at": draft.saved_at.isoformat() if draft else None,
+            "latest_revision": saved.latest_revision,
+            "replaced_other_tab": saved.replaced_other_tab,
+            "replaced_at": saved.replaced_at.isoformat() if saved.replaced_at else None,
+        }
+    )
+
+
+def _draft_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"detail": message, "errors": [message]}, status=status)
+
+
+@login_required
+@require_POST
+def discard_draft(request, paper_id):
+    """Throw the draft away; the editor opens on the saved summary, if any, again."""
+    paper = get_object_or_404(Paper, pk=paper_id)
+    if services.discard_draft(writer=request.user, paper=paper):
+        has_summary = Summary.objects.filter(paper=paper, author=request.user).exists()
+        messages.info(
+            request,
+            "Draft discarded. This is your saved summary." if has_summary else "Draft discarded.",
+        )
+    return redirect("summaries:write", paper_id=paper.pk)
 
 
 def _keep_draft(request, paper) -> None:
@@ -179,25 +276,23 @@ def edit(request, pk):
 @require_POST
 @rate_limited(ratelimit.PREVIEW)
 def preview(request):
+    """The live preview: the saved page's rendering, a note on formulas that failed, or
+    why the text cannot be rendered, in place of the preview where the writer looks
+    (site.js keeps the last preview on an error status, so these answer 200)."""
     source = request.POST.get("source", "")
     if len(source) > services.MAX_SOURCE_CHARS:
         return HttpResponseBadRequest("Too long to preview.")
-    try:
-        html = richtext.render(source)
-    except richtext.RenderLimitExceeded as exc:
-        # In place of the preview, which is where the writer looks (site.js keeps the
-        # last preview on an error status, so this one answers 200).
-        html = format_html('<p class="error-text" role="alert">{}</p>', exc.message)
-    return HttpResponse(html, content_type="text/html; charset=utf-8")
+    return HttpResponse(editing.preview(source), content_type="text/html; charset=utf-8")
 
 
 def history(request, pk):
     """Every revision of a summary, and what changed between two of them.
 
     ``a`` and ``b`` pick the revisions (default: the latest and the one before);
-    ``view=rendered`` shows both as rendered instead of the diff of their text.
-    The diff is bounded in time and size (see ``diffing``), and only the two
-    compared revisions' texts are loaded, however many there are.
+    ``view=rendered`` shows the newer one rendered, its changed, added and removed
+    blocks marked, instead of the word-by-word diff of the source. Both are
+    bounded in time and size (see ``diffing``), and only the two compared
+    revisions' texts are loaded, however many there are.
     """
     summary = get_object_or_404(
         Summary.objects.viewable_by(request.user).select_related("paper", "author"), pk=pk
@@ -223,8 +318,7 @@ def history(request, pk):
         "list_start": page.paginator.count - page.start_index() + 1,
     }
     if newer is not None and view == "rendered":
-        context["newer_html"] = _rendered(summary, newer)
-        context["older_html"] = _rendered(summary, older) if older and older != newer else ""
+        context["blocks"] = _compared_rendered(summary, older, newer)
     elif newer is not None:
         context["diff"] = _compared(older, newer)
     return render(request, "summaries/history.html", context)
@@ -250,10 +344,25 @@ def _compared_revisions(summary, a: int | None, b: int | None):
 def _compared(older, newer):
     """The diff of two revisions, cached: revisions never change, and a diff may spend
     its whole budget, so that any visitor's walk over pairs costs it once per pair."""
-    key = f"summaries:diff:{older.pk if older else 0}:{newer.pk}"
+    key = f"summaries:diff:v2:{older.pk if older else 0}:{newer.pk}"
     return cache.get_or_set(
         key,
         lambda: compare(older.source if older else "", newer.source),
+        REVISION_HTML_CACHE_SECONDS,
+    )
+
+
+def _compared_rendered(summary, older, newer) -> BlockDiff:
+    """The newer revision rendered, its blocks marked against the older's (none marked
+    for a first revision, or a revision against itself); cached as diffs are."""
+    if older is None or older == newer:
+        return BlockDiff([Block("same", html) for html in split_blocks(_rendered(summary, newer))])
+    key = f"summaries:rendered-diff:{older.pk}:{newer.pk}:{richtext.RENDERER_VERSION}"
+    # Both rendered alike: the stored HTML of the current text names cited papers by
+    # title, which would mark every block with a citation as changed.
+    return cache.get_or_set(
+        key,
+        lambda: compare_blocks(_revision_html(older), _revision_html(newer)),
         REVISION_HTML_CACHE_SECONDS,
     )
 
@@ -264,6 +373,10 @@ def _rendered(summary, revision) -> str:
     current = revision.source == summary.source
     if current and summary.renderer_version == richtext.RENDERER_VERSION:
         return summary.html
+    return _revision_html(revision)
+
+
+def _revision_html(revision) -> str:
     key = f"summaries:revision-html:{revision.pk}:{richtext.RENDERER_VERSION}"
     # No cite labels: they cost a query per citation, and the link is the same. Not
     # strict: a revision saved before the renderer's limits comes back escaped.

@@ -102,6 +102,7 @@ def test_it_refuses_too_much_tex_in_all():
 
 def test_a_formula_too_long_to_convert_costs_nothing_and_shows_as_code():
     output = render("$" + "x+" * 6000 + "x$")
+    assert '<span class="math-error" title="Could not read this formula: it is longer' in output
     assert '<code class="tex">' in output
 
 

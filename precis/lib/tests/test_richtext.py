@@ -290,15 +290,40 @@ BEHAVIOURS = [
         ['<li id="fn1" class="footnote-item"><p>With <math'],
         ["$"],
     ),
-    ("bad-tex-inline", "bad $\\left( x$ here", ['<code class="tex">\\left( x</code>'], ["<math"]),
+    (
+        "bad-tex-inline",
+        "bad $\\left( x$ here",
+        [
+            '<span class="math-error" title="Could not read this formula: a \\left has no \\right',
+            '<code class="tex">\\left( x</code></span>',
+        ],
+        ["<math"],
+    ),
     (
         "bad-tex-display",
         "$$\\left( x$$",
-        ['<div class="math-fallback"><code class="tex">\\left( x</code></div>'],
+        [
+            '<div class="math-error" title="Could not read this formula: ',
+            '<code class="tex">\\left( x</code></div>',
+        ],
         ["<math"],
     ),
-    ("tex-with-markup-text", "$\\text{<b>&</b>}$", ['<code class="tex">'], ["<b>"]),
-    ("absurdly-long-tex", "$" + "x+" * 2600 + "x$", ['<code class="tex">x+x+'], ["<math"]),
+    # latex2mathml copies \text{…} raw; it is escaped first, so this is text, not markup.
+    (
+        "tex-with-markup-text",
+        "$\\text{<b>&</b>}$",
+        ["<mtext>&lt;b&gt;&amp;&lt;/b&gt;</mtext>"],
+        ["<b>"],
+    ),
+    (
+        "absurdly-long-tex",
+        "$" + "x+" * 2600 + "x$",
+        [
+            '<span class="math-error" title="Could not read this formula: it is longer than 5,000',
+            '<code class="tex">x+x+',
+        ],
+        ["<math"],
+    ),
     (
         "cite-single",
         "see \\cite{he2016deep}.",
@@ -367,9 +392,9 @@ BEHAVIOURS = [
         ['href="/arxiv'],
     ),
     (
-        "heading-demotion",
+        "heading-outline",
         "# One\n## Two\n#### Four\n###### Six",
-        ["<h3>One</h3>", "<h4>Two</h4>", "<h6>Four</h6>", "<h6>Six</h6>"],
+        ["<h3>One</h3>", "<h4>Two</h4>", "<h5>Four</h5>", "<h6>Six</h6>"],
         ["<h1>", "<h2>"],
     ),
     (
@@ -451,18 +476,27 @@ def test_renderer_version_is_a_positive_int() -> None:
     assert RENDERER_VERSION >= 1
 
 
-def test_math_keeps_display_block_after_sanitising() -> None:
+def test_display_math_keeps_its_scrolling_box_after_sanitising() -> None:
     output = render("$$x^2$$")
-    assert output.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">')
+    assert output.startswith(
+        '<div class="math-display" role="group" tabindex="0" aria-label="Formula">'
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block" displaystyle="true">'
+    )
     assert "<semantics>" in output
 
 
 @pytest.mark.parametrize(
-    ("offset", "expected"),
-    [(0, "<h1>T</h1>"), (1, "<h2>T</h2>"), (2, "<h3>T</h3>"), (9, "<h6>T</h6>")],
+    ("level", "expected"),
+    [(1, "<h1>T</h1>"), (2, "<h2>T</h2>"), (3, "<h3>T</h3>"), (9, "<h6>T</h6>")],
 )
-def test_heading_offset(offset: int, expected: str) -> None:
-    assert expected in render("# T", heading_offset=offset)
+def test_heading_level(level: int, expected: str) -> None:
+    assert expected in render("# T", heading_level=level)
+    # The text's top heading takes the level, whatever its own.
+    assert expected in render("### T", heading_level=level)
+
+
+def test_heading_offset_is_the_older_spelling_of_heading_level() -> None:
+    assert render("# T", heading_offset=2) == render("# T", heading_level=3)
 
 
 PATHOLOGICAL = [
@@ -522,7 +556,8 @@ def test_excerpt_never_cuts_inside_math(max_chars: int) -> None:
     assert output.count("<math") == output.count("</math>")
     for tex in annotations(output):
         assert re.fullmatch(r"a_\{\d+\} \+ b\^\{\d+\} \* c", tex), tex
-    assert output.rstrip().endswith("…</p>")
+    # Cut at the end of a sentence when one ends late enough, else at a word with "…".
+    assert output.rstrip().endswith(("…</p>", "words.</p>"))
     assert "$" not in output
     assert audit(output) == []
     visible = re.sub(r"<math.*?</math>", "M", output, flags=re.S)

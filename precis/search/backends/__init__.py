@@ -1,4 +1,7 @@
-"""The full-text index behind one interface: FTS5 on SQLite, tsvector + pg_trgm on PostgreSQL."""
+"""The full-text index behind one interface: FTS5 on SQLite, tsvector on PostgreSQL.
+
+Typos are corrected above the backends, from the vocabulary both share (search.vocabulary).
+"""
 
 from dataclasses import dataclass
 
@@ -33,7 +36,6 @@ class Hit:
 class Page:
     hits: list[Hit]
     total: int  # capped at COUNT_CAP + 1, unless estimated
-    corrected: bool = False  # the hits come from the typo-tolerant fallback
     estimated: bool = False  # total is the database's estimate, not a count
 
     @property

@@ -1,4 +1,4 @@
-"""PostgreSQL: weighted tsvectors on a narrow side table with GIN, and pg_trgm for typos.
+"""PostgreSQL: weighted tsvectors on a narrow side table with GIN.
 
 The document row (search_searchdocument) keeps the text and computes the weighted
 vector as a generated column; each write copies that vector, with the filters as
@@ -63,7 +63,11 @@ def filters_tsquery(query: ParsedQuery) -> tuple[str, list]:
 
 
 def tsquery(
-    query: ParsedQuery, *, prefix_last: bool = False, phrases_as_words: bool = False
+    query: ParsedQuery,
+    *,
+    prefix_last: bool = False,
+    phrases_as_words: bool = False,
+    completions=(),
 ) -> tuple[str, list]:
     """A tsquery SQL expression and its parameters; user text only ever travels as parameters."""
     parts: list[str] = []
@@ -72,8 +76,12 @@ def tsquery(
         if prefix_last and index == len(query.terms) - 1:
             words = [w for w in LEXEME.split(term.lower()) if w]
             if words:
-                parts.append("to_tsquery('simple', %s)")
+                alternatives = ["to_tsquery('simple', %s)"]
                 params.append(" & ".join(f"{w}:*" for w in words))
+                for word in completions:
+                    alternatives.append("plainto_tsquery('english', %s)")
+                    params.append(word)
+                parts.append("(" + " || ".join(alternatives) + ")")
             continue
         parts.append("plainto_tsquery('english', %s)")
         params.append(term)
@@ -131,14 +139,12 @@ class PostgresBackend:
             # "few" matches nothing (GIN would read its whole index to find that out),
             # and is no typo: no similar titles either.
             return Page([], 0)
-        page = self._search(query, expression, params, limit=limit, offset=offset)
-        if page.hits or not query.terms:
-            return page
-        fallback = self._similar_titles(query, limit=limit, offset=offset)
-        return Page(fallback.hits, fallback.total, corrected=True) if fallback.hits else page
+        return self._search(query, expression, params, limit=limit, offset=offset)
 
-    def suggest(self, query: ParsedQuery, *, limit: int) -> list[Hit]:
-        expression, params = tsquery(query, prefix_last=True)
+    def suggest(self, query: ParsedQuery, *, limit: int, completions=()) -> list[Hit]:
+        """Titles with every word, the last one as typed so far or completed to one of
+        ``completions`` (whole words, stemmed as the titles were)."""
+        expression, params = tsquery(query, prefix_last=True, completions=completions)
         if not expression:
             return []
         where, filter_params = filter_sql(query)
@@ -288,21 +294,6 @@ class PostgresBackend:
             [HEADLINE_OPTIONS, *params, list(paper_ids)],
         )
         return dict(cursor.fetchall())
-
-    def _similar_titles(self, query: ParsedQuery, *, limit: int, offset: int) -> Page:
-        """Typo tolerance: titles whose words are trigram-similar to the query's words."""
-        text = " ".join(query.terms).lower()
-        where, filter_params = filter_sql(query)
-        condition = " AND ".join(["%s <%% lower(d.title)", *where])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.paper_id, word_similarity(%s, lower(d.title)) AS score, d.title "
-                f"FROM search_searchdocument d JOIN search_searchrank r USING (paper_id) "
-                f"WHERE {condition} ORDER BY score DESC, d.paper_id LIMIT %s OFFSET %s",
-                [text, text, *filter_params, limit, offset],
-            )
-            rows = cursor.fetchall()
-        return Page([Hit(pk, score, title) for pk, score, title in rows], len(rows))
 
 
 def query_has_phrase(expression: str) -> bool:

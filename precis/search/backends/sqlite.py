@@ -117,20 +117,15 @@ class SqliteBackend:
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
 
     def search(self, query: ParsedQuery, *, limit: int, offset: int) -> Page:
-        page = self._search(query, match_expression(query), limit=limit, offset=offset)
-        if page.hits or not query.terms:
-            return page
-        corrected = self._corrected(query)
-        if corrected is None:
-            return page
-        page = self._search(corrected, match_expression(corrected), limit=limit, offset=offset)
-        return Page(page.hits, page.total, corrected=True)
+        return self._search(query, match_expression(query), limit=limit, offset=offset)
 
-    def suggest(self, query: ParsedQuery, *, limit: int) -> list[Hit]:
+    def suggest(self, query: ParsedQuery, *, limit: int, completions=()) -> list[Hit]:
+        """Titles with every word, the last one as typed so far or completed to one of
+        ``completions`` (whole words, which the tokenizer stems as it stemmed titles)."""
         words = [_quoted(term) for term in query.terms]
         if not words:
             return []
-        words[-1] += "*"
+        words[-1] = "(" + " OR ".join([words[-1] + "*", *map(_quoted, completions)]) + ")"
         expression = " AND ".join(["title : (" + " AND ".join(words) + ")", *_filter_parts(query)])
         sql = (
             f"SELECT s.paper_id, s.raw * r.boost AS score FROM "
@@ -162,37 +157,6 @@ class SqliteBackend:
             snippets = _snippets(cursor, words_only, [pk for pk, _ in rows]) if text else {}
         hits = [Hit(pk, score, snippets.get(pk, "")) for pk, score in rows]
         return Page(hits, total, estimated=estimated)
-
-    def _corrected(self, query: ParsedQuery) -> ParsedQuery | None:
-        """Typo fallback: each word the index lacks is swapped for its nearest indexed word.
-
-        The index holds Porter stems, so a word is compared with each candidate stem
-        at the stem's length (±1): "resdual" reaches "residu" (from "residual").
-        PostgreSQL uses trigram similarity on titles instead.
-        """
-        changed = False
-        terms = []
-        with connection.cursor() as cursor:
-            for term in query.terms:
-                if len(term) < 4 or not term.isalpha():
-                    terms.append(term)
-                    continue
-                cursor.execute("SELECT 1 FROM search_fts_vocab WHERE term = %s", [term])
-                if cursor.fetchone():
-                    terms.append(term)
-                    continue
-                cursor.execute(
-                    "SELECT term, doc FROM search_fts_vocab WHERE term >= %s AND term < %s "
-                    "AND length(term) BETWEEN %s AND %s",
-                    [term[:2], term[:1] + chr(ord(term[1]) + 1), len(term) - 3, len(term) + 1],
-                )
-                best = _nearest(term, cursor.fetchall())
-                if best:
-                    terms.append(best)
-                    changed = True
-                else:
-                    terms.append(term)
-        return replace(query, terms=tuple(terms)) if changed else None
 
 
 def _all_words_rare(cursor, query: ParsedQuery) -> bool:
@@ -304,37 +268,6 @@ def _snippets(cursor, expression: str, paper_ids: list[int]) -> dict[int, str]:
         [expression, *paper_ids],
     )
     return dict(cursor.fetchall())
-
-
-def _nearest(word: str, candidates: list[tuple[str, int]]) -> str | None:
-    allowed = 1 if len(word) < 6 else 2
-    best, best_key = None, None
-    for stem, documents in candidates:
-        distance = min(_distance(word[:size], stem) for size in (len(stem), len(stem) + 1))
-        key = (distance, -_common_prefix(word, stem), -documents)
-        if distance <= allowed and (best_key is None or key < best_key):
-            best, best_key = stem, key
-    return best
-
-
-def _common_prefix(a: str, b: str) -> int:
-    size = 0
-    while size < min(len(a), len(b)) and a[size] == b[size]:
-        size += 1
-    return size
-
-
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance (small strings only)."""
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        previous = current
-    return previous[-1]
 
 
 def _chunks(items: list, size: int = CHUNK):

@@ -89,7 +89,11 @@ def test_the_writer_sees_history_with_a_diff_and_can_restore(client, alice):
     SummaryFactory(author=alice, paper=paper, source="line one\nline 2")
     client.force_login(alice)
     page = client.get(reverse("summaries:history", args=[first.pk])).content.decode()
-    assert 'class="diff-text">line <del>two</del><ins>2</ins></td>' in page
+    assert (
+        'class="diff-text">line <del><span class="visually-hidden">[removed: </span>two'
+        '<span class="visually-hidden">]</span></del><ins><span class="visually-hidden">'
+        '[added: </span>2<span class="visually-hidden">]</span></ins></td>'
+    ) in page
     client.post(reverse("summaries:restore", args=[first.pk, 1]))
     first.refresh_from_db()
     assert first.source == "line one\nline two"
