@@ -45,12 +45,13 @@ tables = {}
 for model in apps.get_models(include_auto_created=True):
     if not model._meta.proxy and model._meta.managed:
         tables[model._meta.label] = list(model._base_manager.order_by("pk").values_list())
-if connection.vendor == "sqlite":
-    index = "SELECT term, doc, cnt FROM search_fts_vocab ORDER BY term"
-else:
-    index = "SELECT paper_id, vector::text, head_vector::text FROM search_searchdocument ORDER BY 1"
 with connection.cursor() as cursor:
-    cursor.execute(index)
+    if connection.vendor == "sqlite":
+        # The full-text index's own terms, read through a vocabulary table made for this.
+        cursor.execute("CREATE VIRTUAL TABLE temp.probe_vocab USING fts5vocab(main, search_fts, 'row')")
+        cursor.execute("SELECT term, doc, cnt FROM temp.probe_vocab ORDER BY term")
+    else:
+        cursor.execute("SELECT paper_id, vector::text FROM search_searchdocument ORDER BY 1")
     tables["search index"] = cursor.fetchall()
 print(json.dumps(tables, cls=DjangoJSONEncoder))
 """
