@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from precis.core.siteurl import site_url
+from precis.core.siteurl import on_public_host, site_url
 
 from .models import validate_orcid
 
@@ -75,7 +75,10 @@ class AccountAdapter(DefaultAccountAdapter):
             # The host this request reached us on, or SITE_URL (precis.core.siteurl).
             "site_url": site_url(),
             "user_name": getattr(user, "public_name", "") if user is not None else "",
-            **context,
+            **{
+                name: on_public_host(value) if isinstance(value, str) else value
+                for name, value in context.items()
+            },
         }
         super().send_mail(template_prefix, email, context)
 

@@ -38,6 +38,19 @@ def absolute(path: str, request=None) -> str:
     return f"{site_url(request)}{path}"
 
 
+def on_public_host(url: str) -> str:
+    """``url`` moved from the request's host onto SITE_URL when that is set.
+
+    For links that libraries build with ``request.build_absolute_uri`` (allauth's
+    confirmation and password links): the request's host is an allowed one, but not
+    necessarily the public name a mail should send people to.
+    """
+    base = _request_base.get()
+    if settings.SITE_URL_IS_SET and base and url.startswith(f"{base}/"):
+        return settings.SITE_URL + url[len(base) :]
+    return url
+
+
 class SiteUrlMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

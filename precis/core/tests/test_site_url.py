@@ -121,6 +121,15 @@ def test_a_set_site_url_wins_over_the_host(client, settings, summary):
     assert canonical(body) == f"https://precis.example.org{summary.get_absolute_url()}"
 
 
+def test_account_e_mails_link_to_a_set_site_url_not_the_host(client, settings, alice):
+    settings.SITE_URL_IS_SET = True
+    settings.SITE_URL = "https://precis.example.org"
+    client.post(reverse("account_reset_password"), {"email": alice.email}, HTTP_HOST=HOST_A)
+    (message,) = mail.outbox
+    assert "https://precis.example.org/accounts/password/reset/key/" in message.body
+    assert HOST_A not in message.body
+
+
 def test_without_a_request_site_url_is_used(unset_site_url, settings):
     settings.SITE_URL = "http://127.0.0.1:8123"
     assert site_url() == "http://127.0.0.1:8123"
