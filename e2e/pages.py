@@ -168,6 +168,12 @@ def build_site() -> Site:
     collections.add_item(collection=collection, paper=plain_paper)
 
     notifications.follow(follower=writer, paper=plain_paper)
+    summaries.save_draft(
+        writer=writer,
+        paper=empty_paper,
+        source=f"Half a thought about {LONG_WORD}, kept by the autosave.",
+        visibility="public",
+    )
     # Something in the moderation queue.
     spam = summaries.save_summary(
         author=UserFactory(username="newcomer"),
@@ -238,6 +244,7 @@ def signed_in_pages(site: Site) -> dict[str, str]:
         "write": f"/papers/{site.empty_paper.pk}/write",
         "settings": "/settings/",
         "notifications": "/notifications/",
+        "drafts": "/drafts/",
         "collection-edit": f"/collections/{site.collection.pk}/edit",
         "collection-new": "/collections/new",
     }

@@ -413,6 +413,16 @@ def save_draft(
     return DraftSaved(draft, latest, replaced_other_tab, replaced_at)
 
 
+def drafts_of(writer):
+    """``writer``'s unsaved drafts, the latest first, each with its paper."""
+    return (
+        Draft.objects.filter(writer=writer)
+        .select_related("paper")
+        .only("paper__title", "paper__slug", "source", "saved_at", "base_revision")
+        .order_by("-saved_at", "-pk")
+    )
+
+
 def discard_draft(*, writer, paper) -> bool:
     """Throw away ``writer``'s draft of ``paper``; True if there was one."""
     deleted, _ = Draft.objects.filter(writer=writer, paper=paper).delete()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("papers/<int:paper_id>/write", views.write, name="write"),
     path("papers/<int:paper_id>/draft", views.save_draft, name="save_draft"),
     path("papers/<int:paper_id>/draft/discard", views.discard_draft, name="discard_draft"),
+    path("drafts/", views.drafts, name="drafts"),
     path("summaries/preview", views.preview, name="preview"),
     path("summaries/<int:pk>/", views.detail, name="detail"),
     path("summaries/<int:pk>/edit", views.edit, name="edit"),

@@ -213,15 +213,34 @@ def _draft_error(message: str, status: int) -> JsonResponse:
 @login_required
 @require_POST
 def discard_draft(request, paper_id):
-    """Throw the draft away; the editor opens on the saved summary, if any, again."""
+    """Throw the draft away; the editor opens on the saved summary, if any, again (or the
+    list of drafts, when it was discarded from there)."""
     paper = get_object_or_404(Paper, pk=paper_id)
+    from_list = request.POST.get("from") == "drafts"
     if services.discard_draft(writer=request.user, paper=paper):
         has_summary = Summary.objects.filter(paper=paper, author=request.user).exists()
-        messages.info(
-            request,
-            "Draft discarded. This is your saved summary." if has_summary else "Draft discarded.",
-        )
+        if from_list:
+            messages.info(request, f"Draft of “{paper.title}” discarded.")
+        else:
+            messages.info(
+                request,
+                "Draft discarded. This is your saved summary." if has_summary else "Draft discarded.",
+            )
+    if from_list:
+        return redirect("summaries:drafts")
     return redirect("summaries:write", paper_id=paper.pk)
+
+
+DRAFTS_PER_PAGE = 25
+
+
+@login_required
+def drafts(request):
+    """The signed-in writer's unsaved drafts, to pick one up again or throw it away."""
+    page = Paginator(services.drafts_of(request.user), DRAFTS_PER_PAGE).get_page(
+        number(request.GET.get("page"))
+    )
+    return render(request, "summaries/drafts.html", {"page": page})
 
 
 def _keep_draft(request, paper) -> None:

@@ -291,3 +291,48 @@ def test_a_page_shown_again_after_a_failed_save_goes_on_from_the_kept_draft(clie
     assert 'data-draft-version="1"' in page
     told = autosave(client, paper, "Kept words, and more", tab="fresh", version=1).json()
     assert told["replaced_other_tab"] is False
+
+
+DRAFTS = reverse("summaries:drafts")
+
+
+def test_the_drafts_page_lists_only_the_writers_own_drafts_latest_first(client, alice, carol):
+    older, newer = PaperFactory(title="Older paper"), PaperFactory(title="Newer paper")
+    client.force_login(alice)
+    autosave(client, older, "First thoughts on the older one")
+    autosave(client, newer, "Words by Alice on the newer one")
+    carols = Client()
+    carols.force_login(carol)
+    autosave(carols, older, "Private words by Carol")
+
+    body = client.get(DRAFTS).text
+    assert body.index("Newer paper") < body.index("Older paper")
+    assert "Words by Alice on the newer one" in body
+    assert reverse("summaries:write", args=[newer.pk]) in body
+    assert "Private words by Carol" not in body
+    assert "Private words by Carol" in carols.get(DRAFTS).text
+    assert "Words by Alice" not in carols.get(DRAFTS).text
+    # Every page of the site links to it from the account menu.
+    assert f'href="{DRAFTS}"' in client.get("/").text
+
+
+def test_a_draft_discarded_from_the_list_goes_back_to_the_list(client, alice):
+    paper = PaperFactory(title="A paper to drop")
+    client.force_login(alice)
+    autosave(client, paper, "Not worth keeping")
+    response = client.post(
+        reverse("summaries:discard_draft", args=[paper.pk]), {"from": "drafts"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == DRAFTS
+    assert "Draft of “A paper to drop” discarded." in response.text
+    assert not Draft.objects.exists()
+    assert "No drafts." in response.text
+
+
+def test_the_drafts_page_needs_a_signed_in_writer_and_survives_hostile_pages(client, alice):
+    assert client.get(DRAFTS).status_code == 302
+    client.force_login(alice)
+    for page in ("0", "-1", "99999999999999999999", "1e9", "abc"):
+        assert client.get(DRAFTS, {"page": page}).status_code == 200
+    # A control character in the query string is refused before any view.
+    assert client.get(DRAFTS, {"page": "\x00"}).status_code == 400
