@@ -81,5 +81,13 @@ lock:
 	  echo "# machine gets exactly what CI tested. Regenerate with \`make lock\`."; \
 	  /tmp/precis-lock/bin/pip freeze ) > constraints.txt
 
+# --- browser extension (extension/README.md) ---
+# dist/precis-chromium.zip and dist/precis-firefox.zip, byte for byte the same from the
+# same sources; EXTENSION_SERVER_URL=https://… sets the server a fresh install asks.
+.PHONY: extension
+extension:
+	$(PYTHON) extension/build.py --out dist
+# --- end browser extension ---
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

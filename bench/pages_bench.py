@@ -8,8 +8,12 @@ page, round after round. Each page's ratio is taken against the hello world of i
 own round, so a busy machine slows both alike. Pages with many instances (papers,
 summaries, profiles, searches) cycle through a few hundred distinct URLs.
 
-It runs Precis twice: as configured (anonymous pages cached) and with the page
-cache off (PAGE_CACHE_SECONDS=0), which is what a page costs on a cache miss.
+It runs Precis twice: as configured (anonymous pages cached, signed-in readers served
+from shared copies with their holes filled in) and with the page cache off
+(PAGE_CACHE_SECONDS=0), which is what a page costs on a cache miss. With
+--compare-shared, the first run also loads, in the same rounds, a second Precis with
+signed-in readers' shared copies off (SHARED_READER_PAGES=false): before and after.
+--signed-in-only loads only the signed-in pages.
 
     .venv/bin/python bench/pages_bench.py [--db sqlite|postgres] [--keep DIR] [--rounds 3]
 
@@ -58,7 +62,17 @@ ANONYMOUS_PAGES = (
     "feed (site)",
     "feed (paper)",
 )
-SIGNED_IN_PAGES = ("home (popular)", "paper", "summary")
+SIGNED_IN_PAGES = (
+    "home (popular)",
+    "home (recent)",
+    "home (best)",
+    "paper",
+    "summary",
+    "venue",
+    "venue-year",
+    "profile",
+    "search",
+)
 
 
 def prepare(scratch: Path, papers: int, summaries: int, writers: int) -> None:
@@ -223,34 +237,56 @@ def warm(base: str, paths: list[str], cookie: str = "") -> None:
             ) from error
 
 
-def measure(label: str, env: dict, targets: dict, scratch: Path, args) -> None:
+def measure(label: str, env: dict, targets: dict, scratch: Path, args, *, without=None) -> None:
+    """Hello world and every page, round after round; ``without``: a second Precis with
+    these settings loaded with the signed-in pages in the same rounds."""
     hello, hello_base = start_gunicorn("hello:application", env, args, chdir=BENCH)
     precis, base = start_gunicorn("precis.wsgi", env, args)
+    servers = [precis]
     try:
-        plan = [(name, "", targets["pages"][name]) for name in ANONYMOUS_PAGES]
-        plan += [(name, targets["cookie"], targets["pages"][name]) for name in SIGNED_IN_PAGES]
-        for _, cookie, paths in plan:
-            warm(base, paths, cookie)
+        plan = []
+        if not args.signed_in_only:
+            plan += [(name, "", base, "") for name in ANONYMOUS_PAGES]
+        plan += [(name, targets["cookie"], base, "") for name in SIGNED_IN_PAGES]
+        if without:
+            other, other_base = start_gunicorn("precis.wsgi", {**env, **without}, args)
+            servers.append(other)
+            suffix = ", " + " ".join(f"{k}={v}" for k, v in without.items())
+            plan += [(name, targets["cookie"], other_base, suffix) for name in SIGNED_IN_PAGES]
+
+        def paths_of(name: str, cookie: str) -> list[str]:
+            return targets["pages"][name][: args.signed_in_variants if cookie else None]
+
+        for name, cookie, server, _ in plan:
+            warm(server, paths_of(name, cookie), cookie)
         rows: dict[str, list[tuple[dict, float]]] = {}
         hello_runs = []
         for _ in range(args.rounds):
             ceiling = load(hello_base, None, args)
             hello_runs.append((ceiling, 1.0))
-            for name, cookie, paths in plan:
-                result = load(base, lua_script(scratch, name, paths, cookie), args)
-                key = name + (", signed in" if cookie else "")
+            for name, cookie, server, suffix in plan:
+                if server == base:
+                    # Copies last PAGE_CACHE_SECONDS; on a busy machine a round can take longer.
+                    warm(server, paths_of(name, cookie), cookie)
+                script = lua_script(scratch, name, paths_of(name, cookie), cookie)
+                result = load(server, script, args)
+                key = name + (", signed in" if cookie else "") + suffix
                 rows.setdefault(key, []).append((result, result["rps"] / ceiling["rps"]))
     finally:
-        stop(precis)
+        for server in servers:
+            stop(server)
         stop(hello)
 
     print(f"\n{label}: {args.workers} {args.worker_class} workers x {args.threads} threads, "
           f"{args.connections} connections, {args.rounds} rounds of {args.seconds} s "
           f"(medians over rounds)")  # fmt: skip
-    print(f"{'page':26} {'req/s':>8} {'of hello':>8} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6}")
+    width = max(26, *(len(key) for key in rows))
+    print(
+        f"{'page':{width}} {'req/s':>8} {'of hello':>8} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6}"
+    )
     for key, runs in [("hello world", hello_runs), *rows.items()]:
         print(
-            f"{key:26} {statistics.median(r['rps'] for r, _ in runs):8.0f} "
+            f"{key:{width}} {statistics.median(r['rps'] for r, _ in runs):8.0f} "
             f"{statistics.median(ratio for _, ratio in runs):8.1%} "
             f"{statistics.median(r['p50'] for r, _ in runs):7.1f} "
             f"{statistics.median(r['p99'] for r, _ in runs):7.1f} "
@@ -321,6 +357,18 @@ def main() -> None:
         help="Then load every signed-out page through nginx for this long (0: skip)",
     )
     parser.add_argument("--proxy-connections", type=int, default=200)
+    parser.add_argument(
+        "--compare-shared",
+        action="store_true",
+        help="Also load signed-in pages with SHARED_READER_PAGES=false in the same rounds",
+    )
+    parser.add_argument("--signed-in-only", action="store_true", help="Load only signed-in pages")
+    parser.add_argument(
+        "--signed-in-variants",
+        type=int,
+        default=VARIANTS_PER_PAGE,
+        help="How many of each page's URLs the signed-in reader cycles through",
+    )
     parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
@@ -361,11 +409,12 @@ def main() -> None:
         print(f"{args.db}, {args.papers:,} papers, {args.summaries:,} summaries, "
               f"{args.writers:,} writers")  # fmt: skip
         if args.only in (None, "cached"):
-            measure("Page cache on (as configured)", env, targets, scratch, args)
+            without = {"SHARED_READER_PAGES": "false"} if args.compare_shared else None
+            measure("Page cache on (as configured)", env, targets, scratch, args, without=without)
         if args.only in (None, "uncached"):
             uncached = {**env, "PAGE_CACHE_SECONDS": "0"}
             measure("Page cache off (every request a miss)", uncached, targets, scratch, args)
-        if args.proxy_seconds and shutil.which("nginx"):
+        if args.proxy_seconds and shutil.which("nginx") and not args.signed_in_only:
             proxy_load(env, targets, scratch, args)
     finally:
         if not args.keep:

@@ -168,9 +168,9 @@ def build_corpus(papers: int, summaries: int, seed: int = 7, writers: int = 1) -
                 cursor.executemany(
                     "INSERT INTO papers_paper (id, title, slug, abstract, year, venue_id, field, url, pdf_url, "
                     "keywords, categories, source, title_key, first_author_key, created_at, updated_at, "
-                    "views, follower_count, request_count, demand) "
+                    "views, follower_count, request_count, demand, waiting_hidden_reason) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, '', '', '[]', '[]', 'bench', '', '', %s, %s, "
-                    "0, 0, 0, 0)",
+                    "0, 0, 0, 0, '')",
                     [
                         (pk, t, slug, a, y, v, field, now, now)
                         for pk, t, slug, a, y, v, field, _ in rows

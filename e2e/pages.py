@@ -12,6 +12,7 @@ from precis.collections import services as collections
 from precis.discussions import services as discussions
 from precis.moderation.tests.factories import hold, make_moderator
 from precis.notifications import services as notifications
+from precis.papers import claims, demand
 from precis.papers.models import Identifier
 from precis.papers.tests.factories import PaperFactory, VenueFactory
 from precis.summaries import services as summaries
@@ -182,6 +183,13 @@ def build_site() -> Site:
         visibility="public",
     )
     hold(spam)
+    add_findings(reader=reader, writer=writer, paper=wide_paper)  # Findings
+    # Requests: readers asked for the empty paper, and a writer claimed it.
+    demand.request_summary(requester=reader, paper=empty_paper)
+    claims.claim_paper(writer=writer, paper=empty_paper)
+    train_feeds(writer, reader)  # A feed for you
+    add_versions(writer)  # Versions: a paper now at v2, a summary written for v1
+    write_public_dump()  # Open data: last, so that it holds everything above
 
     return Site(
         writer=writer,
@@ -233,7 +241,13 @@ def public_pages(site: Site) -> dict[str, str]:
         "add-paper": "/papers/add",
         "sign-in": "/accounts/login/",
         "sign-up": "/accounts/signup/",
+        "requests": "/requests/",
+        "requests-filtered": f"/requests/?field=cs&venue={site.venue.key}",
+        **findings_pages(site),  # Findings
         "not-found": "/no-such-page/",
+        "data": "/data/",  # Open data
+        "for-you-signed-out": "/for-you/",  # A feed for you: what it is, and a sign-in link
+        **versions_pages(),  # Versions: the paper's versions list, the notice and its diff
     }
 
 
@@ -247,7 +261,111 @@ def signed_in_pages(site: Site) -> dict[str, str]:
         "drafts": "/drafts/",
         "collection-edit": f"/collections/{site.collection.pk}/edit",
         "collection-new": "/collections/new",
+        "for-you": "/for-you/",  # A feed for you: the writer's picks
+        "finding-new": f"/findings/papers/{site.wide_paper.pk}/new",  # Findings
+        "summary-outdated-own": versions_pages()["summary-outdated"],  # Versions: confirm
+        "collect": f"/papers/{site.plain_paper.pk}/collect",  # Browser extension's link
     }
 
 
 MODERATOR_PAGES = {"moderation": "/moderation/", "moderation-log": "/moderation/log"}
+MODERATOR_PAGES["moderation-requests"] = "/moderation/requests"  # Requests
+
+
+# -- Open data: /data/ lists the site's public dump, written by build_site ---------------
+
+
+def write_public_dump() -> None:
+    """The site's public data dump, into a folder of its own, so /data/ lists its files."""
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from precis.exports import dumps
+
+    settings.PUBLIC_DUMP_DIR = Path(tempfile.mkdtemp(prefix="precis-e2e-dumps-"))
+    dumps.write_dump(settings.PUBLIC_DUMP_DIR, keep=1)
+
+
+# -- Findings: an erratum with math, a reply and a status move; a code link in the header --
+
+
+def add_findings(*, reader, writer, paper) -> None:
+    from precis.findings import services as findings
+
+    erratum = findings.report_finding(
+        author=reader,
+        paper=paper,
+        kind="erratum",
+        title=f"Equation 3 drops the shortcut's projection {LONG_WORD}",
+        source=PLAIN_SUMMARY,
+        paper_version="v2",
+    )
+    findings.post_reply(author=writer, finding=erratum, source=f"Agreed: $W_s x$. {LONG_WORD}")
+    findings.change_status(finding=erratum, by=reader, to="resolved")
+    findings.report_finding(
+        author=writer,
+        paper=paper,
+        kind="code_data",
+        title=f"Official code {LONG_WORD}",
+        link_url=f"https://example.org/{LONG_WORD}",
+    )
+
+
+def findings_pages(site: Site) -> dict[str, str]:
+    from precis.findings.models import Finding
+
+    finding = Finding.objects.filter(paper=site.wide_paper, kind="erratum").first()
+    return {
+        "findings": "/findings/",
+        "findings-paper": f"/findings/papers/{site.wide_paper.pk}/",
+        "finding": finding.get_absolute_url(),
+    }
+
+
+# --- A feed for you ------------------------------------------------------------------------
+
+
+def train_feeds(writer, reader) -> None:
+    """Picks for the writer and the reader, so that /for-you/ shows a full page."""
+    from precis.foryou.training import train_readers
+
+    train_readers([writer.pk, reader.pk])
+
+
+# -- Versions: a paper whose summary was written for an earlier version ------------------
+
+VERSIONS_ARXIV_ID = "1302.2146"
+
+
+def add_versions(writer) -> None:
+    """The paper at v1, the writer's summary of it, then v2 with a longer abstract."""
+    from datetime import date
+
+    from precis.importers.base import PaperRecord, VersionRecord
+    from precis.papers.services import upsert_paper
+
+    def at(number: int, abstract: str, comments: str) -> PaperRecord:
+        return PaperRecord(
+            title=f"A paper revised on arXiv: {LONG_WORD}",
+            identifiers={"arxiv": VERSIONS_ARXIV_ID},
+            abstract=abstract,
+            comments=comments,
+            source="arxiv",
+            versions=[VersionRecord(n, date(2013, 2, 6 * n)) for n in range(1, number + 1)],
+        )
+
+    paper, _ = upsert_paper(at(1, f"We study a signature. {LONG_WORD}", "18 pages"))
+    summaries.save_summary(author=writer, paper=paper, source=PLAIN_SUMMARY, visibility="public")
+    upsert_paper(at(2, f"We study a signature and its reach. {LONG_WORD}", "18 pages; v2: more"))
+
+
+def versions_pages() -> dict[str, str]:
+    from precis.papers.models import Paper
+
+    paper = Paper.objects.by_identifier("arxiv", VERSIONS_ARXIV_ID).get()
+    return {
+        "paper-versions": paper.get_absolute_url(),
+        "summary-outdated": paper.summaries.get().get_absolute_url(),
+    }

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "precis.exports",
     "precis.moderation",
     "precis.media",
+    "precis.findings",  # findings on papers (issue 13)
+    "precis.foryou",  # a feed for each reader (issue 13)
 ]
 
 MIDDLEWARE = [
@@ -108,6 +110,9 @@ TEMPLATES = [
                 "precis.accounts.context_processors.orcid",
                 "precis.accounts.context_processors.account_pages",
                 "precis.notifications.context_processors.notifications",
+                # Last: while a signed-in reader's shared copy renders, the CSRF token is
+                # a placeholder (precis/core/readerpages.py).
+                "precis.core.readerpages.holes_context",
             ],
         },
     },
@@ -177,9 +182,23 @@ else:
 # database each time.
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    # Django's database store, read with one raw statement (signed-in readers' pages).
+    SESSION_ENGINE = "precis.accounts.sessions"
 # How long a signed-out reader's page may be served from the cache when nothing is
 # written meanwhile (any write refreshes every page at once); 0 turns the cache off.
 PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 300, minimum=0)
+# --- Signed-in readers' shared pages (precis/core/readerpages.py) ---
+# One copy of each page for all signed-in readers, their own state filled in per
+# request; false renders every signed-in page whole. Votes leave copies (signed out
+# and signed in) up to VOTE_STALENESS_SECONDS old instead of emptying the cache.
+SHARED_READER_PAGES = env.boolean("SHARED_READER_PAGES", True)
+VOTE_STALENESS_SECONDS = env.integer("VOTE_STALENESS_SECONDS", 5, minimum=0)
+# --- end signed-in readers' shared pages ---
+# --- Worker warm-up (precis/warmup.py, run by precis/gunicorn_conf.py) ---
+# At most this long rendering one page of each kind in a new worker before it serves; 0: off.
+WARM_UP_SECONDS = env.integer("WARM_UP_SECONDS", 10, minimum=0)
+# --- end worker warm-up ---
 
 # --- Background tasks -------------------------------------------------------
 TASKS = {
@@ -377,6 +396,18 @@ SUMMARIES_PER_PAGE = env.integer("SUMMARIES_PER_PAGE", 20, minimum=1)
 # API rate limits, per token, signed-in user or client address, per minute.
 API_READS_PER_MINUTE = env.integer("API_READS_PER_MINUTE", 600, minimum=1)
 API_WRITES_PER_MINUTE = env.integer("API_WRITES_PER_MINUTE", 60, minimum=1)
+# --- Requests (precis/papers/claims.py) ---
+# How many days a writer's claim on a requested paper ("I am writing a summary of
+# this") holds, and how many papers one writer may hold claims on at once.
+CLAIM_DAYS = env.integer("CLAIM_DAYS", 7, minimum=1)
+CLAIMS_PER_WRITER = env.integer("CLAIMS_PER_WRITER", 5, minimum=1)
+# --- end Requests ---
+# --- Open data (precis/exports/dumps.py) ---
+# Where `export_public_dump` and its task write the public data dumps (one folder
+# each) that /data/ lists and serves, and how many of the newest are kept.
+PUBLIC_DUMP_DIR = Path(env.string("PUBLIC_DUMP_DIR", str(VAR_DIR / "dumps")))
+PUBLIC_DUMP_KEEP = env.integer("PUBLIC_DUMP_KEEP", 3, minimum=1)
+# --- end Open data ---
 
 # --- Read replicas (optional) -----------------------------------------------
 # Streaming replicas of the primary (DATABASE_URL), space- or comma-separated. Requests

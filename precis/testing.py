@@ -57,3 +57,10 @@ def manage_python(code: str, *, env: dict[str, str], timeout: int = 120):
     """Run ``code`` in `manage.py shell`; it prints one JSON value, which is returned."""
     done = manage("shell", "--no-imports", "-c", code, env=env, timeout=timeout)
     return json.loads(done.stdout.splitlines()[-1])
+
+
+# The most queries a page may make (session, user, page data, prefetches) ...
+QUERY_BUDGET = 14
+# ... and a page with a paper's header: its findings' code and data links (a query only
+# when the header fragment is not cached), and on the paper page its Findings section.
+PAPER_PAGE_QUERY_BUDGET = QUERY_BUDGET + 2

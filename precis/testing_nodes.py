@@ -155,6 +155,7 @@ class Node:
     def launch(self) -> None:
         command = [
             *(sys.executable, "-m", "gunicorn", "precis.wsgi"),
+            *("--config", "python:precis.gunicorn_conf"),  # warm-up (precis/warmup.py)
             *("--bind", self.address, "--name", f"precis-node-{self.name}"),
             *("--workers", str(self.WORKERS), "--worker-class", "gthread"),
             *("--threads", str(self.THREADS), "--keep-alive", str(self.KEEP_ALIVE_SECONDS)),

@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("precis.accounts.urls")),
     path("", include("precis.notifications.urls")),
     path("", include("precis.moderation.urls")),
+    path("", include("precis.foryou.urls")),
+    path("", include("precis.findings.urls")),  # findings on papers (issue 13)
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

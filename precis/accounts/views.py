@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from precis.collections.models import Collection
 from precis.core.paginators import CachedCountPaginator
+from precis.core.readerpages import shared_for_readers
 from precis.lib import safehttp
 from precis.lib.moderation import is_moderator
 from precis.lib.navigation import safe_next
@@ -43,6 +44,8 @@ def with_public_record(users):
     )
 
 
+# The person's own page is theirs alone: readerpages notes the id compared with theirs.
+@shared_for_readers()
 def profile(request, username):
     person = get_object_or_404(with_public_record(User.objects.all()), username=username)
     own_page = request.user.pk == person.pk

@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import NinjaAPI, Query, Router, Status
 from ninja.renderers import JSONRenderer
 
@@ -27,9 +28,10 @@ from precis.search import services as search_services
 from precis.summaries import services as summaries
 from precis.summaries.models import Summary
 
-from . import errors, schemas, services
+from . import errors, panel, schemas, services
 from .auth import PUBLIC, WRITE, limit_action
 from .errors import BadRequest
+from .findings import router as findings_router
 from .pagination import MAX_LIMIT, paginate
 
 LOOKUP_MAX_AGE_SECONDS = 300
@@ -147,18 +149,39 @@ def _lookup_content(scheme: str, value: str) -> bytes:
     paper, best = found.paper, found.best
     body = {
         "found": paper is not None,
+        "id": paper.pk if paper else None,
         "url": schemas.absolute(paper.get_absolute_url()) if paper else None,
         "title": paper.title if paper else None,
         "summary_count": found.summary_count,
+        "question_count": found.question_count,
+        "open_finding_count": found.open_finding_count,
         "best_summary": {
             "excerpt_html": best.excerpt_html,
+            "panel_html": panel.panel_excerpt(best.excerpt_html),
             "url": schemas.absolute(best.get_absolute_url()),
             "score": best.score,
         }
         if best
         else None,
+        "links": _lookup_links(scheme, value, paper),
     }
     return json.dumps(body, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
+
+
+def _lookup_links(scheme: str, value: str, paper) -> dict:
+    """Where the extension's links go: pages of this site, each a plain GET (the
+    extension sends no cookies, so whatever writes happens on the site itself)."""
+    if paper is None:
+        # The identifier's own address imports the paper and opens its page.
+        return {"add": schemas.absolute(reverse(f"papers:{scheme}", args=[value]))}
+    page = schemas.absolute(paper.get_absolute_url())
+    return {
+        "read": page,
+        "write": schemas.absolute(reverse("summaries:write", args=[paper.pk])),
+        "request": page + "#summaries-heading",
+        "questions": page + "#questions",
+        "collect": schemas.absolute(reverse("collections:collect", args=[paper.pk])),
+    }
 
 
 @api.api_operation(["OPTIONS"], "/lookup", auth=PUBLIC, include_in_schema=False)
@@ -604,3 +627,4 @@ api.add_router("/questions", question_router)
 api.add_router("/venues", venue_router)
 api.add_router("/users", user_router)
 api.add_router("/collections", collection_router)
+api.add_router("", findings_router)  # /papers/{id}/findings, /findings/{id}: findings.py

@@ -84,6 +84,10 @@ class SummaryOut(Schema):
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None
+    paper_version: str | None = Field(
+        description='the paper version it was written against: arXiv\'s "v2", or a Crossref '
+        "record's date (2021-03-04) for a DOI-only paper; null when not known"
+    )
 
 
 class SummaryIn(Schema):
@@ -192,6 +196,11 @@ class SearchPage(Page):
 
 class BestSummary(Schema):
     excerpt_html: str
+    panel_html: str = Field(
+        description="A shorter excerpt (about 320 characters of text, at most 8,000 of "
+        "markup) for a browser extension's panel: only p, br, em, strong, code, sub, sup, "
+        "del, s, ul, ol, li, blockquote and MathML; no links, images, classes or ids"
+    )
     url: str
     score: int
 
@@ -225,12 +234,30 @@ class CollectionPage(Page):
     results: list[CollectionRef]
 
 
+class LookupLinks(Schema):
+    """Pages of the site, each a plain GET. A known paper has every link but ``add``;
+    an unknown one only ``add`` (its identifier's address, which imports it)."""
+
+    read: str | None = Field(None, description="the paper's page")
+    write: str | None = Field(None, description="the form to write a summary of it")
+    request: str | None = Field(None, description="where its page asks for a summary")
+    questions: str | None = Field(None, description="its questions")
+    collect: str | None = Field(None, description="add it to one of your collections")
+    add: str | None = Field(None, description="import it (unknown papers only)")
+
+
 class LookupOut(Schema):
     found: bool
+    id: int | None
     url: str | None
     title: str | None
     summary_count: int
+    question_count: int = Field(description="questions anyone may see")
+    open_finding_count: int = Field(
+        description="open findings (errata, reproductions, …) anyone may see"
+    )
     best_summary: BestSummary | None
+    links: LookupLinks
 
 
 # --- presenters -------------------------------------------------------------
@@ -284,6 +311,7 @@ def summary_out(summary, user) -> dict:
         "created_at": summary.created_at,
         "updated_at": summary.updated_at,
         "published_at": summary.published_at,
+        "paper_version": summary.paper_version.label if summary.paper_version_id else None,
     }
 
 

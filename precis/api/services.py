@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
+from precis.discussions.models import Question
+from precis.findings.services import open_count as open_finding_count
 from precis.lib import identifiers
 from precis.papers.models import Paper
 from precis.summaries.models import Summary, listed_q
@@ -31,14 +34,33 @@ class Lookup:
     paper: Paper | None
     summary_count: int
     best: Summary | None
+    question_count: int = 0
+    open_finding_count: int = 0
+
+
+def _shown_question_count():
+    """Questions anyone may see (not deleted, not held or hidden), as a subquery."""
+    questions = (
+        Question.objects.shown()
+        .filter(paper_id=OuterRef("pk"))
+        .order_by()
+        .values("paper_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(questions, output_field=IntegerField()), Value(0))
 
 
 def lookup(scheme: str, value: str) -> Lookup:
-    """A paper by identifier with its listed-summary count and best summary, in two queries."""
+    """A paper by identifier with its listed-summary, shown-question and open-finding
+    counts and its best summary, in three queries."""
     listed = listed_q("summaries__")
     paper = (
         Paper.objects.by_identifier(scheme, value)
-        .annotate(summary_count=Count("summaries", filter=listed, distinct=True))
+        .annotate(
+            summary_count=Count("summaries", filter=listed, distinct=True),
+            question_count=_shown_question_count(),
+        )
         .only("pk", "title", "slug")
         .first()
     )
@@ -53,4 +75,6 @@ def lookup(scheme: str, value: str) -> Lookup:
             .best_first()
             .first()
         )
-    return Lookup(paper, paper.summary_count, best)
+    return Lookup(
+        paper, paper.summary_count, best, paper.question_count, open_finding_count(paper.pk)
+    )

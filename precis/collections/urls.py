@@ -5,6 +5,7 @@ from . import views
 app_name = "collections"
 urlpatterns = [
     path("collections/new", views.new, name="new"),
+    path("papers/<int:paper_id>/collect", views.collect, name="collect"),
     path("collections/<int:pk>/", views.detail, name="short"),
     path("collections/<int:pk>/<slug:slug>/", views.detail, name="detail"),
     path("collections/<int:pk>/edit", views.edit, name="edit"),

@@ -3,7 +3,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -443,3 +443,27 @@ def _after_import(request, collection, text, upload):
         }
         return redirect("collections:import", pk=collection.pk)
     return redirect("collections:edit", pk=collection.pk)
+
+
+# -- adding one paper from elsewhere (the browser extension's "Add to a collection") -------
+
+COLLECT_MAX_SHOWN = 200
+
+
+@login_required
+def collect(request, paper_id):
+    """The signed-in reader's collections, each with a button that adds this paper (to
+    ``item_add``); those that hold it already say so. Reached by a plain link."""
+    paper = get_object_or_404(Paper, pk=paper_id)
+    held = CollectionItem.objects.filter(collection=OuterRef("pk"), paper=paper)
+    owned = Collection.objects.filter(owner=request.user).annotate(has_paper=Exists(held))
+    shown = list(owned[: COLLECT_MAX_SHOWN + 1])
+    return render(
+        request,
+        "collections/collect.html",
+        {
+            "paper": paper,
+            "collections": shown[:COLLECT_MAX_SHOWN],
+            "more": len(shown) > COLLECT_MAX_SHOWN,
+        },
+    )

@@ -13,9 +13,12 @@ every machine; otherwise it is a file's modification time under VAR_DIR, which
 every worker process on the one machine sees at the cost of a stat() call.
 """
 
+import contextvars
 import os
 import time
+from contextlib import contextmanager
 from functools import cache as once
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
@@ -25,7 +28,109 @@ REDIS_KEY = "site:generation"
 # Saved on a plain read (a summary's first view of the day); no page shows them directly.
 # Drafts: the editor autosaves every few seconds, and no page but their writer's own
 # editor shows one, so they must not throw every signed-out page away each time.
-UNTRACKED_MODELS = {"summaries.dailyviews", "summaries.draft"}
+# Notifications: no shared page shows them (the bell's count is filled in per reader,
+# precis/core/readerpages.py), so opening one must not empty every cached page either.
+UNTRACKED_MODELS = {"summaries.dailyviews", "summaries.draft", "notifications.notification"}
+# foryou: each reader's model, picks and seeds show on no page but their own /for-you/,
+# which is never cached; retraining one reader must not empty everyone's pages.
+UNTRACKED_MODELS |= {"foryou.profile", "foryou.pick", "foryou.seed"}
+
+# --- Soft writes (votes) ---------------------------------------------------------
+# A vote changes scores and the order of listings, nothing else. Inside soft_writes()
+# every advance() moves a second number, the soft generation, instead: a cached page
+# rendered before it moved is still served for up to VOTE_STALENESS_SECONDS, so a wave
+# of votes re-renders each page at most once per that many seconds instead of
+# emptying every cache at each vote. The voter sees their own vote at once (their
+# vote state is read per request, and a reader who just wrote gets a fresh page).
+SOFT_REDIS_KEY = "site:soft-generation"
+# Tasks that only recount what votes change (a writer's points).
+SOFT_TASKS = {"precis.discussions.tasks.update_reputation"}
+# Tasks that change nothing a shared page shows: a reader's for-you model and picks
+# (untracked models), and their for-you e-mail. Retraining follows each vote, so
+# advancing after it would undo what soft writes save.
+QUIET_TASKS = {
+    "precis.foryou.tasks.train_reader",
+    "precis.foryou.tasks.train_all_readers",
+    "precis.foryou.tasks.send_feed_emails",
+}
+_soft = contextvars.ContextVar("precis_soft_writes", default=False)
+
+
+@contextmanager
+def soft_writes():
+    """Every generation advance inside (signals, commit hooks) is a soft one."""
+    token = _soft.set(True)
+    try:
+        yield
+    finally:
+        _soft.reset(token)
+
+
+def soft_write_view(view):
+    """A view whose writes are soft ones (a vote): its signals and commit hooks move the
+    soft generation, and so does the page cache's check after the request."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.soft_write = True
+        with soft_writes():
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@once
+def _soft_file():
+    path = settings.VAR_DIR / "site.soft-generation"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(exist_ok=True)
+    return path
+
+
+def current_soft() -> int:
+    if settings.REDIS_URL:
+        return _shared().get_or_set(SOFT_REDIS_KEY, 1, timeout=None)
+    return _soft_file().stat().st_mtime_ns
+
+
+def advance_soft() -> None:
+    if settings.REDIS_URL:
+        try:
+            _shared().incr(SOFT_REDIS_KEY)
+        except ValueError:
+            _shared().set(SOFT_REDIS_KEY, 2, timeout=None)
+        return
+    path = _soft_file()
+    stamp = max(time.time_ns(), path.stat().st_mtime_ns + 1)
+    os.utime(path, ns=(stamp, stamp))
+
+
+def current_both_and_page(key: str) -> tuple[int, int, object]:
+    """The generation, the soft generation and the pages cache's value for ``key``."""
+    if not settings.REDIS_URL:
+        return current(), current_soft(), _shared().get(key)
+    found = _shared().get_many([REDIS_KEY, SOFT_REDIS_KEY, key])
+    hard = found[REDIS_KEY] if REDIS_KEY in found else current()
+    soft = found[SOFT_REDIS_KEY] if SOFT_REDIS_KEY in found else current_soft()
+    return hard, soft, found.get(key)
+
+
+def is_fresh(entry: dict, hard: int, soft: int) -> bool:
+    """Whether a cached answer stamped with ``generation``/``soft``/``rendered_at`` may
+    still be served: same generation, and the same soft one or younger than the
+    staleness soft writes allow."""
+    if entry.get("generation") != hard:
+        return False
+    if entry.get("soft") == soft:
+        return True
+    return time.time() - entry.get("rendered_at", 0) < staleness_seconds()
+
+
+def staleness_seconds() -> int:
+    return settings.VOTE_STALENESS_SECONDS
+
+
+# --- end soft writes --------------------------------------------------------------
 
 
 @once
@@ -58,6 +163,9 @@ def current_and_page(key: str) -> tuple[int, object]:
 
 
 def advance() -> None:
+    if _soft.get():
+        advance_soft()
+        return
     if settings.REDIS_URL:
         try:
             _shared().incr(REDIS_KEY)
@@ -83,6 +191,12 @@ def advance_after_write(sender, action: str = "post_", **_signal) -> None:
     transaction.on_commit(advance)
 
 
-def advance_after_task(**_signal) -> None:
+def advance_after_task(task_result=None, **_signal) -> None:
     """task_finished receiver: tasks index, import and recount with bulk statements."""
+    task = getattr(task_result, "task", None)
+    if getattr(task, "module_path", None) in QUIET_TASKS:
+        return
+    if getattr(task, "module_path", None) in SOFT_TASKS:
+        advance_soft()
+        return
     advance()

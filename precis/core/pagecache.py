@@ -15,6 +15,7 @@ Cached pages carry an ETag, and a reader who already holds the page gets 304.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -33,14 +34,15 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 UNCACHED_PREFIXES = ("/api/", "/img/", "/admin/", "/accounts/", "/static/", "/figures/")
 WRITES = ("INSERT", "UPDATE", "DELETE", "COPY")
 # Written by requests that change no page a signed-out reader gets: sessions, and the
-# editor's autosaved drafts (generations.UNTRACKED_MODELS).
-UNWATCHED_TABLES = ('"DJANGO_SESSION"', '"SUMMARIES_DRAFT"')
+# editor's autosaved drafts, and notifications read (generations.UNTRACKED_MODELS).
+UNWATCHED_TABLES = ('"DJANGO_SESSION"', '"SUMMARIES_DRAFT"', '"NOTIFICATIONS_NOTIFICATION"')
 LARGEST_CACHED_PAGE = 512 * 1024
 # The query parameters pages read. A URL with any other (or a long query string) is
 # rendered but not kept: "/?x=1", "/?x=2", ... would otherwise fill the cache with
 # copies of one page and push out the pages readers ask for. A view that reads a new
 # parameter has its pages uncached until it is added here: slower, never wrong.
 PAGE_PARAMETERS = {"page", "tab", "field", "q", "comments", "comment", "reply_to", "a", "b", "view"}
+PAGE_PARAMETERS |= {"venue"}  # Requests: /requests/?venue=icml
 LONGEST_CACHED_QUERY = 300
 # Per-process memory without Redis; each entry is one page's HTML.
 CACHE_ALIAS = "pages"
@@ -65,23 +67,49 @@ class PageCacheMiddleware:
             with connections[DEFAULT_DB_ALIAS].execute_wrapper(watcher):
                 response = self.get_response(request)
             if watcher.wrote:
-                generations.advance()
+                # A vote (a view under generations.soft_writes) moves only the soft one.
+                if getattr(request, "soft_write", False):
+                    generations.advance_soft()
+                else:
+                    generations.advance()
+                remember_fresh_write(request, response)
             return response
         if not _may_use_cache(request):
             return self.get_response(request)
 
         key = _key(request)
-        generation, entry = generations.current_and_page(key)
-        if entry is not None and entry["generation"] == generation:
+        generation, soft, entry = generations.current_both_and_page(key)
+        if entry is not None and generations.is_fresh(entry, generation, soft):
             return _from_entry(request, entry)
         response = self.get_response(request)
         if _may_keep(response) and _is_plain_query(request):
             # Kept with the generation it was rendered in; the next page of this URL
             # replaces it, so an address holds one copy however often the data changes.
             entry = _entry_of(response, generation)
+            entry["soft"], entry["rendered_at"] = soft, time.time()
             caches[CACHE_ALIAS].set(key, entry, _lifetime(request))
             response["ETag"] = entry["etag"]
         return response
+
+
+# Set on the answer to a signed-in person's request that wrote: for this long, their
+# pages are rendered whole for them (precis/core/readerpages.py), never filled in from
+# a shared copy that may predate their write. Unsigned: it can only make its holder's
+# own pages slower.
+FRESH_WRITE_COOKIE = "precis_wrote"
+
+
+def remember_fresh_write(request, response) -> None:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        response.set_cookie(
+            FRESH_WRITE_COOKIE,
+            "1",
+            max_age=generations.staleness_seconds() + 1,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
 
 
 class WriteWatcher:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from precis.collections.models import Collection, CollectionItem
 from precis.discussions.models import Answer, Comment, Question
+from precis.findings.models import Finding, FindingReply
 from precis.lib.richtext import RENDERER_VERSION
 from precis.papers.models import Venue
 from precis.summaries.models import Summary
@@ -24,6 +25,8 @@ RENDERED = [
     (Collection, "description", ["description_html"]),
     (CollectionItem, "note", ["note_html"]),
     (Venue, "description", ["description_html"]),
+    (Finding, "source", ["html"]),
+    (FindingReply, "source", ["html"]),
 ]
 BATCH_SIZE = 200
 

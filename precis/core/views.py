@@ -7,6 +7,7 @@ from django.templatetags.static import static
 
 from precis.core import services
 from precis.core.paginators import CachedCountPaginator
+from precis.core.readerpages import shared_for_readers
 from precis.papers.fields import FIELDS
 from precis.summaries.models import Summary
 
@@ -18,6 +19,8 @@ TABS = {
 FILTERABLE_FIELDS = {key: FIELDS[key] for key in ("cs", "stats", "physics", "math", "bio")}
 
 
+# Lists only listed summaries: the same for every signed-in reader but their holes.
+@shared_for_readers()
 def home(request):
     tab = request.GET.get("tab", "popular")
     if tab not in TABS:

@@ -106,6 +106,15 @@ class Comment(Moderated, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The paper's version it was written against (precis.papers.PaperVersion); null if unknown.
+    paper_version = models.ForeignKey(
+        "papers.PaperVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = AliveQuerySet.as_manager()
 
@@ -195,6 +204,15 @@ class Question(Moderated, models.Model):
     )
     # A moderator closed it: what is there stays, no new answers.
     answers_locked = models.BooleanField(default=False)
+    # The paper's version it was written against (precis.papers.PaperVersion); null if unknown.
+    paper_version = models.ForeignKey(
+        "papers.PaperVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -256,6 +274,15 @@ class Answer(Moderated, models.Model):
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
     score = models.IntegerField(default=0)
+    # The paper's version it was written against (precis.papers.PaperVersion); null if unknown.
+    paper_version = models.ForeignKey(
+        "papers.PaperVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = AnswerQuerySet.as_manager()
 

@@ -19,6 +19,7 @@ from precis.lib import richtext, screening
 from precis.lib.moderation import is_moderator, moderation_fields
 from precis.lib.text import clean_text
 from precis.notifications import services as notifications
+from precis.papers.models import Paper
 from precis.summaries.models import Summary, Visibility
 
 from .models import Answer, AnswerVote, Comment, CommentRevision, Question
@@ -142,6 +143,7 @@ def post_comment(
     if earlier is not None:
         return earlier
     comment = Comment(summary=summary, author=author, parent=parent, source=source)
+    comment.paper_version_id = _latest_version_id(summary.paper_id)
     screened = screening.screened(comment, author=author, kind="comment", text=source)
     comment.render()
     comment.save()
@@ -203,6 +205,11 @@ def delete_comment(*, comment: Comment, editor) -> Comment:
 
 
 @transaction.atomic
+def _latest_version_id(paper_id: int) -> int | None:
+    """The paper version new writing about ``paper_id`` is written against (null if unknown)."""
+    return Paper.objects.filter(pk=paper_id).values_list("latest_version", flat=True).first()
+
+
 def ask_question(*, author, paper, title: str, source: str = "") -> Question:
     """Ask a question about ``paper``; the body is optional. Double submits create nothing."""
     title = validate_title(title)
@@ -211,6 +218,7 @@ def ask_question(*, author, paper, title: str, source: str = "") -> Question:
     if earlier is not None:
         return earlier
     question = Question(paper=paper, author=author, title=title, source=source)
+    question.paper_version_id = paper.latest_version_id
     screened = screening.screened(
         question, author=author, kind="question", text=f"{title}\n\n{source}"
     )
@@ -241,6 +249,7 @@ def post_answer(*, author, question: Question, source: str) -> Answer:
     if earlier is not None:
         return earlier
     answer = Answer(question=question, author=author, source=source)
+    answer.paper_version_id = _latest_version_id(question.paper_id)
     screened = screening.screened(answer, author=author, kind="answer", text=source)
     answer.render()
     answer.save()

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from precis.core import generations
 from precis.lib import ratelimit, richtext
 from precis.lib.moderation import is_moderator
 from precis.lib.navigation import number
@@ -304,6 +305,7 @@ def answer_create(request, pk):
 @login_required
 @require_POST
 @rate_limited(ratelimit.VOTE)
+@generations.soft_write_view
 def answer_vote(request, pk):
     answer = get_object_or_404(
         Answer.objects.alive().select_related("question"),

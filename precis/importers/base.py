@@ -16,6 +16,19 @@ class AuthorName:
     orcid: str = ""
 
 
+@dataclass(frozen=True)
+class VersionRecord:
+    """One version of a paper as a source lists it: arXiv's vN with its date.
+
+    ``number`` is None for a source that dates its record but does not number it
+    (Crossref): the writer numbers it after the versions it knows.
+    """
+
+    number: int | None
+    released_on: date | None = None
+    label: str = ""  # how readers see it; "v{number}" when empty
+
+
 @dataclass
 class PaperRecord:
     title: str
@@ -36,6 +49,9 @@ class PaperRecord:
     doc_type: str = ""  # article, inproceedings, preprint, book, …
     journal_ref: str = ""
     comments: str = ""
+    # The versions the source lists, oldest first; the record's title, abstract and
+    # comments are those of the last one (see precis.papers.versions).
+    versions: list[VersionRecord] = field(default_factory=list)
 
     def __post_init__(self):
         self.authors = [

@@ -101,6 +101,28 @@ def import_by_identifier(scheme: str, value: str) -> Paper:
     return paper
 
 
+def import_newer_arxiv_version(paper: Paper, value: str, *, allowed=lambda: True) -> bool:
+    """Fetch ``paper`` from arXiv again when ``value`` (an arXiv id with ``vN``) names a
+    version newer than any we know (someone followed a link to it) and ``allowed()``
+    (a rate limit, asked only then). Whether it was imported; a failed fetch is not an
+    error here (the paper page still opens).
+    """
+    try:
+        arxiv_id, version = identifiers.split_arxiv_version(value)
+    except identifiers.InvalidIdentifier:
+        return False
+    if not version or paper.latest_version_id is None:
+        return False  # no version asked for, or none known: the harvest will bring them
+    known = paper.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    if version <= known or not allowed():
+        return False
+    try:
+        upsert_paper(fetch_record("arxiv", arxiv_id))
+    except (ImportFailed, ValueError):
+        return False
+    return True
+
+
 def fetch_record(scheme: str, normalized: str) -> PaperRecord:
     """One record from the source that owns this kind of id."""
     try:

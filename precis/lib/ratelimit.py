@@ -41,6 +41,7 @@ QUESTION = Limit("question", 10, 60)  # asking, answering, accepting, deleting
 VOTE = Limit("vote", 60, 60)  # votes on summaries and answers
 PAPER_IMPORT = Limit("paper_import", 20, 60)  # fetching papers from outside sources
 SUMMARY_REQUEST = Limit("summary_request", 30, 600)  # asking for (or withdrawing) summaries
+SUMMARY_CLAIM = Limit("summary_claim", 10, 600)  # claiming or releasing papers to write about
 # Signed-out writers' texts kept in their session until they sign in, per address: each
 # may start a session row of up to ~240 KB.
 DRAFT_KEEP = Limit("draft_keep", 20, 3600)

@@ -14,6 +14,8 @@ from precis.collections import services as collections
 from precis.collections.models import Collection
 from precis.discussions import services as discussions
 from precis.discussions.models import Answer, Comment, Question
+from precis.findings import services as findings
+from precis.findings.models import Finding, FindingReply
 from precis.lib import richtext
 from precis.summaries import services as summaries
 from precis.summaries.models import Summary
@@ -95,6 +97,27 @@ KINDS = [
         delete=lambda row, moderator: collections.delete_collection(collection=row),
         label=lambda row: f"Collection “{row.title}”",
         text=lambda row: f"{row.title}\n\n{row.description}",
+    ),
+    # -- findings (precis.findings) --
+    Kind(
+        name=findings.FINDING_KIND,
+        model=Finding,
+        set_state=lambda row, state, reason: findings.set_moderation(
+            thing=row, state=state, reason=reason
+        ),
+        delete=lambda row, moderator: findings.delete_finding(finding=row, editor=moderator),
+        label=lambda row: f"Finding “{row.title}”",
+        text=lambda row: f"{row.title}\n\n{row.source}\n\n{row.link_url}",
+    ),
+    Kind(
+        name=findings.REPLY_KIND,
+        model=FindingReply,
+        set_state=lambda row, state, reason: findings.set_moderation(
+            thing=row, state=state, reason=reason
+        ),
+        delete=lambda row, moderator: findings.delete_reply(reply=row, editor=moderator),
+        label=lambda row: f"Reply to the finding “{row.finding.title}”",
+        text=lambda row: row.source,
     ),
     Kind(
         name="profile",

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from precis.accounts.models import User
 from precis.collections.models import Collection
 from precis.discussions.models import Answer, Comment, Question
+from precis.findings.models import FindingReply
 from precis.lib.moderation import is_moderator
 from precis.summaries.models import Summary
 
@@ -59,6 +60,10 @@ def find_visible(kind: Kind, pk: int, user):
     if kind.name == "answer":
         question = row.question
         if not (_alive(question) and question.is_visible_to(user)):
+            return None
+    if kind.name == "findingreply":
+        finding = row.finding
+        if not (_alive(finding) and finding.is_visible_to(user)):
             return None
     return row
 
@@ -149,6 +154,7 @@ def _targets() -> GenericPrefetch:
             Answer.objects.select_related("question"),
             Collection.objects.all(),
             User.objects.all(),
+            FindingReply.objects.select_related("finding"),  # precis.findings
         ],
     )
 

@@ -32,8 +32,8 @@ from .models import Fingerprint, Flag
 DAY = timedelta(days=1)
 # Posts a day, counted over the last 24 hours, by level; levels above have none
 # (the per-minute rate limits still apply to everyone).
-MAIN_KINDS = ("summary", "question", "collection")
-REPLY_KINDS = ("comment", "answer")
+MAIN_KINDS = ("summary", "question", "collection", "finding")
+REPLY_KINDS = ("comment", "answer", "findingreply")
 DAILY_LIMITS = {
     TrustLevel.NEW: {MAIN_KINDS: 3, REPLY_KINDS: 10},
     TrustLevel.BASIC: {MAIN_KINDS: 20, REPLY_KINDS: 60},

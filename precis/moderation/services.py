@@ -17,6 +17,7 @@ from precis.accounts import services as accounts
 from precis.accounts.models import FOREVER, TrustLevel
 from precis.collections import services as collections
 from precis.discussions import services as discussions
+from precis.findings import services as findings
 from precis.lib import ratelimit
 from precis.lib.moderation import ModerationState, hidden_together, is_moderator
 from precis.summaries import services as summaries
@@ -261,6 +262,7 @@ def mark_spammer(*, moderator, person, reason: str = SPAM_REASON) -> dict:
     hidden = {
         "summary": summaries.moderate_everything_by(author=person, **hide),
         **discussions.moderate_everything_by(author=person, **hide),
+        **findings.moderate_everything_by(author=person, **hide),
         "collection": collections.moderate_everything_by(owner=person, **hide),
     }
     accounts.mark_spammer(user=person, reason=reason)
@@ -300,6 +302,7 @@ def unmark_spammer(*, moderator, person, reason: str = "") -> dict:
         shown = {
             "summary": summaries.moderate_everything_by(author=person, **show),
             **discussions.moderate_everything_by(author=person, **show),
+            **findings.moderate_everything_by(author=person, **show),
             "collection": collections.moderate_everything_by(owner=person, **show),
         }
     before = {"is_spammer": True, "suspended_until": _iso(person.suspended_until)}

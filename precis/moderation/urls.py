@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import trust_views, views
+from . import trust_views, views, waiting_views
 
 app_name = "moderation"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("moderation/log", views.log, name="log"),
     path("moderation/appeal/<slug:kind_name>/<int:pk>", views.appeal, name="appeal"),
     path("moderation/people/<str:username>/trust", trust_views.set_trust, name="trust"),
+    path("moderation/requests", waiting_views.review, name="requests"),
+    path("moderation/papers/<int:pk>/waiting", waiting_views.act, name="waiting"),
 ]

@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
     ANSWER = "answer", "Answer to your question"
     MENTION = "mention", "Mention"
     FOLLOWED = "followed", "New summary on something you follow"
+    REQUESTED = "requested", "New summary of a paper you asked for"
 
 
 # Which user preference switches e-mail for each kind on or off.
@@ -20,6 +21,8 @@ EMAIL_PREFERENCE = {
     Kind.ANSWER: "email_on_answer",
     Kind.MENTION: "email_on_mention",
     Kind.FOLLOWED: "email_on_followed",
+    # Asking for a summary is following the paper until one comes (precis/papers/demand.py).
+    Kind.REQUESTED: "email_on_followed",
 }
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from precis.accounts.models import Block, is_blocked_by
 from precis.lib import richtext
+from precis.papers.models import SummaryRequest
 
 from .models import EMAIL_PREFERENCE, Follow, Kind, Notification
 
@@ -58,9 +59,11 @@ def is_following(follower, **target) -> bool:
 
 
 def summary_published(summary) -> None:
-    """A summary became public for the first time: tell followers of its paper, venue, writer.
+    """A summary became public for the first time: tell followers of its paper, venue, writer,
+    and the readers who asked for a summary of the paper.
 
-    Followers of the writer are told only when the summary carries their name.
+    Followers of the writer are told only when the summary carries their name. Only
+    listed summaries (public, shown, not deleted) tell anyone.
     """
     if not summary.is_listed:
         return
@@ -72,8 +75,21 @@ def summary_published(summary) -> None:
         targets |= Q(user_id=summary.author_id)
     followers = {f.follower_id for f in Follow.objects.filter(targets)}
     actor = ANONYMOUS if summary.anonymous else summary.author.public_name
+    # Readers who asked for a summary of the paper hear of it as such, once.
+    requesters = set(
+        SummaryRequest.objects.filter(paper=paper).values_list("requester_id", flat=True)
+    )
     _notify(
-        recipient_ids=followers,
+        recipient_ids=requesters,
+        actor_id=summary.author_id,
+        actor_name=actor,
+        anonymous=summary.anonymous,
+        kind=Kind.REQUESTED,
+        text=f"{actor} summarised “{_short(paper.title)}”, which you asked for",
+        url=summary.get_absolute_url(),
+    )
+    _notify(
+        recipient_ids=followers - requesters,
         actor_id=summary.author_id,
         actor_name=actor,
         anonymous=summary.anonymous,
@@ -143,6 +159,73 @@ def question_asked(question) -> None:
     actor = question.author.public_name
     mentions_in(question.source, actor_id=question.author_id, actor_name=actor,
                 where="a question", url=question.get_absolute_url())  # fmt: skip
+
+
+# -- findings (precis.findings) ------------------------------------------------------
+# New findings reach a paper's followers and its verified authors as "followed"
+# notices; replies and status changes reach the reporter as "reply" notices, so each
+# follows the e-mail preference people already set for those.
+
+
+def finding_reported(finding, *, author_ids) -> None:
+    """A finding about a paper was reported (or let through by a moderator): tell the
+    paper's followers and ``author_ids``, its verified authors, and anyone mentioned."""
+    if not finding.is_shown or finding.deleted_at is not None:
+        return
+    paper = finding.paper
+    actor = finding.author.public_name
+    followers = set(Follow.objects.filter(paper=paper).values_list("follower_id", flat=True))
+    url = finding.get_absolute_url()
+    _notify(
+        recipient_ids=followers | set(author_ids),
+        actor_id=finding.author_id,
+        actor_name=actor,
+        kind=Kind.FOLLOWED,
+        text=f"{actor} reported a finding ({finding.get_kind_display().lower()}) on "
+        f"“{_short(paper.title)}”: {_short(finding.title, 120)}",
+        url=url,
+    )
+    mentions_in(finding.source, actor_id=finding.author_id, actor_name=actor,
+                where="a finding", url=url)  # fmt: skip
+
+
+def finding_replied(reply, *, moved_to: str = "") -> None:
+    """Tell a finding's reporter of a reply (and of the status it brought, if any)."""
+    finding = reply.finding
+    if not (reply.is_shown and finding.is_shown) or finding.deleted_at is not None:
+        return
+    actor = reply.author.public_name
+    url = reply.get_absolute_url()
+    did = "replied to your finding"
+    if moved_to:
+        did = f"replied and marked your finding as {moved_to}"
+    _notify(
+        recipient_ids={finding.author_id},
+        actor_id=reply.author_id,
+        actor_name=actor,
+        kind=Kind.REPLY,
+        text=f"{actor} {did} “{_short(finding.title)}”",
+        url=url,
+    )
+    mentions_in(reply.source, actor_id=reply.author_id, actor_name=actor,
+                where="a reply to a finding", url=url)  # fmt: skip
+
+
+def finding_status_changed(change) -> None:
+    """Tell a finding's reporter that someone else moved its status."""
+    finding = change.finding
+    if change.changed_by_id is None:
+        return
+    actor = change.changed_by.public_name
+    _notify(
+        recipient_ids={finding.author_id},
+        actor_id=change.changed_by_id,
+        actor_name=actor,
+        kind=Kind.REPLY,
+        text=f"{actor} marked your finding “{_short(finding.title)}” as "
+        f"{change.get_to_status_display().lower()}",
+        url=finding.get_absolute_url(),
+    )
 
 
 def mentions_in(

@@ -101,6 +101,27 @@ class Paper(models.Model):
     follower_count = models.PositiveIntegerField(default=0, editable=False)
     request_count = models.PositiveIntegerField(default=0, editable=False)
     demand = models.PositiveIntegerField(default=0, editable=False)
+    # A moderator took the paper off the waiting lists (home, /requests/): when, who, why
+    # (precis.papers.demand.hide_from_waiting_lists; the audit log has it too).
+    waiting_hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    waiting_hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    waiting_hidden_reason = models.CharField(max_length=300, blank=True, editable=False)
+    # The newest version we know of (precis.papers.versions keeps it); null when unknown.
+    latest_version = models.ForeignKey(
+        "PaperVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = PaperQuerySet.as_manager()
 
@@ -108,9 +129,11 @@ class Paper(models.Model):
         ordering = ["-year", "title"]
         indexes = [
             models.Index(fields=["venue", "year"]),
-            # The home page's papers waiting for a summary, read in order of demand.
+            # The papers waiting for a summary (home, /requests/), most asked for first.
             models.Index(
-                fields=["-demand", "-id"], condition=Q(demand__gt=0), name="paper_by_demand"
+                fields=["-request_count", "-demand", "-id"],
+                condition=Q(request_count__gt=0),
+                name="paper_by_requests",
             ),
         ]
 
@@ -181,6 +204,49 @@ def _is_mirror_of(url: str, links: list[tuple[str, str]]) -> bool:
     return any(url == known for _, known in links) or host.endswith(IDENTIFIER_HOSTS)
 
 
+class PaperVersion(models.Model):
+    """One version of a paper: arXiv's vN, or for a DOI-only paper the Crossref record of a date.
+
+    ``title``, ``abstract`` and ``comments`` are the paper's text as of this version
+    when ``has_snapshot`` (an import saw that version's metadata); a version known
+    only from a list of dates (OAI-PMH arXivRaw names every version) has none.
+    """
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(help_text="arXiv's N in vN; 1, 2, … for DOI records")
+    label = models.CharField(max_length=20, help_text='"v2", or a Crossref record\'s date')
+    released_on = models.DateField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    abstract = models.TextField(blank=True)
+    comments = models.TextField(blank=True, help_text="arXiv's comments field")
+    has_snapshot = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paper", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "number"], name="paper_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} {self.label}"
+
+    @property
+    def name(self) -> str:
+        """How readers see it: "v2", or "the version of 4 March 2021" for a dated record."""
+        if self.label.startswith("v") or self.released_on is None:
+            return self.label
+        return f"the version of {self.released_on:%-d %B %Y}"
+
+    @property
+    def arxiv_url(self) -> str:
+        """This version's page on arXiv, or "" (a DOI-only paper's record has none)."""
+        arxiv = self.paper.arxiv_id
+        if not arxiv or not self.label.startswith("v"):
+            return ""
+        return identifiers.arxiv_url(arxiv, self.number)
+
+
 class PaperAuthor(models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_authors")
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="paper_links")
@@ -246,6 +312,47 @@ class SummaryRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requester_id} asks for a summary of {self.paper_id}"
+
+
+class SummaryClaim(models.Model):
+    """A writer saying "I am writing a summary of this" for a few days (precis.papers.claims).
+
+    Open while ``closed_at`` is empty and ``expires_at`` is ahead: expiry is read from
+    the date, no job closes it. At most one open claim per paper (an expired one is
+    closed by the next claim of the paper before it is made).
+    """
+
+    class Outcome(models.TextChoices):
+        RELEASED = "released", "Released by the writer"
+        FULFILLED = "fulfilled", "The writer published a summary"
+        EXPIRED = "expired", "Ran out"
+        CANCELLED = "cancelled", "Ended when the writer's account was suspended"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="summary_claims")
+    writer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="summary_claims"
+    )
+    claimed_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper"], condition=Q(closed_at=None), name="one_open_claim_per_paper"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["writer", "expires_at"],
+                condition=Q(closed_at=None),
+                name="open_claims_by_writer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.writer_id} writing a summary of {self.paper_id} until {self.expires_at}"
 
 
 class RelatedPaper(models.Model):

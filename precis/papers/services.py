@@ -18,8 +18,9 @@ from precis.importers.venues import unknown_venue, venue_key_for
 from precis.lib import identifiers
 from precis.lib.text import clean_text
 
-from .bulk import RowBuilder, insert_rows, reserve_ids
+from .bulk import RowBuilder, insert_rows, prepare_for_bulk_writes, reserve_ids
 from .models import Author, Identifier, Paper, PaperAuthor, PaperRedirect, Venue
+from .versions import absorb_versions, record_versions
 
 __all__ = [
     "BoundedRecord", "ImportReport", "PaperRecord", "bounded_items", "is_same_paper",
@@ -197,6 +198,7 @@ def upsert_papers(
 def _write(writer, batch, collect_ids, on_batch) -> ImportReport:
     from precis.search.services import index_papers_soon
 
+    prepare_for_bulk_writes()
     with transaction.atomic():
         report = writer.write(batch)
         index_papers_soon([pk for pk in report.paper_ids if pk])
@@ -407,6 +409,7 @@ class _BatchWriter:
         self._insert_new(new_papers)
         self._update_existing(before)
         self._write_links(pending, new_papers)
+        record_versions((entry.paper, entry.record) for entry in pending)  # papers.versions
         report.created = sum(1 for entry in pending if entry.created)
         report.updated = sum(1 for entry in pending if entry.changed)
         report.unchanged = len(pending) - report.created - report.updated
@@ -787,6 +790,7 @@ def merge_papers(*, duplicate: Paper, into: Paper) -> Paper:
             setattr(into, name, getattr(duplicate, name))
     if into.venue_id is None:
         into.venue_id, into.year = duplicate.venue_id, duplicate.year
+    absorb_versions(source_paper=duplicate, target_paper=into)
     into.save()
     demand.absorb_demand(source_paper=duplicate, target_paper=into)
     PaperRedirect.objects.filter(paper=duplicate).update(paper=into)

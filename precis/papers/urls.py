@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import request_views, views
 
 app_name = "papers"
 urlpatterns = [
     path("papers/<int:pk>/", views.paper_by_id, name="by_id"),
     path("papers/<int:pk>/<slug:slug>/", views.paper_detail, name="detail"),
     path("papers/<int:pk>/request", views.request_summary, name="request_summary"),
+    path("papers/<int:pk>/claim", request_views.claim, name="claim"),
+    path("requests/", request_views.requests_list, name="requests"),
     path("arxiv/<path:value>", views.by_identifier, {"scheme": "arxiv"}, name="arxiv"),
     path("doi/<path:value>", views.by_identifier, {"scheme": "doi"}, name="doi"),
     path("dblp/<path:value>", views.by_identifier, {"scheme": "dblp"}, name="dblp"),

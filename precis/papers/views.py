@@ -9,19 +9,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from precis.collections.models import Collection
-from precis.core import pagecache
+from precis.core import pagecache, readerpages
 from precis.core.paginators import CachedCountPaginator
+from precis.core.readerpages import shared_for_readers
 from precis.discussions.models import Question, comment_count
-from precis.importers.services import ImportFailed, import_by_identifier
+from precis.importers.services import (
+    ImportFailed,
+    import_by_identifier,
+    import_newer_arxiv_version,
+)
 from precis.lib import identifiers, ratelimit
+from precis.lib.moderation import ModerationState
 from precis.lib.navigation import safe_next
 from precis.lib.visitors import visitor_of
 from precis.notifications.services import is_following
 from precis.summaries.models import Summary, listed_q
 
-from . import demand, discovery
+from . import demand, discovery, request_views
 from .models import Author, Paper, PaperRedirect, Venue
 from .services import find_paper_by_citation_key
+from .versions import versions_of
 
 LISTED_SUMMARY = listed_q("summaries__")
 PAPERS_PER_PAGE = 20
@@ -46,6 +53,23 @@ def _paper_or_redirect(papers, pk):
     return paper
 
 
+def _work_on(request, pk, slug) -> list:
+    """The reader's summary of paper ``pk`` (it may be private, and it turns "Write a
+    summary" into "Edit your summary") or their question there that only they see: with
+    either, they get the page rendered for them (core/readerpages.py)."""
+    reader = request.user.pk
+    return [
+        readerpages.exists("summaries.Summary", paper=pk, author=reader),
+        readerpages.exists(
+            "discussions.Question",
+            paper=pk,
+            author=reader,
+            excluding={"moderation": ModerationState.OK.value},
+        ),
+    ]
+
+
+@shared_for_readers(unless=_work_on)
 def paper_detail(request, pk, slug):
     paper = _paper_or_redirect(Paper.objects.with_authors(), pk)
     if paper.pk != pk or slug != paper.slug:
@@ -89,7 +113,9 @@ def paper_detail(request, pk, slug):
         {
             "following": is_following(request.user, paper=paper),
             "requested": not counts["total"] and demand.has_requested(request.user, paper),
+            **request_views.paper_page_context(request, paper, waiting=not counts["total"]),
             "paper": paper,
+            "paper_versions": versions_of(paper),
             "summaries": page.object_list,
             "summary_total": page.paginator.count,
             "page": page,
@@ -171,6 +197,14 @@ def _redirect_to_paper(request, scheme, value):
     else:
         paper = Paper.objects.by_identifier(scheme, normalized).first()
     if paper is not None:
+        if scheme == "arxiv":  # a link to a version newer than ours: fetch it (versions)
+            import_newer_arxiv_version(
+                paper,
+                value,
+                allowed=lambda: ratelimit.allows(
+                    ratelimit.PAPER_IMPORT, ratelimit.actor_of(request)
+                ),
+            )
         return redirect(paper)
     if not ratelimit.allows(ratelimit.PAPER_IMPORT, ratelimit.actor_of(request)):
         message = "Too many papers imported from this address in the last minute."
@@ -232,6 +266,7 @@ def venue_list(request):
     return render(request, "papers/venue_list.html", {"venues": venues, "page": page})
 
 
+@shared_for_readers()
 def venue_detail(request, key, year=None):
     venue = get_object_or_404(Venue, key=key)
     # Asked paper by paper within the venue: a list of every paper with a listed

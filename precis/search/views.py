@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from precis.core.readerpages import shared_for_readers
 from precis.lib.navigation import number
 
 from . import services
@@ -12,6 +13,7 @@ IMPORT_ROUTES = {"arxiv": "papers:arxiv", "doi": "papers:doi", "dblp": "papers:d
 
 
 @require_GET
+@shared_for_readers()
 def search(request):
     text = request.GET.get("q", "")[:500]
     page_number = min(number(request.GET.get("page"), default=1), services.MAX_PAGE_NUMBER)

@@ -80,7 +80,7 @@ class SummaryQuerySet(models.QuerySet):
 
     def for_display(self, user, *, with_paper: bool = True):
         """Everything a summary card shows, in a constant number of queries."""
-        qs = self.select_related("author")
+        qs = self.select_related("author", "paper_version")
         if with_paper:
             qs = qs.prefetch_related(
                 models.Prefetch("paper", queryset=Paper.objects.with_authors())
@@ -142,6 +142,16 @@ class Summary(Moderated, models.Model):
     views = models.PositiveIntegerField(default=0)
     # A moderator closed its comments: what is there stays, nothing new is added.
     comments_locked = models.BooleanField(default=False)
+    # The paper's version it was written against (set when written or edited, or when
+    # its writer confirms it still holds for a newer one); null when not known.
+    paper_version = models.ForeignKey(
+        "papers.PaperVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = SummaryQuerySet.as_manager()
 

@@ -2,20 +2,19 @@
 revision, vote, count a view, keep the editor's drafts. Views, commands and the API
 all call these."""
 
-import hashlib
 import re
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from precis.lib import richtext, screening
+from precis.lib import richtext, screening, visitors
 from precis.lib.moderation import moderation_fields
 from precis.lib.text import clean_text
 from precis.notifications import services as notifications
+from precis.papers import claims
 from precis.search.services import index_papers_soon, refresh_scores
 
 from . import ranking, signals
@@ -72,6 +71,8 @@ def save_summary(*, author, paper, source, visibility, anonymous=False, note="")
     screening_result = None
     if visibility != Visibility.PRIVATE:  # others will read it: the moderation rules apply
         screening_result = screening.screened(summary, author=author, kind="summary", text=source)
+    if summary.pk is None or summary.source != source:  # written against the newest version
+        summary.paper_version_id = paper.latest_version_id
     summary.source = source
     summary.visibility = visibility
     summary.anonymous = anonymous
@@ -99,6 +100,8 @@ def save_summary(*, author, paper, source, visibility, anonymous=False, note="")
         _credit_changed(summary.author_id)
     if first_publication:
         notifications.summary_published(summary)
+    if visibility == Visibility.PUBLIC:  # the writer's claim on the paper is fulfilled
+        claims.fulfil_claims(writer=author, paper=paper)
     return summary
 
 
@@ -137,6 +140,25 @@ def moderate_everything_by(*, author, matching: Q, state: str, reason: str = "")
     index_papers_soon(list(rows.values_list("paper_id", flat=True).distinct()))
     _credit_changed(author.pk)
     return ids
+
+
+def confirm_for_current_version(*, summary: Summary, editor) -> Summary:
+    """The writer says their summary still holds for the paper's newest version.
+
+    Records that version on the summary, which clears its "written for an earlier
+    version" notice. Idempotent: confirming again (a double submit) changes nothing.
+    """
+    if summary.author_id != editor.pk:
+        raise PermissionDenied("Only the writer can confirm their summary.")
+    latest = (
+        Summary.objects.filter(pk=summary.pk)
+        .values_list("paper__latest_version", flat=True)
+        .first()
+    )
+    if latest is not None and summary.paper_version_id != latest:
+        summary.paper_version_id = latest
+        summary.save(update_fields=["paper_version", "updated_at"])
+    return summary
 
 
 def lock_comments(*, summary: Summary, locked: bool) -> Summary:
@@ -213,9 +235,8 @@ def _credit_changed(*user_ids: int) -> None:
     transaction.on_commit(lambda: signals.credit_changed.send(sender=Summary, user_ids=ids))
 
 
-# A visitor is counted once per summary per day. The key is a salted hash kept only
-# in the cache for a day: no IP address or visitor id reaches the database.
-VIEW_DEDUP_SECONDS = 24 * 60 * 60
+# A visitor is counted once per summary per day (lib.visitors.first_visit). The key is
+# a hash kept only in the cache for a day: no IP address or visitor id reaches the database.
 
 
 def record_view(*, summary: Summary, visitor: str) -> bool:
@@ -227,10 +248,9 @@ def record_view(*, summary: Summary, visitor: str) -> bool:
 
 def count_view(summary_id: int, *, visitor: str) -> bool:
     """``record_view`` for a summary known to be listed (its page came from the page cache)."""
-    today = timezone.localdate()
-    digest = hashlib.sha256(f"{today}|{summary_id}|{visitor}".encode()).hexdigest()[:32]
-    if not cache.add(f"view:{digest}", 1, VIEW_DEDUP_SECONDS):
+    if not visitors.first_visit(visitor, kind="summary", object_id=summary_id):
         return False
+    today = timezone.localdate()
     with transaction.atomic():
         counted = DailyViews.objects.filter(summary_id=summary_id, day=today).update(
             count=F("count") + 1

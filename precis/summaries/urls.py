@@ -14,6 +14,7 @@ urlpatterns = [
     path("summaries/<int:pk>/history", views.history, name="history"),
     path("summaries/<int:pk>/history/<int:number>/restore", views.restore, name="restore"),
     path("summaries/<int:pk>/delete", views.delete, name="delete"),
+    path("summaries/<int:pk>/confirm-version", views.confirm_version, name="confirm_version"),
     path("summaries/<int:pk>/undelete", views.undelete, name="undelete"),
     path("summaries/<int:pk>/vote", views.vote, name="vote"),
 ]

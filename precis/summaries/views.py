@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from precis.core import pagecache
+from precis.core import generations, pagecache, readerpages
+from precis.core.readerpages import shared_for_readers
 from precis.discussions.threads import comment_place, thread_context
 from precis.lib import ratelimit, richtext
 from precis.lib.navigation import number
@@ -20,7 +21,7 @@ from precis.lib.visitors import visitor_of
 from precis.lib.votes import vote_response
 from precis.papers.models import Paper
 
-from . import editing, services
+from . import editing, services, versioning
 from .diffing import Block, BlockDiff, compare, compare_blocks, split_blocks
 from .forms import SummaryForm
 from .models import Summary
@@ -35,6 +36,13 @@ REVISIONS_PER_PAGE = 50
 REVISION_HTML_CACHE_SECONDS = 7 * 24 * 3600
 
 
+def _comments_on(request, pk) -> list:
+    """The reader's comments on summary ``pk``: one may be held or hidden, which only they
+    see, so with any they get the page rendered for them (core/readerpages.py)."""
+    return [readerpages.exists("discussions.Comment", summary=pk, author=request.user.pk)]
+
+
+@shared_for_readers(unless=_comments_on)
 def detail(request, pk):
     """A summary and a page of its comments: ``?comments=<page>``, or the page that
     shows comment ``?comment=<id>`` (what a comment's permalink asks for)."""
@@ -54,7 +62,14 @@ def detail(request, pk):
         summary, request.user, page=page, reply_to=number(request.GET.get("reply_to"))
     )
     response = render(
-        request, "summaries/detail.html", {"summary": summary, "paper": summary.paper, **comments}
+        request,
+        "summaries/detail.html",
+        {
+            "summary": summary,
+            "paper": summary.paper,
+            "version_notice": versioning.version_notice(summary, summary.paper),
+            **comments,
+        },
     )
     if summary.is_listed:
         pagecache.on_hit(response, "precis.summaries.views.count_cached_view", summary.pk)
@@ -224,7 +239,9 @@ def discard_draft(request, paper_id):
         else:
             messages.info(
                 request,
-                "Draft discarded. This is your saved summary." if has_summary else "Draft discarded.",
+                "Draft discarded. This is your saved summary."
+                if has_summary
+                else "Draft discarded.",
             )
     if from_list:
         return redirect("summaries:drafts")
@@ -418,6 +435,18 @@ def restore(request, pk, number):
 
 @login_required
 @require_POST
+def confirm_version(request, pk):
+    """The writer says their summary still holds for the paper's newest version."""
+    summary = get_object_or_404(Summary, pk=pk, author=request.user, deleted_at__isnull=True)
+    was_outdated = versioning.is_outdated(summary, summary.paper)
+    services.confirm_for_current_version(summary=summary, editor=request.user)
+    if was_outdated:
+        messages.success(request, "Marked as holding for the paper's current version.")
+    return redirect(summary)
+
+
+@login_required
+@require_POST
 def delete(request, pk):
     summary = get_object_or_404(Summary, pk=pk, author=request.user)
     services.delete_summary(summary=summary, editor=request.user)
@@ -437,6 +466,7 @@ def undelete(request, pk):
 @login_required
 @require_POST
 @rate_limited(ratelimit.VOTE)
+@generations.soft_write_view
 def vote(request, pk):
     summary = get_object_or_404(Summary.objects.viewable_by(request.user), pk=pk)
     return vote_response(

@@ -1,5 +1,6 @@
 import pytest
 
+from precis.api.schemas import absolute
 from precis.discussions import services as discussions
 from precis.papers.models import Identifier
 from precis.papers.tests.factories import PaperFactory, VenueFactory
@@ -286,12 +287,14 @@ class TestLookup:
     def test_it_says_when_a_paper_is_unknown(self, client, db):
         body = client.get("/api/v1/lookup?doi=10.1000/unknown").json()
         assert body == {
-            "found": False, "url": None, "title": None, "summary_count": 0, "best_summary": None
+            "found": False, "id": None, "url": None, "title": None, "summary_count": 0,
+            "question_count": 0, "open_finding_count": 0, "best_summary": None,
+            "links": {"add": absolute("/doi/10.1000/unknown")},
         }  # fmt: skip
 
     def test_it_is_fast(self, client, paper, django_assert_max_num_queries):
         SummaryFactory(paper=paper)
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(3):
             client.get("/api/v1/lookup?arxiv=1512.03385")
 
     def test_it_is_cacheable_and_cors_open(self, client, paper):

@@ -79,14 +79,15 @@ def test_the_counts_are_kept_until_the_data_changes(client, django_assert_num_qu
 
 
 def test_papers_waiting_for_a_summary_are_listed_most_wanted_first(client):
-    wanted("Seen a little", views=3)
+    wanted("Only seen", views=30)  # visits alone are no way onto the list (Requests)
+    wanted("Asked once, seen a little", requests=1, views=3)
     wanted("Asked for", requests=2)
     explained = wanted("Asked for but explained", requests=5)
     SummaryFactory(paper=explained)
     body = client.get("/").content.decode()
     section = body[body.index('id="waiting-heading"') : body.index('id="stream-heading"')]
-    assert section.index("Asked for") < section.index("Seen a little")
-    assert "Asked for but explained" not in section
+    assert section.index("Asked for") < section.index("Asked once, seen a little")
+    assert "Asked for but explained" not in section and "Only seen" not in section
     assert "2 asked" in section and "3 visits" in section
     assert f"/papers/{explained.pk}/write" not in section
 

@@ -27,6 +27,12 @@ def everything(alice, carol):
     collection = collections.create_collection(owner=alice, title="Charts", description=IMAGE)
     collections.add_item(collection=collection, paper=paper, note=IMAGE)
     save_venue(key="charts", name="Charts", description=IMAGE)
+    from precis.findings import services as findings  # precis.findings
+
+    finding = findings.report_finding(
+        author=carol, paper=paper, kind="erratum", title="Chart", source=IMAGE
+    )
+    findings.post_reply(author=alice, finding=finding, source=IMAGE)
 
 
 def html_of_everything() -> list[tuple[str, str]]:

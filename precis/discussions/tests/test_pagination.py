@@ -18,9 +18,9 @@ from precis.discussions.threads import (
     THREADS_PER_PAGE,
 )
 from precis.summaries.tests.factories import SummaryFactory
+from precis.testing import QUERY_BUDGET as BUDGET
 
 from .factories import CommentFactory, bulk_comments, reply_chain
-from .test_query_counts import BUDGET
 
 pytestmark = pytest.mark.django_db
 

@@ -111,3 +111,75 @@ def test_summary_pages_link_no_feed_of_an_anonymous_writer(client, scene):
     assert HIDDEN_NAME not in body
     assert 'name="author"' not in body
     assert "article:author" not in body
+
+
+# --- foryou: a reader's own feed (page, e-mail, Atom) ----------------------------------
+
+
+def test_the_for_you_page_email_and_atom_feed_leak_nothing(client, scene):
+    """A reader whose feed picks the scene's paper sees its best listed summary only:
+    never a private, unlisted or deleted one, and the anonymous one without its writer,
+    even though the reader follows that writer."""
+    from django.core import mail
+
+    from precis.collections import services as collections
+    from precis.foryou import services as foryou
+    from precis.foryou import training
+    from precis.foryou.emails import send_feed_emails
+    from precis.foryou.models import Profile
+    from precis.notifications import services as notifications
+
+    reader = UserFactory(username="feedreader")
+    mine = collections.create_collection(owner=reader, title="Seas")
+    near = PaperFactory(venue=scene["venue"], title="Tides and waves in shallow seas")
+    collections.add_item(collection=mine, paper=near)
+    notifications.follow(follower=reader, user=scene["hidden_writer"])
+    training.train_readers([reader.pk])
+    foryou.set_email_frequency(reader=reader, frequency="daily")
+    assert send_feed_emails() == 1
+    profile = Profile.objects.get(user=reader)
+    client.force_login(reader)
+    message = mail.outbox[0]
+    bodies = {
+        "page": client.get("/for-you/").content.decode(),
+        "atom": client.get(f"/for-you/feed/{profile.feed_token}.atom").content.decode(),
+        "email": message.body + message.alternatives[0][0] + message.subject,
+    }
+    for where, body in bodies.items():
+        assert "Tides in shallow seas" in body, where  # the scene's paper is picked
+        for word in (PRIVATE_WORD, UNLISTED_WORD, DELETED_WORD):
+            assert word not in body, (word, where)
+        for hidden in scene["hidden_summaries"]:
+            assert hidden.get_absolute_url() not in body, where
+        assert HIDDEN_NAME not in body, where
+        assert HIDDEN_USERNAME not in body, where
+    # The anonymous summary (the best, with its vote) shows, as "Anonymous".
+    assert ANONYMOUS_WORD in bodies["page"]
+    assert 'Best summary by <span class="byline-name">Anonymous</span>' in bodies["page"]
+    # The feed says nothing of whose it is.
+    for identity in ("feedreader", reader.display_name, reader.email):
+        assert identity not in bodies["atom"]
+
+
+# -- findings (precis.findings) ---------------------------------------------------------
+
+
+def test_findings_feeds_carry_only_visible_findings(client, alice, bob):
+    from precis.findings import services as findings
+    from precis.findings.tests.factories import FindingFactory
+    from precis.lib.moderation import ModerationState
+
+    paper = PaperFactory(title="Currents")
+    FindingFactory(author=alice, paper=paper, title="Shown finding", source="Plainly \x07 shown.")
+    hidden = FindingFactory(author=UserFactory(), paper=paper, title=HIDDEN_NAME)
+    findings.set_moderation(thing=hidden, state=ModerationState.HIDDEN, reason="Spam")
+    held = FindingFactory(author=UserFactory(), paper=paper, title=PRIVATE_WORD)
+    findings.set_moderation(thing=held, state=ModerationState.HELD, reason="Links")
+    deleted = FindingFactory(author=UserFactory(), paper=paper, title=DELETED_WORD)
+    findings.delete_finding(finding=deleted, editor=bob)
+    for path in ("/feeds/findings.atom", f"/feeds/papers/{paper.pk}/findings.atom"):
+        feed = parse_feed(client, path)
+        assert [entry.title for entry in feed.entries] == ["[Erratum · Open] Shown finding"]
+        body = client.get(path).content.decode()
+        for word in (HIDDEN_NAME, PRIVATE_WORD, DELETED_WORD):
+            assert word not in body, (word, path)

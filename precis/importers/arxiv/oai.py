@@ -33,7 +33,7 @@ from precis.importers.arxiv.parse import (
     unique,
     venue_of,
 )
-from precis.importers.base import AuthorName, ImportProblem, PaperRecord
+from precis.importers.base import AuthorName, ImportProblem, PaperRecord, VersionRecord
 from precis.lib.identifiers import InvalidIdentifier, normalize_arxiv, normalize_doi
 
 ARXIV_NS = "http://arxiv.org/OAI/arXiv/"
@@ -225,14 +225,17 @@ def _texts(content, names: frozenset[str], people: list | None = None) -> dict[s
     appended to it in order, in the same pass over the children.
     """
     texts: dict[str, str] = {}
+    local_names = _LOCAL_NAMES
     for child in content.iterchildren(etree.Element):
-        name = _local(child)
+        name = local_names.get(child.tag) or _local(child)
         if name in names:
             if name not in texts:
-                texts[name] = _text(_all_text(child))
+                texts[name] = _text(child.text if not len(child) else _all_text(child))
         elif name == "authors" and people is not None:
             people.extend(
-                person for person in child.iterchildren(etree.Element) if _local(person) == "author"
+                person
+                for person in child.iterchildren(etree.Element)
+                if (local_names.get(person.tag) or _local(person)) == "author"
             )
     return texts
 
@@ -298,15 +301,25 @@ def _structured_author(person) -> AuthorName:
     Parts are stripped of stray commas ("Martinez,") so that ``normalize_name``
     does not read a "Family, Given" form into them.
     """
-    parts: dict[str, list[str]] = {"forenames": [], "keyname": [], "suffix": []}
+    forenames: list[str] = []
+    keyname: list[str] = []
+    suffix: list[str] = []
+    parts = {"forenames": forenames, "keyname": keyname, "suffix": suffix}
+    local_names = _LOCAL_NAMES
     for child in person.iterchildren(etree.Element):
-        words = parts.get(_local(child))
+        words = parts.get(local_names.get(child.tag) or _local(child))
         if words is None:
             continue  # an <affiliation>
-        text = clean_text(_all_text(child)).strip(" ,").replace(",", " ")
+        text = child.text if not len(child) else _all_text(child)
+        if not text:
+            continue
+        # clean_text, inlined for the common case: ASCII text is NFC already
+        text = " ".join(text.split()) if text.isascii() else clean_text(text)
+        if "," in text:
+            text = text.strip(" ,").replace(",", " ")
         if text:
             words.append(text)
-    return author(" ".join([*parts["forenames"], *parts["keyname"], *parts["suffix"]]))
+    return author(" ".join(forenames + keyname + suffix))
 
 
 # --------------------------------------------------------------------------
@@ -316,7 +329,7 @@ def _structured_author(person) -> AuthorName:
 
 def _read_arxiv_raw(content) -> PaperRecord:
     fields = _texts(content, ARXIV_RAW_FIELDS)
-    published_on = _first_version_date(_children(content, "version"))
+    versions, published_on = _versions(_children(content, "version"))
     return PaperRecord(
         title=fields.get("title", ""),
         authors=[author(name) for name in split_authors(fields.get("authors", ""))],
@@ -326,20 +339,27 @@ def _read_arxiv_raw(content) -> PaperRecord:
         identifiers=_identifiers(_arxiv_id(fields.get("id", "")), first_doi(fields.get("doi", ""))),
         journal_ref=fields.get("journal-ref", ""),
         comments=fields.get("comments", ""),
+        versions=versions,
     )
 
 
-def _first_version_date(versions) -> date | None:
-    """The submission date of v1 (the RFC 2822 ``<date>`` of the first ``<version>``)."""
-    dated = []
+def _versions(versions) -> tuple[list[VersionRecord], date | None]:
+    """Every dated ``<version version="vN">`` (RFC 2822 ``<date>``), oldest first, and
+    the submission date of the first (v1's: the paper's ``published_on``).
+
+    A version without a usable date or number is left out of the list.
+    """
+    dated: dict[int, date] = {}
     for version in versions:
         number = _integer((version.get("version") or "").lstrip("vV")) or 0
         raw = next((_text(child.text) for child in version if _local(child) == "date"), "")
         try:
-            dated.append((number, parsedate_to_datetime(raw).date()))
+            dated.setdefault(number, parsedate_to_datetime(raw).date())
         except (TypeError, ValueError, IndexError):
             continue
-    return min(dated)[1] if dated else None
+    ordered = sorted(dated.items())
+    first = ordered[0][1] if ordered else None
+    return [VersionRecord(number, day) for number, day in ordered if number > 0], first
 
 
 def split_authors(raw: str) -> list[str]:

@@ -16,7 +16,7 @@ from datetime import date
 
 from lxml import etree
 
-from precis.importers.base import AuthorName, ImportProblem, PaperRecord
+from precis.importers.base import AuthorName, ImportProblem, PaperRecord, VersionRecord
 from precis.importers.names import normalize_name
 from precis.importers.venues import venue_key_for
 from precis.lib.identifiers import InvalidIdentifier, normalize_doi, split_arxiv_version
@@ -265,7 +265,20 @@ def _entry(entry, number: int) -> PaperRecord | ImportProblem:
         doc_type="preprint",
         journal_ref=journal_ref,
         comments=element_text(entry.find(f"{ARXIV}comment")),
+        versions=_versions(
+            version, published_on, iso_date(element_text(entry.find(f"{ATOM}updated")))
+        ),
     )
+
+
+def _versions(number: int | None, published_on, updated_on) -> list[VersionRecord]:
+    """What an entry says of versions: its own ``vN`` (dated ``<updated>``, the date of
+    that version) and, for a later one, v1 (dated ``<published>``)."""
+    if not number:
+        return []
+    if number == 1:
+        return [VersionRecord(1, published_on or updated_on)]
+    return [VersionRecord(1, published_on), VersionRecord(number, updated_on)]
 
 
 def _authors(entry) -> list[AuthorName]:

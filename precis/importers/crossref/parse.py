@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import date
 
-from precis.importers.base import AuthorName, ImportProblem, PaperRecord
+from precis.importers.base import AuthorName, ImportProblem, PaperRecord, VersionRecord
 from precis.importers.names import normalize_name, normalize_orcid
 from precis.importers.venues import venue_key_for
 from precis.lib.identifiers import InvalidIdentifier, normalize_arxiv, normalize_doi
@@ -205,7 +205,16 @@ def _record_from_work(work: dict) -> PaperRecord:
         source=SOURCE,
         source_ref=f"doi:{doi}" if doi else "",
         doc_type=DOC_TYPES.get(_text(work.get("type")), _text(work.get("type"))),
+        versions=_record_version(work),
     )
+
+
+def _record_version(work: dict) -> list[VersionRecord]:
+    """The record's version: Crossref numbers none, so it is the date the record was last
+    deposited (precis.papers.versions numbers it when its text changed)."""
+    parts = _date_parts(work.get("deposited"))
+    deposited = _date(parts) if len(parts) == 3 else None
+    return [VersionRecord(None, deposited, deposited.isoformat())] if deposited else []
 
 
 def _doi_identifiers(raw_doi: str) -> dict[str, str]:

@@ -12,7 +12,11 @@ from precis.moderation.models import Flag
 from precis.papers.tests.factories import PaperFactory
 from precis.summaries.tests.factories import SummaryFactory
 
-KIND_NAMES = ("summary", "comment", "question", "answer", "collection", "profile")
+KIND_NAMES = (
+    "summary", "comment", "question", "answer", "collection",
+    "finding", "findingreply",  # precis.findings
+    "profile",
+)  # fmt: skip
 
 
 def make_moderator(username: str = "mod_mina"):
@@ -37,6 +41,16 @@ def make(kind: str, author, *, n: int = 0):
     if kind == "answer":
         question = discussions.ask_question(author=UserFactory(), paper=paper, title=f"Asked {n}?")
         return discussions.post_answer(author=author, question=question, source=f"Answer {n}.")
+    if kind in ("finding", "findingreply"):  # precis.findings
+        from precis.findings import services as findings
+
+        reporter = author if kind == "finding" else UserFactory()
+        finding = findings.report_finding(
+            author=reporter, paper=paper, kind="erratum", title=f"Finding {n}", source=f"Why {n}."
+        )
+        if kind == "finding":
+            return finding
+        return findings.post_reply(author=author, finding=finding, source=f"Reply {n}.")
     return collections.create_collection(owner=author, title=f"List {n}", visibility="public")
 
 

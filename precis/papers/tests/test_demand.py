@@ -150,32 +150,39 @@ def test_a_visitor_is_counted_once_a_day_even_from_the_page_cache(client, settin
 # -- the ranking ---------------------------------------------------------------------
 
 
-def test_waiting_papers_are_ranked_by_demand_and_exclude_explained_ones():
+def test_waiting_papers_are_the_asked_for_ranked_by_requests_then_demand():
     asked = PaperFactory(title="Asked for twice")
+    asked_and_followed = PaperFactory(title="Asked for once, followed by three")
     followed = PaperFactory(title="Followed by three")
     viewed = PaperFactory(title="Viewed five times")
     explained = PaperFactory(title="Asked for but explained")
     hidden_only = PaperFactory(title="Only a private summary")
+    downvoted = PaperFactory(title="Only a summary voted below zero")
     PaperFactory(title="Nobody cares")
     for _ in range(2):
         demand.request_summary(requester=UserFactory(), paper=asked)
+    demand.request_summary(requester=UserFactory(), paper=asked_and_followed)
     for _ in range(3):
         notifications.follow(follower=UserFactory(), paper=followed)
+        notifications.follow(follower=UserFactory(), paper=asked_and_followed)
     for n in range(5):
         demand.count_view(viewed.pk, visitor=f"visitor {n}")
     for _ in range(4):
         demand.request_summary(requester=UserFactory(), paper=explained)
     demand.request_summary(requester=UserFactory(), paper=hidden_only)
+    demand.request_summary(requester=UserFactory(), paper=downvoted)
     SummaryFactory(paper=explained)
     SummaryFactory(paper=hidden_only, visibility="private")
+    Summary.objects.filter(pk=SummaryFactory(paper=downvoted).pk).update(score=-1)
 
     titles = [paper.title for paper in demand.papers_waiting(limit=10)]
-    # demand: 2 requests (20), 3 follows (12), 1 request (10), 5 views (5)
+    # Follows and visits alone are no way onto the list; among papers asked for as
+    # often, they break the tie.
     assert titles == [
         "Asked for twice",
-        "Followed by three",
+        "Asked for once, followed by three",
+        "Only a summary voted below zero",
         "Only a private summary",
-        "Viewed five times",
     ]
 
 
@@ -188,16 +195,16 @@ def test_a_deleted_summary_puts_its_paper_back_on_the_list():
     assert [p.title for p in demand.papers_waiting()] == ["Explained once"]
 
 
-def test_the_waiting_list_is_read_down_the_demand_index(django_assert_max_num_queries):
+def test_the_waiting_list_is_read_down_the_requests_index(django_assert_max_num_queries):
     for n in range(30):
         paper = PaperFactory()
-        Paper.objects.filter(pk=paper.pk).update(views=n, demand=n)
+        Paper.objects.filter(pk=paper.pk).update(request_count=n, views=n, demand=n)
         if n % 2:
             SummaryFactory(paper=paper)
     with django_assert_max_num_queries(3):  # the papers, their authors, their identifiers
         waiting = demand.papers_waiting(limit=6)
         [paper.ordered_authors() for paper in waiting]
-    assert [paper.demand for paper in waiting] == [28, 26, 24, 22, 20, 18]
+    assert [paper.request_count for paper in waiting] == [28, 26, 24, 22, 20, 18]
 
 
 def test_merging_a_duplicate_carries_its_requests_and_visits():

@@ -47,6 +47,12 @@ class Command(BaseCommand):
             with transaction.atomic():
                 counts = self._load()
             related = self._related()
+            from precis.demo import foryou as foryou_demo  # a feed for you (issue 13)
+
+            foryou_demo.load()
+            from precis.demo import opendata  # open data: the dump of all the above (issue 13)
+
+            opendata.load()
         finally:
             tasks_log.setLevel(level)
         self._report(counts, related, time.monotonic() - started)
@@ -66,6 +72,9 @@ class Command(BaseCommand):
         collections = [self._collection(spec, users, papers) for spec in corpus.COLLECTIONS]
         self._conversation(users, papers, summaries)
         waiting = self._moderation(users, papers, summaries)
+        from precis.demo import findings as findings_demo  # findings on papers (issue 13)
+
+        findings_demo.load(users=users, papers=papers)
         self._demand(users, papers)
         self._daily_views(summaries)
         self._read_old_notifications(users)
@@ -265,6 +274,12 @@ class Command(BaseCommand):
         for reader, arxiv_id in activity.SUMMARY_REQUESTS:
             demand.request_summary(requester=users[reader], paper=papers[arxiv_id])
         demand.recount([paper.pk for paper in papers.values()])
+        from precis.demo import requests as requests_demo  # requests and a claim (issue 13)
+
+        requests_demo.load(users=users, papers=papers)
+        from precis.demo import versions as versions_demo  # two versions, issue 13
+
+        versions_demo.load(users=users)
 
     def _daily_views(self, summaries) -> None:
         """Views of each listed summary per day over the last ACTIVITY_DAYS (sparklines,

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from precis.moderation import signals, trust
+from precis.papers import demand
 
 
 class Command(BaseCommand):
@@ -22,9 +23,12 @@ class Command(BaseCommand):
 
         counts = trust.update_all(batch_size=batch_size, progress=progress)
         forgotten = signals.forget_old_fingerprints()
+        # Requests count from accounts in good standing; some come of age by time alone.
+        recounted = demand.recount_changed_by_time()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Trust levels: {counts['accounts']} accounts looked at, "
-                f"{counts['changed']} changed; {forgotten} old fingerprints forgotten."
+                f"{counts['changed']} changed; {forgotten} old fingerprints forgotten; "
+                f"{recounted} requested papers recounted."
             )
         )

@@ -1,0 +1,55 @@
+"""The signed-in person is read with raw statements (accounts/sessions.py, the backends'
+get_user): the same answers as Django's ORM paths, for good, expired and hostile input."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+
+from precis.accounts.backends import PasswordBackend
+from precis.accounts.sessions import SessionStore
+from precis.lib.moderation import MODERATORS_GROUP
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_session_reads_back_and_an_expired_one_does_not():
+    store = SessionStore()
+    store["colour"] = "teal"
+    store.save()
+    assert SessionStore(store.session_key)["colour"] == "teal"
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    expired = SessionStore(store.session_key)
+    assert "colour" not in expired
+    assert expired.session_key is None
+
+
+@pytest.mark.parametrize(
+    "key", ["", "short", "x" * 5000, "abc\x00defghij", "\ud800" * 10, "' OR 1=1 --abcdef"]
+)
+def test_hostile_session_keys_read_as_no_session(key):
+    assert dict(SessionStore(key).items()) == {}
+
+
+def test_the_signed_in_person_carries_whether_they_moderate(alice, carol):
+    Group.objects.get_or_create(name=MODERATORS_GROUP)[0].user_set.add(alice)
+    loaded = PasswordBackend().get_user(alice.pk)
+    assert loaded == alice and loaded._is_moderator is True
+    assert loaded.display_name == alice.display_name and loaded.date_joined == alice.date_joined
+    assert PasswordBackend().get_user(carol.pk)._is_moderator is False
+    for absurd in (0, -1, 10**30, "1; DROP TABLE x", None):
+        assert PasswordBackend().get_user(absurd) is None
+
+
+def test_a_deactivated_person_is_signed_out_at_their_next_request(alice):
+    client = Client()
+    client.force_login(alice)
+    assert "Alice Writer" in client.get("/").content.decode()
+    alice.is_active = False
+    alice.save()
+    assert "Alice Writer" not in client.get("/").content.decode()

@@ -1,0 +1,116 @@
+"""The feed by e-mail, daily or weekly, for readers who ask for it.
+
+The same rules as the notification e-mails (``precis.notifications``): only to an
+active account with an address, never once the reader turned all e-mail off (their
+``email_frequency`` is "off"), a one-click unsubscribe link for this e-mail
+(RFC 8058) and one for all e-mail, each reader's e-mail sent on its own so one bad
+address stops no other. Running it twice sends nothing twice: ``emailed_at`` says
+when each reader last got one.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from precis.core.siteurl import site_url
+from precis.notifications.emails import header_text
+from precis.notifications.services import unsubscribe_token as all_mail_token
+
+from . import reading, services
+from .models import EmailFrequency, Profile
+
+logger = logging.getLogger(__name__)
+PICKS_PER_EMAIL = 10
+# A little under a day and a week, so a job that runs a few minutes late still sends.
+DUE_AFTER = {
+    EmailFrequency.DAILY: timedelta(hours=20),
+    EmailFrequency.WEEKLY: timedelta(days=6, hours=20),
+}
+
+
+def wants_feed_email(user, profile: Profile) -> bool:
+    return (
+        bool(user.email)
+        and user.is_active
+        and user.email_frequency != "off"
+        and profile.email_frequency in DUE_AFTER
+    )
+
+
+def due_profiles(now):
+    """Profiles whose e-mail is due at ``now`` (a queryset)."""
+    due = Q(pk__in=[])
+    for frequency, interval in DUE_AFTER.items():
+        due |= Q(email_frequency=frequency) & (
+            Q(emailed_at__isnull=True) | Q(emailed_at__lte=now - interval)
+        )
+    return (
+        Profile.objects.filter(due, user__is_active=True)
+        .exclude(user__email="")
+        .exclude(user__email_frequency="off")
+    )
+
+
+def send_feed_emails(*, now=None) -> int:
+    """E-mail the feed to every reader whose e-mail is due; the number sent."""
+    now = now or timezone.now()
+    sent = 0
+    for profile in due_profiles(now).select_related("user").order_by("pk").iterator():
+        user = profile.user
+        if not wants_feed_email(user, profile):
+            continue
+        entries = reading.top_entries(user, PICKS_PER_EMAIL)
+        if not entries:
+            continue  # nothing to say yet; asked again at the next run
+        try:
+            _compose(user, profile, entries).send()
+        except Exception:
+            logger.exception("Could not e-mail the feed to user %s", user.pk)
+        else:
+            sent += 1
+        # Marked either way, as notifications are: an address that fails now fails later.
+        Profile.objects.filter(pk=profile.pk).update(emailed_at=now)
+    return sent
+
+
+def _absolute(path: str) -> str:
+    return f"{site_url()}{path}"
+
+
+def _compose(user, profile: Profile, entries) -> EmailMultiAlternatives:
+    this_email = _absolute(reverse("foryou:unsubscribe", args=[services.unsubscribe_token(user)]))
+    everything = _absolute(reverse("notifications:unsubscribe", args=[all_mail_token(user)]))
+    period = "today" if profile.email_frequency == EmailFrequency.DAILY else "this week"
+    context = {
+        "user": user,
+        "period": period,
+        "entries": [
+            (
+                entry,
+                _absolute(entry.paper.get_absolute_url()),
+                _absolute(entry.summary.get_absolute_url()) if entry.summary else "",
+            )
+            for entry in entries
+        ],
+        "feed_url": _absolute(reverse("foryou:page")),
+        "unsubscribe_url": this_email,
+        "unsubscribe_all_url": everything,
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=header_text(f"[{settings.SITE_NAME}] Papers for you {period}"),
+        body=render_to_string("foryou/email/feed.txt", context),
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{this_email}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(render_to_string("foryou/email/feed.html", context), "text/html")
+    return message
