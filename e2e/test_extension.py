@@ -9,6 +9,7 @@ worker's included) and by the server itself (Django's request_started signal
 carries the raw WSGI environ), so the privacy test sees exactly what left.
 """
 
+import json
 import os
 import shutil
 import tempfile
@@ -34,6 +35,10 @@ EXTENSION = Path(__file__).resolve().parent.parent / "extension"
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 SETTINGS_DEFAULT_SERVER = "http://127.0.0.1:8000"  # extension/settings.js
 SECRET = "reader-secret-7Qx"  # in the page's address and text: it must never leave
+ALL_SITES = ["https://*/*", "http://*/*"]  # extension/settings.js, "every site"
+# A publisher the manifest does not list: only "Look for papers on every site" reaches it.
+UNLISTED = "https://journals.unlisted-press.example/article/3065386"
+UNLISTED_PLAIN = "https://blog.unlisted-press.example/notes"
 
 BEST = r"""The network learns a residual $\mathcal{F}(x) = H(x) - x$ instead of $H(x)$, so
 that an identity mapping costs nothing and very deep stacks still train.
@@ -96,6 +101,20 @@ DOI_LANDING = """<!DOCTYPE html>
 <p>Authors: Alex Krizhevsky, Ilya Sutskever, Geoffrey E. Hinton</p>
 <p>{secret}</p></article></main></body></html>"""
 
+UNLISTED_LANDING = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>ImageNet classification with deep convolutional neural networks | Unlisted Press</title>
+<meta name="citation_title" content="ImageNet classification with deep convolutional neural networks">
+<meta name="citation_doi" content="10.1145/3065386">
+</head><body><main><h1>ImageNet classification with deep convolutional neural networks</h1>
+<p>{secret}</p></main></body></html>"""
+
+# No citation tags: a DOI in the text or a link is not enough on an unlisted site.
+UNLISTED_NOTES = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Reading notes</title></head>
+<body><main><p>Notes on doi:10.1145/3065386, see
+<a href="https://doi.org/10.1145/3065386">the paper</a>. {secret}</p></main></body></html>"""
+
 # A publisher's strict policy: no inline styles or scripts of the page's own.
 STRICT_CSP = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self'"
 
@@ -119,6 +138,8 @@ PAGES = {
         DOI_LANDING.format(secret=SECRET),
         {"Content-Security-Policy": STRICT_CSP},
     ),
+    UNLISTED: (UNLISTED_LANDING.format(secret=SECRET), {}),
+    UNLISTED_PLAIN: (UNLISTED_NOTES.format(secret=SECRET), {}),
 }
 
 
@@ -207,7 +228,27 @@ def recorder():
 
 
 @pytest.fixture
-def chromium_with_extension(live_server, recorder, site, settings):
+def extension_dir(request, tmp_path):
+    """The extension folder Chromium loads: this one, or with ``"all-sites-granted"``
+    a copy whose manifest grants access to all sites at install.
+
+    Chromium's permission prompt is browser UI, which Playwright cannot click; with
+    the access already granted, ``permissions.request`` resolves true without one,
+    as it does once a reader has clicked "Allow". Everything else (the options page,
+    the background's registration, the content script) is the shipped code.
+    """
+    if getattr(request, "param", None) != "all-sites-granted":
+        return EXTENSION
+    copy = tmp_path / "extension"
+    shutil.copytree(EXTENSION, copy, ignore=shutil.ignore_patterns("tests", "tools"))
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["host_permissions"] = ALL_SITES
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    return copy
+
+
+@pytest.fixture
+def chromium_with_extension(live_server, recorder, site, settings, extension_dir):
     # As in the demo: links are built for the address the server was reached at.
     settings.SITE_URL_IS_SET = False
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
@@ -223,8 +264,8 @@ def chromium_with_extension(live_server, recorder, site, settings):
             executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
             headless=True,  # Chromium's headless mode runs extensions
             args=[
-                f"--disable-extensions-except={EXTENSION}",
-                f"--load-extension={EXTENSION}",
+                f"--disable-extensions-except={extension_dir}",
+                f"--load-extension={extension_dir}",
                 "--no-sandbox",
                 "--disable-gpu",
                 "--disable-background-networking",
@@ -538,3 +579,99 @@ def test_extension_panel_is_keyboard_accessible_and_dismissable(chromium_with_ex
     page.locator(f"{PANEL} .precis-close").click()
     assert page.locator(PANEL).count() == 0
     assert settled_state(chromium_with_extension["worker"], "1512.03385")["status"] == "dismissed"
+
+
+# --- "Look for papers on every site" --------------------------------------------------
+
+
+def registered_scripts(worker) -> list[dict]:
+    return worker.evaluate(
+        """async () => (await chrome.scripting.getRegisteredContentScripts())
+             .map((s) => ({id: s.id, matches: [...s.matches].sort()}))"""
+    )
+
+
+def checkpoint(context, worker):
+    """Load a listed page in another tab and wait for its content script to settle, so
+    that the browser has got round to any script due on the pages opened before."""
+    other = context.new_page()
+    other.goto("https://arxiv.org/abs/2405.00001")
+    settled_state(worker, "2405.00001")
+    other.close()
+
+
+def test_extension_leaves_unlisted_sites_alone_by_default(chromium_with_extension, site):
+    context, worker = chromium_with_extension["context"], chromium_with_extension["worker"]
+    recorder = chromium_with_extension["recorder"]
+    options = context.new_page()
+    options.goto(f"chrome-extension://{chromium_with_extension['id']}/options.html")
+    from playwright.sync_api import expect
+
+    expect(options.locator("#every-site")).not_to_be_checked()
+    assert registered_scripts(worker) == []
+    recorder.clear()
+    page = context.new_page()
+    page.goto(UNLISTED)
+    checkpoint(context, worker)
+    assert page.locator(PANEL).count() == 0
+    # (the checkpoint's own lookup may come from the browser's HTTP cache)
+    assert [r["query"] for r in recorder.lookups()] in ([], ["arxiv=2405.00001"])
+    identifiers = [(a.get("identifier") or {}).get("value") for a in content_script_states(worker)]
+    assert "10.1145/3065386" not in identifiers
+
+
+@pytest.mark.parametrize("extension_dir", ["all-sites-granted"], indirect=True)
+def test_extension_on_every_site_shows_the_panel_on_an_unlisted_publisher(
+    chromium_with_extension, site
+):
+    from playwright.sync_api import expect
+
+    context, worker = chromium_with_extension["context"], chromium_with_extension["worker"]
+    recorder, server = chromium_with_extension["recorder"], chromium_with_extension["server"]
+    options = context.new_page()
+    options.goto(f"chrome-extension://{chromium_with_extension['id']}/options.html")
+    every_site = options.locator("#every-site")
+    expect(every_site).not_to_be_checked()
+    assert registered_scripts(worker) == []
+
+    every_site.check()
+    options.locator("#status", has_text="On: the extension looks for papers").wait_for()
+    assert registered_scripts(worker) == [{"id": "precis-every-site", "matches": sorted(ALL_SITES)}]
+
+    recorder.clear()
+    page = context.new_page()
+    page.goto(f"{UNLISTED}?utm_source={SECRET}#{SECRET}")
+    count = page.locator(f"{PANEL} .precis-count")
+    count.wait_for()
+    assert count.inner_text() == "1 summary"
+    # Still only the identifier leaves, and only for Precis.
+    assert [r["query"] for r in recorder.lookups()] == ["doi=10.1145%2F3065386"]
+    for request in recorder.server:
+        assert request["path"] == "/api/v1/lookup", request
+        assert "referer" not in request["headers"] and "cookie" not in request["headers"]
+        assert SECRET not in str(request) and "unlisted-press" not in str(request)
+    to_server = [r for r in recorder.browser if r["url"].startswith(server)]
+    assert to_server and all(r["from_worker"] for r in to_server), to_server
+
+    # An unlisted page without citation tags: nothing is asked, a DOI in its text or
+    # links notwithstanding.
+    recorder.clear()
+    page.goto(UNLISTED_PLAIN)
+    checkpoint(context, worker)
+    states = content_script_states(worker)
+    assert {"identifier": None, "status": "none"} in states, states
+    # (the checkpoint's own lookup may come from the browser's HTTP cache)
+    assert [r["query"] for r in recorder.lookups()] in ([], ["arxiv=2405.00001"])
+
+    # Off again: the script is unregistered and the unlisted publisher shows nothing.
+    every_site.uncheck()
+    options.locator("#status", has_text="Off: the extension reads only").wait_for()
+    assert registered_scripts(worker) == []
+    options.reload()
+    expect(options.locator("#every-site")).not_to_be_checked()
+    recorder.clear()
+    page.goto(UNLISTED)
+    checkpoint(context, worker)
+    assert page.locator(PANEL).count() == 0
+    # (the checkpoint's own lookup may come from the browser's HTTP cache)
+    assert [r["query"] for r in recorder.lookups()] in ([], ["arxiv=2405.00001"])

@@ -49,9 +49,71 @@ async function lookup(scheme, value) {
   }
 }
 
+/*
+ * "Look for papers on every site" (off by default). The manifest's content script
+ * runs on a fixed list of sites; with the option on and the reader's grant of
+ * access to all sites, the same scripts are registered for every other http(s)
+ * page too, where they act only when the page's citation meta tags name a paper
+ * (PrecisIds.find reads nothing else outside arXiv, doi.org and OpenReview).
+ * Registered exactly when both hold; checked again whenever either changes.
+ */
+const EVERY_SITE_ID = "precis-every-site";
+let everySiteQueue = Promise.resolve(false);
+
+async function applyEverySite() {
+  const wanted =
+    (await PrecisSettings.loadEverySite()) &&
+    (await ext.permissions.contains({ origins: PrecisSettings.ALL_SITES }));
+  const registered = await ext.scripting.getRegisteredContentScripts({ ids: [EVERY_SITE_ID] });
+  if (wanted && registered.length === 0) {
+    const listed = ext.runtime.getManifest().content_scripts[0];
+    await ext.scripting.registerContentScripts([
+      {
+        id: EVERY_SITE_ID,
+        matches: PrecisSettings.ALL_SITES,
+        excludeMatches: listed.matches, // the listed sites have the manifest's script
+        js: listed.js,
+        runAt: "document_idle",
+        allFrames: false,
+        persistAcrossSessions: true,
+      },
+    ]);
+  } else if (!wanted && registered.length > 0) {
+    await ext.scripting.unregisterContentScripts({ ids: [EVERY_SITE_ID] });
+  }
+  return wanted;
+}
+
+/** Bring the registration in line with the setting and the permission, one at a time. */
+function syncEverySite() {
+  const result = everySiteQueue.then(applyEverySite, applyEverySite);
+  everySiteQueue = result.catch(() => false);
+  return result;
+}
+
+ext.runtime.onInstalled.addListener(() => syncEverySite());
+ext.runtime.onStartup.addListener(() => syncEverySite());
+ext.permissions.onAdded.addListener(() => syncEverySite());
+ext.permissions.onRemoved.addListener(() => syncEverySite());
+ext.storage.onChanged.addListener((changes, areaName) => {
+  if (areaName === "local" && "everySite" in changes) syncEverySite();
+});
+
 ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // Only our own pages and content scripts may ask.
-  if (!message || sender.id !== ext.runtime.id || message.type !== "precis:lookup") return false;
-  lookup(message.scheme, message.value).then(sendResponse);
-  return true; // the answer comes asynchronously
+  if (!message || sender.id !== ext.runtime.id) return false;
+  if (message.type === "precis:lookup") {
+    lookup(message.scheme, message.value).then(sendResponse);
+    return true; // the answer comes asynchronously
+  }
+  const fromOwnPage = String(sender.url || "").startsWith(ext.runtime.getURL(""));
+  if (message.type === "precis:every-site" && fromOwnPage) {
+    // From the options page (not a content script): apply the option now, say if it is on.
+    syncEverySite().then(
+      (on) => sendResponse({ on }),
+      (error) => sendResponse({ error: String((error && error.message) || error) }),
+    );
+    return true;
+  }
+  return false;
 });

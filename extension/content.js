@@ -1,6 +1,8 @@
 /*
  * Precis extension: the content script on paper pages (arXiv, OpenReview, ACL
- * Anthology, doi.org and publishers' article pages).
+ * Anthology, doi.org and publishers' article pages), and, when the reader has
+ * switched on "Look for papers on every site", on every other page as well, where
+ * only the page's citation meta tags can name a paper (background.js registers it).
  *
  * It reads the page only to find the paper's identifier (its address, its
  * citation_* meta tags, or on OpenReview the paper's own arXiv/DOI link), hands

@@ -3,7 +3,8 @@
  * browser for access to that one site (an optional host permission, requested
  * while the reader's click still counts as a gesture). The lookup is open to any
  * origin (CORS), so the extension works while the reader has not granted it yet;
- * the permission spares each lookup the cross-origin check.
+ * the permission spares each lookup the cross-origin check. Also switches "Look for
+ * papers on every site" on (asking for access to all sites) and off (handing it back).
  */
 /* global PrecisSettings */
 (function () {
@@ -23,6 +24,67 @@
   PrecisSettings.load().then((settings) => {
     if (!server.value) server.value = settings.server; // unless the reader was quicker
     showPanel.checked = settings.showPanel;
+  });
+
+  // "Look for papers on every site": on only while the reader has granted access to
+  // all sites; the background script registers the content script for them.
+  const everySite = document.getElementById("every-site");
+  Promise.all([
+    PrecisSettings.loadEverySite(),
+    ext.permissions.contains({ origins: PrecisSettings.ALL_SITES }),
+  ]).then(([on, granted]) => {
+    everySite.checked = on && granted;
+  });
+
+  async function applyEverySite() {
+    const answer = await ext.runtime.sendMessage({ type: "precis:every-site" });
+    if (!answer || answer.error) throw new Error((answer && answer.error) || "no answer");
+    return answer.on;
+  }
+
+  everySite.addEventListener("change", () => {
+    if (everySite.checked) {
+      // Asked first, inside the click: Firefox grants nothing once an await has passed.
+      let permission;
+      try {
+        permission = ext.permissions.request({ origins: PrecisSettings.ALL_SITES });
+      } catch (error) {
+        permission = Promise.reject(error);
+      }
+      Promise.resolve(permission)
+        .then(async (granted) => {
+          if (!granted) {
+            everySite.checked = false;
+            report("Not switched on: access to all sites was not granted.", true);
+            return;
+          }
+          await PrecisSettings.saveEverySite(true);
+          const on = await applyEverySite();
+          everySite.checked = on;
+          report(
+            on
+              ? "On: the extension looks for papers on every site, and still sends only their identifiers."
+              : "Not switched on: access to all sites was not granted.",
+            !on,
+          );
+        })
+        .catch((error) => {
+          everySite.checked = false;
+          report(`Not switched on: ${error.message}`, true);
+        });
+      return;
+    }
+    PrecisSettings.saveEverySite(false)
+      .then(applyEverySite)
+      .then(async () => {
+        try {
+          await ext.permissions.remove({ origins: PrecisSettings.ALL_SITES });
+        } catch (error) {
+          // Access the browser gave at install cannot be handed back; the script is gone anyway.
+        }
+        report("Off: the extension reads only the sites it lists.");
+      })
+      .catch((error) => report(`Not switched off: ${error.message}`, true));
   });
 
   form.addEventListener("submit", (event) => {

@@ -1,7 +1,8 @@
 /*
  * Precis extension: the reader's settings (the Precis server, whether to show the
- * panel), kept in extension storage. Shared by the background script, the content
- * script, the popup and the options page; defines one global, PrecisSettings.
+ * panel, whether to look for papers on every site), kept in extension storage.
+ * Shared by the background script, the content script, the popup and the options
+ * page; defines one global, PrecisSettings.
  */
 (function (root) {
   "use strict";
@@ -75,7 +76,32 @@
     return values;
   }
 
-  const api = { DEFAULT_SERVER, DEFAULTS, normalizeServer, permissionPattern, load, save };
+  // "Look for papers on every site": off unless the reader ticks it on the options
+  // page, which asks for access to these (optional host permissions). Kept in this
+  // browser's local storage, like the permission it goes with: permissions do not
+  // follow the reader to their other browsers.
+  const ALL_SITES = ["https://*/*", "http://*/*"];
+
+  async function loadEverySite() {
+    const { everySite } = await ext.storage.local.get({ everySite: false });
+    return everySite === true;
+  }
+
+  async function saveEverySite(on) {
+    await ext.storage.local.set({ everySite: on === true });
+  }
+
+  const api = {
+    DEFAULT_SERVER,
+    DEFAULTS,
+    ALL_SITES,
+    normalizeServer,
+    permissionPattern,
+    load,
+    save,
+    loadEverySite,
+    saveEverySite,
+  };
   root.PrecisSettings = api;
   if (typeof module === "object" && module.exports) module.exports = api;
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -92,10 +92,14 @@ def test_extension_package_holds_what_its_manifest_loads_and_nothing_else(tmp_pa
 
 def test_extension_asks_for_no_host_access_it_does_not_need():
     manifest = json.loads((EXTENSION / "manifest.json").read_text())
-    assert manifest["permissions"] == ["storage"]
+    # "scripting" registers the content script for every site, only once the reader
+    # has switched that on and granted access to all sites (optional, at run time).
+    assert manifest["permissions"] == ["storage", "scripting"]
     assert "host_permissions" not in manifest
     # The server's origin is asked for at run time, from the options page.
     assert set(manifest["optional_host_permissions"]) == {"https://*/*", "http://*/*"}
+    settings = (EXTENSION / "settings.js").read_text()
+    assert 'const ALL_SITES = ["https://*/*", "http://*/*"];' in settings
     for pattern in manifest["content_scripts"][0]["matches"]:
         assert pattern.startswith("https://") and "*://" not in pattern, pattern
     assert "no tracking" in manifest["description"] and len(manifest["description"]) <= 132
