@@ -324,3 +324,19 @@ def test_restore_is_offered_for_every_revision_but_the_latest(client, alice):
     body = history(client, summary)
     assert reverse("summaries:restore", args=[summary.pk, 1]) in body
     assert reverse("summaries:restore", args=[summary.pk, 2]) not in body
+
+
+def test_an_anonymous_summarys_history_gives_others_the_day_not_the_time(client, alice, carol):
+    summary = SummaryFactory(author=alice, anonymous=True, source="First words.")
+    revise(summary, "Second words.")
+    client.force_login(carol)
+    body = history(client, summary)
+    times = re.findall(r'<time datetime="([^"]+)">([^<]+)</time>', body)
+    assert len(times) == 2
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", stamp) for stamp, _ in times)
+    assert not any(re.search(r"\d\d:\d\d", shown) for _, shown in times)
+    # Its writer sees the time.
+    client.force_login(alice)
+    assert re.search(
+        r'<time datetime="[^"]+T[^"]+">[^<]+ \d\d:\d\d</time>', history(client, summary)
+    )
