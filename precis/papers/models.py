@@ -11,6 +11,9 @@ from precis.lib.urls import link
 
 from .fields import FIELDS, field_of_categories
 
+# A card in a list names this many authors, then "and N more".
+CARD_AUTHORS = 6
+
 
 class Venue(models.Model):
     """A conference, journal or archive; papers belong to one edition of it by year."""
@@ -165,6 +168,13 @@ class Paper(models.Model):
     def ordered_authors(self) -> list["Author"]:
         """Authors in paper order; uses the prefetch from ``with_authors()`` when present."""
         return [link.author for link in self.paper_authors.all()]
+
+    def card_authors(self) -> list["Author"]:
+        """The first authors, for cards in a list: a 40-author paper would fill the card."""
+        return self.ordered_authors()[:CARD_AUTHORS]
+
+    def authors_not_on_card(self) -> int:
+        return max(0, len(self.paper_authors.all()) - CARD_AUTHORS)
 
     def identifier(self, scheme: str) -> str:
         """The paper's identifier of one scheme, or "" (uses the prefetched identifiers)."""

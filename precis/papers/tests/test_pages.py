@@ -211,3 +211,27 @@ def test_a_paper_page_shows_its_latest_questions_and_links_to_all(client, alice)
         QUESTIONS_ON_PAPER_PAGE + 3
     )
     assert "Questions about this paper" in first
+
+
+def test_cards_name_the_first_authors_of_a_long_list_and_the_paper_page_names_them_all(client):
+    names = [f"Writer Number{n:02}" for n in range(40)]
+    paper = PaperFactory(title="A very collaborative paper", authors=names)
+    SummaryFactory(paper=paper)
+
+    home = client.get("/?tab=recent").content.decode()
+    card_text = " ".join(strip_tags(home).split())
+    assert "Writer Number05 and 34 more" in card_text
+    assert "Writer Number06" not in home
+
+    venue = client.get(paper.venue.get_absolute_url()).content.decode()
+    assert "and 34 more" in " ".join(strip_tags(venue).split())
+
+    page = client.get(paper.get_absolute_url()).content.decode()
+    assert all(name in page for name in names)
+    assert "34 more" not in page
+
+
+def test_a_card_with_few_authors_names_them_all_and_no_more():
+    paper = PaperFactory(authors=["One Author", "Two Author"])
+    assert [a.name for a in paper.card_authors()] == ["One Author", "Two Author"]
+    assert paper.authors_not_on_card() == 0
