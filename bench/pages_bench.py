@@ -134,7 +134,7 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    app: str, env: dict, args, *, chdir: Path = ROOT
+    app: str, env: dict, args, *, chdir: Path = ROOT, extra: tuple[str, ...] = ()
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
     command = [
@@ -152,6 +152,7 @@ def start_gunicorn(
         str(args.threads),
         "--log-level",
         "warning",
+        *extra,
     ]
     server = subprocess.Popen(command, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -295,30 +296,45 @@ def measure(label: str, env: dict, targets: dict, scratch: Path, args, *, withou
         )
 
 
-def proxy_load(env: dict, targets: dict, scratch: Path, args) -> None:
-    """Many connections for a long while through nginx with keep-alive, every public page."""
+def start_nginx(prefix: Path, upstream: str) -> tuple[subprocess.Popen, str]:
+    """nginx with keep-alive in front of ``upstream`` (host:port), configured as
+    precis/testing_nodes.py and docs/deploy.md configure it."""
     from precis.testing_nodes import nginx_config
 
-    gthread = argparse.Namespace(**{**vars(args), "worker_class": "gthread", "threads": 4})
-    precis, base = start_gunicorn("precis.wsgi", env, gthread)
-    prefix = scratch / "nginx"
     prefix.mkdir(exist_ok=True)
     port = free_port()
     config = prefix / "nginx.conf"
-    config.write_text(nginx_config(prefix, port, [base.removeprefix("http://")]))
+    config.write_text(nginx_config(prefix, port, [upstream]))
     nginx = subprocess.Popen(
         ["nginx", "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log")],
         start_new_session=True,
     )  # fmt: skip
+    front = f"http://127.0.0.1:{port}"
+    wait_until_serving(nginx, front)
+    return nginx, front
+
+
+def signed_out_paths(targets: dict) -> list[str]:
+    return [path for name in ANONYMOUS_PAGES for path in targets["pages"][name]]
+
+
+def proxy_load(env: dict, targets: dict, scratch: Path, args) -> None:
+    """Many connections for a long while through nginx with keep-alive, every public page."""
+    gthread = argparse.Namespace(**{**vars(args), "worker_class": "gthread", "threads": 4})
+    precis, base = start_gunicorn("precis.wsgi", env, gthread)
     try:
-        wait_until_serving(nginx, f"http://127.0.0.1:{port}")
-        paths = [path for name in ANONYMOUS_PAGES for path in targets["pages"][name]]
-        warm(f"http://127.0.0.1:{port}", paths)
+        nginx, front = start_nginx(scratch / "nginx", base.removeprefix("http://"))
+    except BaseException:
+        stop(precis)
+        raise
+    try:
+        paths = signed_out_paths(targets)
+        warm(front, paths)
         script = lua_script(scratch, "every page", paths)
         loaded = argparse.Namespace(
             **{**vars(args), "connections": args.proxy_connections, "seconds": args.proxy_seconds}
         )
-        result = load(f"http://127.0.0.1:{port}", script, loaded)
+        result = load(front, script, loaded)
     finally:
         stop(nginx)
         stop(precis)
@@ -326,6 +342,35 @@ def proxy_load(env: dict, targets: dict, scratch: Path, args) -> None:
           f"{args.proxy_connections} connections for {args.proxy_seconds} s, "
           f"{len(paths)} signed-out URLs: {result['rps']:.0f} req/s, p50 {result['p50']:.1f} ms, "
           f"p99 {result['p99']:.1f} ms, failed {result['failed']}", flush=True)  # fmt: skip
+
+
+def build_corpus(scratch: Path, env: dict, papers: int, summaries: int, writers: int) -> dict:
+    """Build the corpus in ``scratch`` (or reuse the one kept there) and return its targets."""
+    subprocess.run(
+        [sys.executable, str(BENCH / "pages_bench.py"), "--prepare", str(scratch),
+         "--papers", str(papers), "--summaries", str(summaries), "--writers", str(writers)],
+        env=env, check=True,
+    )  # fmt: skip
+    return json.loads((scratch / "targets.json").read_text())
+
+
+def precis_env(scratch: Path, database_url: str, redis_url: str = "") -> dict:
+    """The environment Precis runs under on the corpus kept in ``scratch``."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "precis.settings",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "pages-bench-" + "k7Qx" * 12,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "STATIC_ROOT": str(scratch / "static"),
+        "VAR_DIR": str(scratch / "var"),
+        "LOG_LEVEL": "ERROR",
+        "PYTHONPATH": f"{ROOT}:{BENCH}",
+    }
 
 
 def main() -> None:
@@ -384,28 +429,9 @@ def main() -> None:
         fresh_postgres(database_url, keep=args.keep is not None)
     else:
         database_url = f"sqlite:///{scratch}/bench.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "precis.settings",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": args.redis_url,
-        "SECRET_KEY": "pages-bench-" + "k7Qx" * 12,
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "STATIC_ROOT": str(scratch / "static"),
-        "VAR_DIR": str(scratch / "var"),
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": f"{ROOT}:{BENCH}",
-    }
+    env = precis_env(scratch, database_url, args.redis_url)
     try:
-        subprocess.run(
-            [sys.executable, __file__, "--prepare", str(scratch), "--papers", str(args.papers),
-             "--summaries", str(args.summaries), "--writers", str(args.writers)],
-            env=env, check=True,
-        )  # fmt: skip
-        targets = json.loads((scratch / "targets.json").read_text())
+        targets = build_corpus(scratch, env, args.papers, args.summaries, args.writers)
         print(f"{args.db}, {args.papers:,} papers, {args.summaries:,} summaries, "
               f"{args.writers:,} writers")  # fmt: skip
         if args.only in (None, "cached"):

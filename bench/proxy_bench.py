@@ -21,10 +21,7 @@ It saturates both cores for --seconds per configuration: run it on a quiet machi
 """
 
 import argparse
-import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,55 +33,35 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 from pages_bench import (  # noqa: E402  (bench/ is the script's folder)
-    ANONYMOUS_PAGES,
-    free_port,
+    build_corpus,
     load,
     lua_script,
+    precis_env,
+    signed_out_paths,
+    start_gunicorn,
+    start_nginx,
     stop,
-    wait_until_serving,
     warm,
 )
 
 CONFIGS = ("before", "warm", "after")
 
 
-def start_app(env: dict, args, *, warm_up: bool) -> tuple[subprocess.Popen, str]:
-    """gunicorn as docs/deploy.md runs it, with or without the warm-up hook."""
-    port = free_port()
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"), "precis.wsgi",
-        "--chdir", str(ROOT), "--bind", f"127.0.0.1:{port}",
-        "--workers", str(args.workers), "--worker-class", "gthread",
-        "--threads", str(args.threads), "--keep-alive", "35", "--log-level", "warning",
-        "--no-control-socket",
-    ]  # fmt: skip
-    if warm_up:
-        command += ["--config", "python:precis.gunicorn_conf"]
-    server = subprocess.Popen(command, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    wait_until_serving(server, base)
-    return server, base
-
-
 def run_config(name: str, env: dict, paths: list[str], scratch: Path, args) -> dict:
-    from precis.testing_nodes import nginx_config
-
     env = {**env, "REDIS_URL": args.redis_url if name == "after" else ""}
     if name == "after" and args.redis_url:
         flush_redis(args.redis_url)
-    app, base = start_app(env, args, warm_up=name in ("warm", "after"))
-    prefix = scratch / f"nginx-{name}"
-    prefix.mkdir(exist_ok=True)
-    port = free_port()
-    config = prefix / "nginx.conf"
-    config.write_text(nginx_config(prefix, port, [base.removeprefix("http://")]))
-    nginx = subprocess.Popen(
-        ["nginx", "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log")],
-        start_new_session=True,
-    )  # fmt: skip
+    extra = ("--keep-alive", "35", "--no-control-socket")
+    if name in ("warm", "after"):
+        extra += ("--config", "python:precis.gunicorn_conf")
+    gthread = argparse.Namespace(workers=args.workers, worker_class="gthread", threads=args.threads)
+    app, base = start_gunicorn("precis.wsgi", env, gthread, extra=extra)
     try:
-        front = f"http://127.0.0.1:{port}"
-        wait_until_serving(nginx, front)
+        nginx, front = start_nginx(scratch / f"nginx-{name}", base.removeprefix("http://"))
+    except BaseException:
+        stop(app)
+        raise
+    try:
         started = time.perf_counter()
         warm(front, paths)
         warming = time.perf_counter() - started
@@ -131,29 +108,10 @@ def main() -> None:
         raise SystemExit("'after' runs as docs/deploy.md says, with Redis: pass --redis-url")
     scratch = args.keep or Path(tempfile.mkdtemp(prefix="precis-proxy-bench-"))
     scratch.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "precis.settings",
-        "DATABASE_URL": f"sqlite:///{scratch}/bench.sqlite3",
-        "SECRET_KEY": "pages-bench-" + "k7Qx" * 12,
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "STATIC_ROOT": str(scratch / "static"),
-        "VAR_DIR": str(scratch / "var"),
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": f"{ROOT}:{BENCH}",
-    }
+    env = precis_env(scratch, f"sqlite:///{scratch}/bench.sqlite3")
     try:
-        subprocess.run(
-            [sys.executable, str(BENCH / "pages_bench.py"), "--prepare", str(scratch),
-             "--papers", str(args.papers), "--summaries", str(args.summaries),
-             "--writers", str(args.writers)],
-            env=env, check=True,
-        )  # fmt: skip
-        targets = json.loads((scratch / "targets.json").read_text())
-        paths = [path for name in ANONYMOUS_PAGES for path in targets["pages"][name]]
+        targets = build_corpus(scratch, env, args.papers, args.summaries, args.writers)
+        paths = signed_out_paths(targets)
         for name in args.configs:
             run_config(name, env, paths, scratch, args)
     finally:
