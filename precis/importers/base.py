@@ -15,6 +15,11 @@ class AuthorName:
     name: str
     orcid: str = ""
 
+    def __reduce__(self):
+        # An import sends a few of these per record to the writer's process: as
+        # arguments they pickle smaller and load faster than as attribute state.
+        return type(self), (self.name, self.orcid) if self.orcid else (self.name,)
+
 
 @dataclass(frozen=True)
 class VersionRecord:
@@ -52,6 +57,9 @@ class PaperRecord:
     # The versions the source lists, oldest first; the record's title, abstract and
     # comments are those of the last one (see precis.papers.versions).
     versions: list[VersionRecord] = field(default_factory=list)
+    # Set by a parser whose identifiers are all in precis.lib.identifiers' canonical
+    # form already: the writer then stores them without normalising them again.
+    identifiers_normalized: bool = field(default=False, compare=False)
 
     def __post_init__(self):
         self.authors = [

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -77,14 +78,41 @@ class PaperQuerySet(models.QuerySet):
         return self.filter(identifiers__scheme=scheme, identifiers__value=value)
 
 
+# What django.utils.text.slugify drops from ASCII text: all but letters, digits, "_",
+# "-" and whitespace.
+SLUG_DROPPED = {code: None for code in range(128) if not re.fullmatch(r"[\w\s-]", chr(code))}
+
+
+def paper_slug(title: str) -> str:
+    """``slugify(title)[:80]``, or "paper" for a title with nothing to show.
+
+    A bulk import derives one per paper: an ASCII title (nearly all are) skips
+    slugify's Unicode decomposition, which leaves ASCII as it is, and its regular
+    expressions, for str methods that do the same.
+    """
+    if title.isascii():
+        words = title.lower().translate(SLUG_DROPPED).replace("-", " ").split()
+        slug = "-".join(words).strip("-_")
+    else:
+        slug = slugify(title)
+    return slug[:80] or "paper"
+
+
 class Paper(models.Model):
     title = models.CharField(max_length=500)
-    slug = models.SlugField(max_length=80, blank=True)
+    # Not indexed: papers are found by id, the slug only makes their URLs readable.
+    slug = models.SlugField(max_length=80, blank=True, db_index=False)
     abstract = models.TextField(blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
     published_on = models.DateField("first published", null=True, blank=True)
+    # Not indexed on its own: the (venue, year) index below starts with it.
     venue = models.ForeignKey(
-        Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="papers"
+        Venue,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="papers",
+        db_index=False,
     )
     url = models.URLField(max_length=500, blank=True)
     pdf_url = models.URLField("PDF URL", max_length=500, blank=True)
@@ -161,7 +189,7 @@ class Paper(models.Model):
 
     def derive_fields(self) -> None:
         """Fields computed from others; called by save() and before bulk writes."""
-        self.slug = slugify(self.title)[:80] or "paper"
+        self.slug = paper_slug(self.title)
         self.field = field_of_categories(self.categories)
         self.title_key = names.title_key(self.title)
 
@@ -257,8 +285,30 @@ class PaperVersion(models.Model):
         return identifiers.arxiv_url(arxiv, self.number)
 
 
+class WrittenAgainstVersion(models.Model):
+    """Writing about a paper (a summary, comment, question or answer) that records the
+    paper's version it was written against: the paper's latest, set by its app's services
+    when it is written (a summary's again when its text changes, or when its writer
+    confirms it holds for a newer version); null when no version was known."""
+
+    paper_version = models.ForeignKey(
+        PaperVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
 class PaperAuthor(models.Model):
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_authors")
+    # No index of its own: the unique (paper, position) index starts with paper.
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="paper_authors", db_index=False
+    )
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="paper_links")
     position = models.PositiveSmallIntegerField()
 

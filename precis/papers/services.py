@@ -325,11 +325,15 @@ def _text_block(text: str) -> str:
 def _bounded_authors(authors: list[AuthorName], notes: list[str]) -> list[AuthorName]:
     kept, too_long = [], 0
     for author in authors:
-        name = _one_line(author.name)
+        name = author.name
+        # _one_line's quick test, inlined: a record has a few names, an import millions
+        if not (name and name.isprintable() and "  " not in name):
+            name = _one_line(name)
+        name = name.strip()
         if len(name) > MAX_AUTHOR_NAME_CHARS:
             too_long += 1
         elif name:
-            orcid = _one_line(author.orcid)[:19]
+            orcid = _one_line(author.orcid)[:19] if author.orcid else ""
             same = name == author.name and orcid == author.orcid
             kept.append(author if same else AuthorName(name, orcid))
     if too_long:
@@ -379,7 +383,7 @@ def _bounded_url(url: str, what: str, notes: list[str]) -> str:
 # -- writing a batch -----------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     record: PaperRecord
     ids: dict[str, str]
@@ -438,14 +442,21 @@ class _BatchWriter:
             ref = _reference(record)
             report.trimmed.extend((ref, note) for note in notes)
         venue_key, venue_name = self._venue_of(record)
-        ids = {}
-        for scheme, value in record.identifiers.items():
-            if scheme not in identifiers.SCHEMES:
-                continue
-            try:
-                ids[scheme] = identifiers.normalize(scheme, value)
-            except identifiers.InvalidIdentifier:
-                continue  # a bad secondary id must not cost us the paper
+        if record.identifiers_normalized:
+            ids = {
+                scheme: value
+                for scheme, value in record.identifiers.items()
+                if scheme in identifiers.SCHEMES
+            }
+        else:
+            ids = {}
+            for scheme, value in record.identifiers.items():
+                if scheme not in identifiers.SCHEMES:
+                    continue
+                try:
+                    ids[scheme] = identifiers.normalize(scheme, value)
+                except identifiers.InvalidIdentifier:
+                    continue  # a bad secondary id must not cost us the paper
         first = names.family_name(record.authors[0].name) if record.authors else ""
         return _Pending(
             record=record,
@@ -518,7 +529,11 @@ class _BatchWriter:
         for entry in pending:
             record = entry.record
             keys = list(entry.ids.items())
-            paper = next((by_id[key] for key in keys if key in by_id), None)
+            paper = None
+            for key in keys:
+                if key in by_id:
+                    paper = by_id[key]
+                    break
             if paper is not None:
                 entry.matched_by_other = (
                     any(key not in by_id for key in keys) and paper.source != record.source
@@ -540,7 +555,7 @@ class _BatchWriter:
                 entry.matched_by_other = paper is not None
             if paper is None:
                 paper = PAPER_ROWS.new_instance()
-                self._apply(paper, entry, created=True)
+                self._fill(paper, entry)
                 paper.title_key = entry.title_key
                 new_papers.append(paper)
                 by_title.setdefault(paper.title_key, []).append(paper)
@@ -552,7 +567,7 @@ class _BatchWriter:
                         {name: getattr(paper, name) for name in COMPARED_ATTRIBUTES},
                     )
                 state = [getattr(paper, name) for name in APPLIED_ATTRIBUTES]
-                self._apply(paper, entry, created=False)
+                self._apply(paper, entry)
                 entry.changed = state != [getattr(paper, name) for name in APPLIED_ATTRIBUTES]
             entry.paper = paper
             for key in keys:
@@ -615,7 +630,7 @@ class _BatchWriter:
         if changed:
             Paper.objects.bulk_update(changed, [*UPDATABLE_FIELDS, "updated_at"])
 
-    def _apply(self, paper, entry: _Pending, *, created: bool) -> None:
+    def _apply(self, paper, entry: _Pending) -> None:
         """Fill ``paper`` from ``entry``'s record.
 
         Blanks are filled and nothing else changes, except that a published venue
@@ -628,8 +643,8 @@ class _BatchWriter:
         upgrades_venue = venue is not None and (
             paper.venue_id is None or (paper.venue_id == arxiv_id and venue.pk != arxiv_id)
         )
-        if created or upgrades_venue:
-            paper.venue_id = venue.pk if venue else None
+        if upgrades_venue:
+            paper.venue_id = venue.pk
             paper.year = record.year or paper.year
         elif not paper.year:
             paper.year = record.year
@@ -643,8 +658,27 @@ class _BatchWriter:
             paper.keywords = list(record.keywords)
         if not paper.source:
             paper.source = record.source
-        if record.authors and not paper.first_author_key:
-            paper.first_author_key = names.family_name(record.authors[0].name)
+        if not paper.first_author_key:
+            paper.first_author_key = entry.first_author_key
+
+    def _fill(self, paper, entry: _Pending) -> None:
+        """``_apply`` for the row of a new paper: every field is blank, so each rule comes
+        down to taking the record's value (most records of a bulk import come this way)."""
+        record = entry.record
+        venue = self.venues.get(entry.venue_key) if entry.venue_key else None
+        paper.venue_id = venue.pk if venue else None
+        paper.year = record.year or None
+        paper.title = record.title or ""
+        paper.abstract = record.abstract or ""
+        paper.url = record.url or ""
+        paper.pdf_url = record.pdf_url or ""
+        paper.published_on = record.published_on or None
+        if record.categories:
+            paper.categories = list(record.categories)
+        if record.keywords:
+            paper.keywords = list(record.keywords)
+        paper.source = record.source
+        paper.first_author_key = entry.first_author_key
 
     @staticmethod
     def _write_links(pending: list[_Pending], new_papers: list) -> None:
@@ -689,6 +723,9 @@ class _BatchWriter:
 
 
 def _unique_names(authors: list[AuthorName]) -> list[AuthorName]:
+    distinct = {author.name for author in authors}
+    if len(distinct) == len(authors) and "" not in distinct:
+        return authors  # nearly always: no name twice, none empty
     seen, unique = set(), []
     for author in authors:
         if author.name and author.name not in seen:

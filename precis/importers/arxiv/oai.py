@@ -147,7 +147,13 @@ def _child(element, name: str):
 
 
 def _record(record, prefix: str = "") -> PaperRecord | ImportProblem:
-    header = _child(record, "header")
+    header = metadata = None
+    for child in record.iterchildren(etree.Element):
+        name = _local(child)
+        if name == "header" and header is None:
+            header = child
+        elif name == "metadata" and metadata is None:
+            metadata = child
     oai_identifier = element_text(_child(header, "identifier")) if header is not None else ""
     source_ref = oai_identifier or "a record without identifier"
     if header is not None and header.get("status") == "deleted":
@@ -161,7 +167,6 @@ def _record(record, prefix: str = "") -> PaperRecord | ImportProblem:
             source_ref=source_ref,
             deleted=True,
         )
-    metadata = _child(record, "metadata")
     content = next(metadata.iterchildren(etree.Element), None) if metadata is not None else None
     if content is None:
         return ImportProblem(source_ref, "Skipped: the record has no metadata.")
@@ -195,6 +200,7 @@ def _checked(paper: PaperRecord) -> PaperRecord | ImportProblem:
     paper.venue_name = paper.journal_ref
     paper.venue_key = venue_of(paper.journal_ref)
     paper.doc_type = "preprint"
+    paper.identifiers_normalized = True  # every reader made them with normalize_*
     return paper
 
 
@@ -213,7 +219,8 @@ def _text(raw: str | None) -> str:
     """Element text, cleaned, with escaped line breaks undone (see ``ESCAPED_LINE_BREAK``)."""
     if not raw:
         return ""
-    if "\\n" in raw and "\n" not in raw and ESCAPED_LINE_BREAK.search(raw):
+    # "\n" first: it is in most long texts, near their start, and rules the rest out
+    if "\n" not in raw and "\\n" in raw and ESCAPED_LINE_BREAK.search(raw):
         raw = raw.replace("\\n", " ")
     return clean_text(raw)
 
@@ -459,10 +466,19 @@ READERS_BY_NAME = {"arXiv": _read_arxiv, "arXivRaw": _read_arxiv_raw, "dc": _rea
 READERS_BY_PREFIX = {"arXiv": _read_arxiv, "arXivRaw": _read_arxiv_raw, "oai_dc": _read_oai_dc}
 
 
+#: Readers by the metadata element's tag (None: neither its namespace nor its name says).
+_READERS_BY_TAG: dict = {}
+
+
 def _reader_for(content, prefix: str) -> Callable[[etree._Element], PaperRecord] | None:
     """The reader for a metadata element: by its namespace, else its name, else the request's prefix."""
-    return (
-        READERS.get(etree.QName(content).namespace or "")
-        or READERS_BY_NAME.get(_local(content))
-        or READERS_BY_PREFIX.get(prefix)
-    )
+    tag = content.tag
+    try:
+        reader = _READERS_BY_TAG[tag]
+    except KeyError:
+        reader = READERS.get(etree.QName(content).namespace or "") or READERS_BY_NAME.get(
+            _local(content)
+        )
+        if len(_READERS_BY_TAG) < _LOCAL_NAMES_MAX:
+            _READERS_BY_TAG[tag] = reader
+    return reader or READERS_BY_PREFIX.get(prefix)
