@@ -13,5 +13,5 @@ urlpatterns = [
 api_urls = [
     path("api/v1/docs", views.docs, name="api-docs"),
     path("api/v1/", api.urls),
-    re_path(r"^api/v1/(?P<rest>.*)$", views.not_found),
+    re_path(r"^api/v1/(?P<rest>[\s\S]*)$", views.not_found),
 ]

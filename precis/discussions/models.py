@@ -2,6 +2,8 @@
 
 Everything here is soft-deleted: rows stay (replies still hang off a deleted
 comment, an accepted answer can be taken back) and ``deleted_at`` hides them.
+``Written`` and ``AliveQuerySet`` are what every such piece of writing shares,
+the findings app's findings and replies included.
 """
 
 import hashlib
@@ -10,24 +12,27 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from precis.accounts.models import Block, User
 from precis.lib import richtext
 from precis.lib.moderation import Moderated, shown
 from precis.lib.urls import link
-from precis.papers.models import Paper
+from precis.papers.models import Paper, WrittenAgainstVersion
 from precis.papers.services import citation_title
 from precis.summaries.models import Summary
 
 
 def render_source(source: str) -> str:
     """The one renderer (Markdown + math), with headings kept below the page's own
-    (h2 "Comments" or "Answers" above: their top headings are h3) and @mentions linked.
+    (h2 "Comments", "Answers" or a finding's title above: their top headings are h3) and
+    @mentions linked.
 
-    Not strict: writing checks the limits first (``services.validate_text``), and a
-    row stored before a limit existed must still re-render, as escaped text.
+    Not strict: writing checks the limits first (``services.validate_text``, and the
+    findings app's ``validate_evidence``), and a row stored before a limit existed must
+    still re-render, as escaped text.
     """
-    # Footnote ids must differ between the many comments and answers on one page.
+    # Footnote ids must differ between the many comments, answers or replies on one page.
     doc_id = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:8]
     return richtext.render(
         source,
@@ -40,6 +45,8 @@ def render_source(source: str) -> str:
 
 
 class AliveQuerySet(models.QuerySet):
+    """What every kind of writing shares: soft deletion, moderation, mutes."""
+
     def alive(self):
         return self.filter(deleted_at__isnull=True)
 
@@ -61,37 +68,67 @@ class AliveQuerySet(models.QuerySet):
         return self.exclude(author__in=Block.objects.muted_by(user))
 
 
-def comment_count():
-    """An annotation for a Summary queryset: its comments that are not deleted.
+def shown_count(model, parent: str):
+    """An annotation: how many shown rows of ``model`` (one of the ``Written`` models)
+    point at each row of the queryset it is added to, through their field ``parent``.
 
     A correlated subquery rather than ``Count("comments")``, so it adds no join
-    and no GROUP BY to the summary query it is added to (and no query at all).
+    and no GROUP BY to the query it is added to (and no query at all).
     """
     counts = (
-        Comment.objects.shown()
-        .filter(summary=OuterRef("pk"))
+        model.objects.shown()
+        .filter(**{parent: OuterRef("pk")})
         .order_by()
-        .values("summary")
+        .values(parent)
         .annotate(n=Count("pk"))
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
+
+
+def comment_count():
+    """An annotation for a Summary queryset: its comments that are not deleted."""
+    return shown_count(Comment, "summary")
 
 
 def answer_count():
     """An annotation for a Question queryset: its answers that are not deleted."""
-    counts = (
-        Answer.objects.shown()
-        .filter(question=OuterRef("pk"))
-        .order_by()
-        .values("question")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
+    return shown_count(Answer, "question")
 
 
-class Comment(Moderated, models.Model):
+class Written(Moderated, models.Model):
+    """A piece of writing about a paper or a summary: Markdown with math, rendered once at
+    save (``render()``; ``manage.py rerender`` covers it), moderated, soft-deleted.
+
+    Comments, questions and answers here, findings and their replies in the findings
+    app. Each adds its author (with its own ``related_name``) and what it hangs off.
+    """
+
+    source = models.TextField()
+    html = models.TextField(editable=False)
+    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def render(self) -> None:
+        self.html = render_source(self.source) if self.source else ""
+        self.renderer_version = richtext.RENDERER_VERSION
+
+    def soft_delete(self) -> bool:
+        """Mark it deleted; the row and what hangs off it stay. False, changing nothing,
+        when it already was."""
+        if self.deleted_at is not None:
+            return False
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["deleted_at", "updated_at"])
+        return True
+
+
+class Comment(Written, WrittenAgainstVersion):
     summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
@@ -99,22 +136,7 @@ class Comment(Moderated, models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
-    source = models.TextField()
-    html = models.TextField(editable=False)
-    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     edited_at = models.DateTimeField(null=True, blank=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
-    # The paper's version it was written against (precis.papers.PaperVersion); null if unknown.
-    paper_version = models.ForeignKey(
-        "papers.PaperVersion",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
 
     objects = AliveQuerySet.as_manager()
 
@@ -151,10 +173,6 @@ class Comment(Moderated, models.Model):
             return summary.author_shown_to(user) and self.author
         return self.author
 
-    def render(self) -> None:
-        self.html = render_source(self.source)
-        self.renderer_version = richtext.RENDERER_VERSION
-
 
 class CommentRevision(models.Model):
     """One saved text of a comment: the first save is revision 1, each edit adds one."""
@@ -187,32 +205,21 @@ class QuestionQuerySet(AliveQuerySet):
         return self.with_answer_counts().select_related("author").order_by("-created_at", "-pk")
 
 
-class Question(Moderated, models.Model):
+class Question(Written, WrittenAgainstVersion):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="questions")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions"
     )
     title = models.CharField(max_length=200)
+    # The title may say it all.
     source = models.TextField(blank=True)
     html = models.TextField(editable=False, blank=True)
-    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
     accepted_answer = models.ForeignKey(
         "Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # A moderator closed it: what is there stays, no new answers.
     answers_locked = models.BooleanField(default=False)
-    # The paper's version it was written against (precis.papers.PaperVersion); null if unknown.
-    paper_version = models.ForeignKey(
-        "papers.PaperVersion",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -228,10 +235,6 @@ class Question(Moderated, models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_answer_id is None
-
-    def render(self) -> None:
-        self.html = render_source(self.source) if self.source else ""
-        self.renderer_version = richtext.RENDERER_VERSION
 
 
 class AnswerQuerySet(AliveQuerySet):
@@ -260,29 +263,14 @@ class AnswerQuerySet(AliveQuerySet):
         return qs
 
 
-class Answer(Moderated, models.Model):
+class Answer(Written, WrittenAgainstVersion):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"
     )
-    source = models.TextField()
-    html = models.TextField(editable=False)
-    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
     score = models.IntegerField(default=0)
-    # The paper's version it was written against (precis.papers.PaperVersion); null if unknown.
-    paper_version = models.ForeignKey(
-        "papers.PaperVersion",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
 
     objects = AnswerQuerySet.as_manager()
 
@@ -294,10 +282,6 @@ class Answer(Moderated, models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{link('discussions:question', self.question_id)}#answer-{self.pk}"
-
-    def render(self) -> None:
-        self.html = render_source(self.source)
-        self.renderer_version = richtext.RENDERER_VERSION
 
 
 class AnswerVote(models.Model):

@@ -105,16 +105,13 @@ def _recent():
     return timezone.now() - timedelta(seconds=DOUBLE_SUBMIT_SECONDS)
 
 
-# --------------------------------------------------------------------------
-# Comments
-# --------------------------------------------------------------------------
-
-
 @transaction.atomic
-def _just_posted(model, *, author, **same):
+def just_posted(model, *, author, **same):
     """The identical thing ``author`` posted moments ago (a double submit), or None.
 
-    Locks the author's row first so two copies of one form cannot both get through.
+    ``model`` is a ``models.Written`` (the findings app's too); ``same`` are the fields
+    that make two posts one. Locks the author's row first so two copies of one form
+    cannot both get through.
     """
     _lock_author(author)
     return model.objects.filter(
@@ -122,6 +119,12 @@ def _just_posted(model, *, author, **same):
     ).first()
 
 
+# --------------------------------------------------------------------------
+# Comments
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
 def post_comment(
     *, author, summary: Summary, source: str, parent: Comment | None = None
 ) -> Comment:
@@ -139,7 +142,7 @@ def post_comment(
         if parent.deleted_at is not None:
             raise ValidationError("That comment was deleted; it cannot be replied to.")
     check_not_blocked(summary, author, parent)
-    earlier = _just_posted(Comment, author=author, summary=summary, parent=parent, source=source)
+    earlier = just_posted(Comment, author=author, summary=summary, parent=parent, source=source)
     if earlier is not None:
         return earlier
     comment = Comment(summary=summary, author=author, parent=parent, source=source)
@@ -193,9 +196,7 @@ def delete_comment(*, comment: Comment, editor) -> Comment:
     comment with visible replies shows as "[deleted]", one without is not shown."""
     if not may_delete(comment, editor):
         raise PermissionDenied("Only its author or a moderator can delete a comment.")
-    if comment.deleted_at is None:
-        comment.deleted_at = timezone.now()
-        comment.save(update_fields=["deleted_at", "updated_at"])
+    comment.soft_delete()
     return comment
 
 
@@ -204,17 +205,17 @@ def delete_comment(*, comment: Comment, editor) -> Comment:
 # --------------------------------------------------------------------------
 
 
-@transaction.atomic
 def _latest_version_id(paper_id: int) -> int | None:
     """The paper version new writing about ``paper_id`` is written against (null if unknown)."""
     return Paper.objects.filter(pk=paper_id).values_list("latest_version", flat=True).first()
 
 
+@transaction.atomic
 def ask_question(*, author, paper, title: str, source: str = "") -> Question:
     """Ask a question about ``paper``; the body is optional. Double submits create nothing."""
     title = validate_title(title)
     source = validate_text(source, what="A question", required=False)
-    earlier = _just_posted(Question, author=author, paper=paper, title=title, source=source)
+    earlier = just_posted(Question, author=author, paper=paper, title=title, source=source)
     if earlier is not None:
         return earlier
     question = Question(paper=paper, author=author, title=title, source=source)
@@ -245,7 +246,7 @@ def post_answer(*, author, question: Question, source: str) -> Answer:
             "The asker has blocked you, so you cannot answer this question.", code="blocked"
         )
     source = validate_text(source, what="An answer")
-    earlier = _just_posted(Answer, author=author, question=question, source=source)
+    earlier = just_posted(Answer, author=author, question=question, source=source)
     if earlier is not None:
         return earlier
     answer = Answer(question=question, author=author, source=source)
@@ -329,9 +330,7 @@ def delete_question(*, question: Question, editor) -> Question:
     """Soft delete by the asker or staff: hidden from everyone else, answers and all."""
     if not may_delete(question, editor):
         raise PermissionDenied("Only the asker or a moderator can delete a question.")
-    if question.deleted_at is None:
-        question.deleted_at = timezone.now()
-        question.save(update_fields=["deleted_at", "updated_at"])
+    question.soft_delete()
     return question
 
 
@@ -340,9 +339,7 @@ def delete_answer(*, answer: Answer, editor) -> Answer:
     """Soft delete by its author or staff; a deleted accepted answer stops being accepted."""
     if not may_delete(answer, editor):
         raise PermissionDenied("Only its author or a moderator can delete an answer.")
-    if answer.deleted_at is None:
-        answer.deleted_at = timezone.now()
-        answer.save(update_fields=["deleted_at", "updated_at"])
+    if answer.soft_delete():
         Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(
             accepted_answer=None, updated_at=timezone.now()
         )

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from precis.core import generations
 from precis.lib import ratelimit, richtext
 from precis.lib.moderation import is_moderator
 from precis.lib.navigation import number
+from precis.lib.posting import delete_or_404, readable_or_404, refusal, save_form
 from precis.lib.ratelimit import rate_limited
 from precis.lib.votes import vote_response
 from precis.papers.models import Paper
@@ -31,12 +34,6 @@ def _comment_rate_limit(view):
 def _question_rate_limit(view):
     # Asking, answering, accepting and deleting share one budget with the API's.
     return rate_limited(ratelimit.QUESTION)(view)
-
-
-def _message(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return exc.messages[0]
-    return str(exc) or "Not allowed."
 
 
 # --------------------------------------------------------------------------
@@ -106,16 +103,17 @@ def comment_edit(request, pk):
     comment = _own_comment(request, pk)
     if request.method == "POST":
         form = CommentForm(request.POST)
-        if form.is_valid():
-            try:
-                comment = services.edit_comment(
-                    comment=comment, editor=request.user, source=form.cleaned_data["source"]
-                )
-            except ValidationError as exc:
-                form.add_error("source", exc)
-            else:
-                messages.success(request, "Comment saved.")
-                return redirect(_comment_url(comment.summary, comment, request.user))
+        edited = save_form(
+            form,
+            # The form's ``parent`` is for new replies; an edit keeps its place.
+            lambda source, parent: services.edit_comment(
+                comment=comment, editor=request.user, source=source
+            ),
+            field="source",
+        )
+        if edited is not None:
+            messages.success(request, "Comment saved.")
+            return redirect(_comment_url(edited.summary, edited, request.user))
     else:
         form = CommentForm(initial={"source": comment.source})
     return render(
@@ -232,30 +230,17 @@ def _comment_url(summary, comment, user) -> str:
 def ask(request, paper_id):
     paper = get_object_or_404(Paper.objects.with_authors(), pk=paper_id)
     form = QuestionForm(request.POST)
-    if form.is_valid():
-        try:
-            question = services.ask_question(
-                author=request.user,
-                paper=paper,
-                title=form.cleaned_data["title"],
-                source=form.cleaned_data["source"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect(question)
+    question = save_form(form, partial(services.ask_question, author=request.user, paper=paper))
+    if question is not None:
+        return redirect(question)
     return render(request, "discussions/ask.html", {"paper": paper, "form": form})
 
 
 def _viewable_question(request, pk) -> Question:
     """A question anyone may read; a deleted one only its asker and staff, a held or
     hidden one only its asker and moderators (others: 404)."""
-    question = get_object_or_404(Question.objects.select_related("author", "paper"), pk=pk)
-    if question.deleted_at is not None and not services.may_delete(question, request.user):
-        raise Http404("No such question.")
-    if not question.is_visible_to(request.user):
-        raise Http404("No such question.")
-    return question
+    questions = Question.objects.select_related("author", "paper")
+    return readable_or_404(questions, pk, request.user, noun="question", author_sees_deleted=True)
 
 
 def question_detail(request, pk, *, answer_form=None):
@@ -290,15 +275,10 @@ def question_detail(request, pk, *, answer_form=None):
 def answer_create(request, pk):
     question = get_object_or_404(Question.objects.alive(), pk=pk)
     form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            answer = services.post_answer(
-                author=request.user, question=question, source=form.cleaned_data["source"]
-            )
-        except ValidationError as exc:
-            form.add_error("source", exc)
-        else:
-            return redirect(answer)
+    post = partial(services.post_answer, author=request.user, question=question)
+    answer = save_form(form, post, field="source")
+    if answer is not None:
+        return redirect(answer)
     return question_detail(request, pk, answer_form=form)
 
 
@@ -334,7 +314,7 @@ def accept(request, pk, answer_id):
     try:
         services.accept_answer(question=question, answer=answer, by=request.user, accepted=accepted)
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, "Answer accepted." if accepted else "Answer no longer accepted.")
     return redirect(answer)
@@ -344,11 +324,9 @@ def accept(request, pk, answer_id):
 @require_POST
 @_question_rate_limit
 def question_delete(request, pk):
-    question = get_object_or_404(Question.objects.alive(), pk=pk)
-    if not services.may_delete(question, request.user):
-        raise Http404("No such question.")
-    services.delete_question(question=question, editor=request.user)
-    messages.success(request, "Question deleted.")
+    question = delete_or_404(
+        request, Question.objects.alive(), pk, services.delete_question, noun="question"
+    )
     return redirect(question.paper)
 
 
@@ -356,11 +334,9 @@ def question_delete(request, pk):
 @require_POST
 @_question_rate_limit
 def answer_delete(request, pk):
-    answer = get_object_or_404(Answer.objects.alive(), pk=pk)
-    if not services.may_delete(answer, request.user):
-        raise Http404("No such answer.")
-    services.delete_answer(answer=answer, editor=request.user)
-    messages.success(request, "Answer deleted.")
+    answer = delete_or_404(
+        request, Answer.objects.alive(), pk, services.delete_answer, noun="answer"
+    )
     return redirect("discussions:question", pk=answer.question_id)
 
 

@@ -46,7 +46,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
@@ -229,14 +232,70 @@ def paper_rows() -> Iterator[dict]:
             }
 
 
-def summary_rows() -> Iterator[dict]:
+# Every kind but papers is read one model instance a row, through a table of its fields
+# (``_kind``). A field is read by a function of the instance and of its writer as the
+# dump names them (``_person``: None when not named).
+Read = Callable[[Any, dict | None], Any]
+
+
+def _url(row, writer) -> str:
+    return absolute(row.get_absolute_url())
+
+
+def _writer(row, writer) -> dict | None:
+    return writer
+
+
+def _exact_or_day(attribute: str) -> Read:
+    """A time to the second when the writer is named, to the day when not (``_when``)."""
+    return lambda row, writer: _when(getattr(row, attribute), named=writer is not None)
+
+
+def _or_null(attribute: str) -> Read:
+    """An optional text as null where it is empty."""
+    return lambda row, writer: getattr(row, attribute) or None
+
+
+def _attribute(name: str) -> Read:
+    return lambda row, writer: getattr(row, name)
+
+
+def _read_rows(
+    rows: Callable, writer: Callable | None, reads: list[tuple[str, Read]]
+) -> Iterator[dict]:
+    for row in rows().iterator(chunk_size=CHUNK_ROWS):
+        named = _person(writer(row)) if writer else None
+        yield {key: read(row, named) for key, read in reads}
+
+
+def _kind(
+    name: str, description: str, *, rows: Callable, writer=attrgetter("author"), fields: dict
+) -> Kind:
+    """A kind with one row per instance of the queryset ``rows()`` gives, read by its table.
+
+    ``fields`` maps each field, in the order the file gives them, to its description
+    and how it is read: an attribute's name, or a function of the instance and its
+    writer as named in the dump. ``writer(instance)`` is the user a signed-out visitor
+    is shown as its writer (its ``author`` unless said otherwise), or None; a kind
+    written by no one has ``writer=None``.
+    """
+    reads = [
+        (key, _attribute(read) if isinstance(read, str) else read)
+        for key, (_, read) in fields.items()
+    ]
+    described = {key: text for key, (text, _) in fields.items()}
+    return Kind(name, description, described, partial(_read_rows, rows, writer, reads))
+
+
+def _summaries():
     revisions = Prefetch(
         "revisions",
         queryset=Revision.objects.order_by("number").only(
             "id", "summary_id", "number", "created_at"
         ),
+        to_attr="revision_list",  # a plain list: two fields read it
     )
-    summaries = (
+    return (
         Summary.objects.listed()
         .select_related("author")
         .defer("html", "excerpt_html", "description")
@@ -244,33 +303,16 @@ def summary_rows() -> Iterator[dict]:
         .prefetch_related(revisions)
         .order_by("pk")
     )
-    for summary in summaries.iterator(chunk_size=CHUNK_ROWS):
-        writer = _person(as_seen_by(summary, VISITOR).author)
-        named = writer is not None
-        revisions = list(summary.revisions.all())
-        yield {
-            "id": summary.pk,
-            "url": absolute(summary.get_absolute_url()),
-            "paper_id": summary.paper_id,
-            "author": writer,
-            "anonymous": summary.anonymous,
-            "source": summary.source,
-            "paper_version": summary.version_label,
-            "published_at": _when(summary.published_at, named=named),
-            "revision_count": len(revisions),
-            "revisions": (
-                [{"number": r.number, "created_at": _time(r.created_at)} for r in revisions]
-                if named
-                else None
-            ),
-            "upvotes": summary.upvotes,
-            "downvotes": summary.downvotes,
-            "score": summary.score,
-        }
 
 
-def comment_rows() -> Iterator[dict]:
-    comments = (
+def _revision_dates(summary, writer) -> list[dict] | None:
+    if writer is None:
+        return None
+    return [{"number": r.number, "created_at": _time(r.created_at)} for r in summary.revision_list]
+
+
+def _comments():
+    return (
         Comment.objects.shown()
         .filter(listed_q("summary__"))
         # What author_shown_to reads, and nothing of the summary's text.
@@ -285,24 +327,10 @@ def comment_rows() -> Iterator[dict]:
         .annotate(version_label=F("paper_version__label"))
         .order_by("pk")
     )
-    for comment in comments.iterator(chunk_size=CHUNK_ROWS):
-        writer = _person(comment.author_shown_to(VISITOR))
-        named = writer is not None
-        yield {
-            "id": comment.pk,
-            "url": absolute(comment.get_absolute_url()),
-            "summary_id": comment.summary_id,
-            "parent_id": comment.parent_id,
-            "author": writer,
-            "source": comment.source,
-            "paper_version": comment.version_label,
-            "created_at": _when(comment.created_at, named=named),
-            "edited_at": _when(comment.edited_at, named=named),
-        }
 
 
-def question_rows() -> Iterator[dict]:
-    questions = (
+def _questions():
+    return (
         Question.objects.shown()
         .select_related("author")
         .defer("html")
@@ -313,30 +341,16 @@ def question_rows() -> Iterator[dict]:
         )
         .order_by("pk")
     )
-    for question in questions.iterator(chunk_size=CHUNK_ROWS):
-        writer = _person(question.author)
-        accepted = (
-            question.accepted_answer_id
-            if question.accepted_answer_id
-            and question.accepted_deleted is None
-            and question.accepted_shown == "ok"
-            else None
-        )
-        yield {
-            "id": question.pk,
-            "url": absolute(question.get_absolute_url()),
-            "paper_id": question.paper_id,
-            "author": writer,
-            "title": question.title,
-            "source": question.source,
-            "paper_version": question.version_label,
-            "created_at": _when(question.created_at, named=writer is not None),
-            "accepted_answer_id": accepted,
-        }
 
 
-def answer_rows() -> Iterator[dict]:
-    answers = (
+def _accepted_answer_id(question, writer) -> int | None:
+    """The accepted answer, while it is shown (null when there is none)."""
+    still_shown = question.accepted_deleted is None and question.accepted_shown == "ok"
+    return question.accepted_answer_id if still_shown else None
+
+
+def _answers():
+    return (
         Answer.objects.shown()
         .filter(shown("question__"), question__deleted_at__isnull=True)
         .select_related("author")
@@ -347,78 +361,31 @@ def answer_rows() -> Iterator[dict]:
         )
         .order_by("pk")
     )
-    for answer in answers.iterator(chunk_size=CHUNK_ROWS):
-        writer = _person(answer.author)
-        yield {
-            "id": answer.pk,
-            "url": absolute(answer.get_absolute_url()),
-            "question_id": answer.question_id,
-            "author": writer,
-            "source": answer.source,
-            "paper_version": answer.version_label,
-            "created_at": _when(answer.created_at, named=writer is not None),
-            "accepted": answer.accepted_id == answer.pk,
-            "upvotes": answer.upvotes,
-            "downvotes": answer.downvotes,
-            "score": answer.score,
-        }
 
 
-def redirect_rows() -> Iterator[dict]:
-    for redirect in PaperRedirect.objects.order_by("old_id").iterator(chunk_size=CHUNK_ROWS):
-        yield {
-            "old_id": redirect.old_id,
-            "old_url": absolute(link("papers:detail", redirect.old_id, "paper")),
-            "paper_id": redirect.paper_id,
-        }
+def _findings():
+    return Finding.objects.visible().select_related("author").defer("html").order_by("pk")
 
 
-def finding_rows() -> Iterator[dict]:
-    findings = Finding.objects.visible().select_related("author").defer("html").order_by("pk")
-    for finding in findings.iterator(chunk_size=CHUNK_ROWS):
-        writer = _person(finding.author)
-        named = writer is not None
-        yield {
-            "id": finding.pk,
-            "url": absolute(finding.get_absolute_url()),
-            "paper_id": finding.paper_id,
-            "author": writer,
-            "kind": finding.kind,
-            "status": finding.status,
-            "title": finding.title,
-            "paper_version": finding.paper_version or None,
-            "source": finding.source,
-            "link_url": finding.link_url or None,
-            "created_at": _when(finding.created_at, named=named),
-            "status_changed_at": _when(finding.status_changed_at, named=named),
-        }
-
-
-def finding_reply_rows() -> Iterator[dict]:
-    replies = (
+def _finding_replies():
+    return (
         FindingReply.objects.visible()
         .filter(shown("finding__"), finding__deleted_at__isnull=True)
         .select_related("author")
         .defer("html")
         .order_by("pk")
     )
-    for reply in replies.iterator(chunk_size=CHUNK_ROWS):
-        writer = _person(reply.author)
-        yield {
-            "id": reply.pk,
-            "url": absolute(reply.get_absolute_url()),
-            "finding_id": reply.finding_id,
-            "author": writer,
-            "by_paper_author": reply.by_paper_author,
-            "source": reply.source,
-            "created_at": _when(reply.created_at, named=writer is not None),
-        }
+
+
+def _redirects():
+    return PaperRedirect.objects.order_by("old_id")
 
 
 WRITER = (
     "{username, name, url} of the writer, or null when anonymous or without a public "
     "profile (times are then given to the day)"
 )
+VERSION = "the paper's version it was written against (v2, a date), or null"
 KINDS: list[Kind] = [
     Kind(
         "papers",
@@ -440,118 +407,151 @@ KINDS: list[Kind] = [
         },
         paper_rows,
     ),
-    Kind(
+    _kind(
         "summaries",
         "Public summaries, with vote totals and revision dates.",
-        {
-            "id": "the summary's id, as in its permalink",
-            "url": "its permalink",
-            "paper_id": "papers.id",
-            "author": WRITER,
-            "anonymous": "published anonymously",
-            "source": "the text: Markdown with $…$ LaTeX math",
-            "paper_version": "the paper's version it was written against (v2, a date), or null",
-            "published_at": "first published (ISO 8601, UTC)",
-            "revision_count": "how many times it was saved",
-            "revisions": "[{number, created_at}], or null when the writer is not named",
-            "upvotes": "votes up",
-            "downvotes": "votes down",
-            "score": "upvotes − downvotes",
+        rows=_summaries,
+        writer=lambda summary: as_seen_by(summary, VISITOR).author,
+        fields={
+            "id": ("the summary's id, as in its permalink", "pk"),
+            "url": ("its permalink", _url),
+            "paper_id": ("papers.id", "paper_id"),
+            "author": (WRITER, _writer),
+            "anonymous": ("published anonymously", "anonymous"),
+            "source": ("the text: Markdown with $…$ LaTeX math", "source"),
+            "paper_version": (VERSION, "version_label"),
+            "published_at": ("first published (ISO 8601, UTC)", _exact_or_day("published_at")),
+            "revision_count": (
+                "how many times it was saved",
+                lambda summary, writer: len(summary.revision_list),
+            ),
+            "revisions": (
+                "[{number, created_at}], or null when the writer is not named",
+                _revision_dates,
+            ),
+            "upvotes": ("votes up", "upvotes"),
+            "downvotes": ("votes down", "downvotes"),
+            "score": ("upvotes − downvotes", "score"),
         },
-        summary_rows,
     ),
-    Kind(
+    _kind(
         "comments",
         "Comments on public summaries (threaded by parent_id).",
-        {
-            "id": "the comment's id",
-            "url": "its place on the summary's page",
-            "summary_id": "summaries.id",
-            "parent_id": "the comment replied to (perhaps deleted, so absent), or null",
-            "author": WRITER,
-            "source": "the text (Markdown)",
-            "paper_version": "the paper's version it was written against (v2, a date), or null",
-            "created_at": "when written",
-            "edited_at": "last edited, or null",
+        rows=_comments,
+        writer=lambda comment: comment.author_shown_to(VISITOR),
+        fields={
+            "id": ("the comment's id", "pk"),
+            "url": ("its place on the summary's page", _url),
+            "summary_id": ("summaries.id", "summary_id"),
+            "parent_id": (
+                "the comment replied to (perhaps deleted, so absent), or null",
+                "parent_id",
+            ),
+            "author": (WRITER, _writer),
+            "source": ("the text (Markdown)", "source"),
+            "paper_version": (VERSION, "version_label"),
+            "created_at": ("when written", _exact_or_day("created_at")),
+            "edited_at": ("last edited, or null", _exact_or_day("edited_at")),
         },
-        comment_rows,
     ),
-    Kind(
+    _kind(
         "questions",
         "Questions asked about papers.",
-        {
-            "id": "the question's id, as in its URL",
-            "url": "its page",
-            "paper_id": "papers.id",
-            "author": WRITER,
-            "title": "the question",
-            "source": "more detail (Markdown), perhaps empty",
-            "paper_version": "the paper's version it was written against (v2, a date), or null",
-            "created_at": "when asked",
-            "accepted_answer_id": "answers.id of the accepted answer, or null",
+        rows=_questions,
+        fields={
+            "id": ("the question's id, as in its URL", "pk"),
+            "url": ("its page", _url),
+            "paper_id": ("papers.id", "paper_id"),
+            "author": (WRITER, _writer),
+            "title": ("the question", "title"),
+            "source": ("more detail (Markdown), perhaps empty", "source"),
+            "paper_version": (VERSION, "version_label"),
+            "created_at": ("when asked", _exact_or_day("created_at")),
+            "accepted_answer_id": (
+                "answers.id of the accepted answer, or null",
+                _accepted_answer_id,
+            ),
         },
-        question_rows,
     ),
-    Kind(
+    _kind(
         "answers",
         "Answers to those questions, with vote totals.",
-        {
-            "id": "the answer's id",
-            "url": "its place on the question's page",
-            "question_id": "questions.id",
-            "author": WRITER,
-            "source": "the text (Markdown)",
-            "paper_version": "the paper's version it was written against (v2, a date), or null",
-            "created_at": "when written",
-            "accepted": "the asker accepted it",
-            "upvotes": "votes up",
-            "downvotes": "votes down",
-            "score": "upvotes − downvotes",
+        rows=_answers,
+        fields={
+            "id": ("the answer's id", "pk"),
+            "url": ("its place on the question's page", _url),
+            "question_id": ("questions.id", "question_id"),
+            "author": (WRITER, _writer),
+            "source": ("the text (Markdown)", "source"),
+            "paper_version": (VERSION, "version_label"),
+            "created_at": ("when written", _exact_or_day("created_at")),
+            "accepted": (
+                "the asker accepted it",
+                lambda answer, writer: answer.accepted_id == answer.pk,
+            ),
+            "upvotes": ("votes up", "upvotes"),
+            "downvotes": ("votes down", "downvotes"),
+            "score": ("upvotes − downvotes", "score"),
         },
-        answer_rows,
     ),
-    Kind(
+    _kind(
         "findings",
         "Findings about papers: errata, reproductions, citations, code and data links.",
-        {
-            "id": "the finding's id, as in its URL",
-            "url": "its page",
-            "paper_id": "papers.id",
-            "author": WRITER,
-            "kind": "erratum, failed_reproduction, reproduction, citation, code_data or other",
-            "status": "open, confirmed, disputed, resolved or withdrawn",
-            "title": "what was found, in a line",
-            "paper_version": "the version of the paper it concerns (v2, a date), or null",
-            "source": "the evidence (Markdown with math)",
-            "link_url": "the code or data link, or null",
-            "created_at": "when reported",
-            "status_changed_at": "when its status last changed, or null",
+        rows=_findings,
+        fields={
+            "id": ("the finding's id, as in its URL", "pk"),
+            "url": ("its page", _url),
+            "paper_id": ("papers.id", "paper_id"),
+            "author": (WRITER, _writer),
+            "kind": (
+                "erratum, failed_reproduction, reproduction, citation, code_data or other",
+                "kind",
+            ),
+            "status": ("open, confirmed, disputed, resolved or withdrawn", "status"),
+            "title": ("what was found, in a line", "title"),
+            "paper_version": (
+                "the version of the paper it concerns (v2, a date), or null",
+                _or_null("paper_version"),
+            ),
+            "source": ("the evidence (Markdown with math)", "source"),
+            "link_url": ("the code or data link, or null", _or_null("link_url")),
+            "created_at": ("when reported", _exact_or_day("created_at")),
+            "status_changed_at": (
+                "when its status last changed, or null",
+                _exact_or_day("status_changed_at"),
+            ),
         },
-        finding_rows,
     ),
-    Kind(
+    _kind(
         "finding_replies",
         "Replies under findings, marked when by a verified author of the paper.",
-        {
-            "id": "the reply's id",
-            "url": "its place on the finding's page",
-            "finding_id": "findings.id",
-            "author": WRITER,
-            "by_paper_author": "written by a verified author of the paper",
-            "source": "the text (Markdown)",
-            "created_at": "when written",
+        rows=_finding_replies,
+        fields={
+            "id": ("the reply's id", "pk"),
+            "url": ("its place on the finding's page", _url),
+            "finding_id": ("findings.id", "finding_id"),
+            "author": (WRITER, _writer),
+            "by_paper_author": (
+                "written by a verified author of the paper",
+                "by_paper_author",
+            ),
+            "source": ("the text (Markdown)", "source"),
+            "created_at": ("when written", _exact_or_day("created_at")),
         },
-        finding_reply_rows,
     ),
-    Kind(
+    _kind(
         "redirects",
         "Papers merged into others: old ids and URLs that now lead to paper_id.",
-        {
-            "old_id": "the merged paper's former id",
-            "old_url": "a former URL, which redirects",
-            "paper_id": "papers.id it was merged into",
+        rows=_redirects,
+        writer=None,
+        fields={
+            "old_id": ("the merged paper's former id", "old_id"),
+            "old_url": (
+                "a former URL, which redirects",
+                lambda redirect, writer: absolute(link("papers:detail", redirect.old_id, "paper")),
+            ),
+            "paper_id": ("papers.id it was merged into", "paper_id"),
         },
-        redirect_rows,
     ),
 ]
 

@@ -131,8 +131,10 @@ class FullContentAtomFeed(XmlSafeFeed, Atom1Feed):
             handler.addQuickElement("content", item["description"], {"type": "html"})
 
 
-class SummaryFeed(Feed):
-    """What every feed of summaries shares; subclasses choose the summaries and the titles."""
+class WritingFeed(Feed):
+    """What every feed of people's writing shares (summaries here, findings in the findings
+    app): whole bodies in Atom, each entry's id its page's address, under its writer's
+    name. Subclasses choose the entries, their titles and bodies."""
 
     feed_type = FullContentAtomFeed
 
@@ -143,15 +145,58 @@ class SummaryFeed(Feed):
         # The feed's own URL: two feeds that link to one page still get different ids.
         return self.feed_url(obj)
 
+    def item_link(self, item) -> str:
+        return absolute(item.get_absolute_url())
+
+    def item_guid(self, item) -> str:
+        return self.item_link(item)
+
+    def item_author_name(self, item) -> str:
+        return item.author.public_name
+
+    def item_author_link(self, item) -> str | None:
+        return absolute(item.author.get_absolute_url())
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+
+class OnePaperFeed:
+    """A feed mixin for one paper's feed at ``url_name`` (which takes the paper's ``pk``).
+
+    A paper merged into another keeps its feed address working: it redirects, for good,
+    to the kept paper's.
+    """
+
+    url_name: str
+
+    def __call__(self, request, pk):
+        try:
+            return super().__call__(request, pk=pk)
+        except Http404:
+            merged_into = (
+                PaperRedirect.objects.filter(old_id=pk).values_list("paper_id", flat=True).first()
+            )
+            if merged_into is None:
+                raise
+            return redirect(self.url_name, pk=merged_into, permanent=True)
+
+    def get_object(self, request, pk):
+        return get_object_or_404(Paper, pk=pk)
+
+    def feed_url(self, paper: Paper) -> str:
+        return absolute(reverse(self.url_name, args=[paper.pk]))
+
+
+class SummaryFeed(WritingFeed):
+    """What every feed of summaries shares; subclasses choose the summaries and the titles."""
+
     def item_title(self, item: Summary) -> str:
         # Atom titles are plain text; Django's default escape() would show "&amp;" in readers.
         return getattr(item, "feed_title", None) or f"Summary of {item.paper.title}"
-
-    def item_link(self, item: Summary) -> str:
-        return absolute(item.get_absolute_url())
-
-    def item_guid(self, item: Summary) -> str:
-        return self.item_link(item)
 
     def item_description(self, item: Summary) -> str:
         return absolute_links(item.html, page_url=self.item_link(item))
@@ -160,17 +205,14 @@ class SummaryFeed(Feed):
         return {"excerpt": absolute_links(item.excerpt_html, page_url=self.item_link(item))}
 
     def item_author_name(self, item: Summary) -> str:
-        return ANONYMOUS_NAME if item.anonymous else item.author.public_name
+        return ANONYMOUS_NAME if item.anonymous else super().item_author_name(item)
 
     def item_author_link(self, item: Summary) -> str | None:
         # Only asked for when there is a name; never for anonymous summaries.
-        return None if item.anonymous else absolute(item.author.get_absolute_url())
+        return None if item.anonymous else super().item_author_link(item)
 
     def item_pubdate(self, item: Summary):
         return item.published_at or item.created_at
-
-    def item_updateddate(self, item: Summary):
-        return item.updated_at
 
 
 class SiteFeed(SummaryFeed):
@@ -245,23 +287,10 @@ class UserFeed(SummaryFeed):
         return newest(Summary.objects.listed().filter(author=person, anonymous=False))
 
 
-class PaperFeed(SummaryFeed):
+class PaperFeed(OnePaperFeed, SummaryFeed):
     """Everything new about one paper; see ``paper_feed_items``."""
 
-    def __call__(self, request, pk):
-        try:
-            return super().__call__(request, pk=pk)
-        except Http404:
-            # A paper merged into another keeps its feed address working.
-            merged_into = (
-                PaperRedirect.objects.filter(old_id=pk).values_list("paper_id", flat=True).first()
-            )
-            if merged_into is None:
-                raise
-            return redirect("feeds:paper", pk=merged_into, permanent=True)
-
-    def get_object(self, request, pk):
-        return get_object_or_404(Paper, pk=pk)
+    url_name = "feeds:paper"
 
     def title(self, paper: Paper) -> str:
         return f"Summaries of “{paper.title}” · {settings.SITE_NAME}"
@@ -271,9 +300,6 @@ class PaperFeed(SummaryFeed):
 
     def link(self, paper: Paper) -> str:
         return absolute(paper.get_absolute_url())
-
-    def feed_url(self, paper: Paper) -> str:
-        return absolute(reverse("feeds:paper", args=[paper.pk]))
 
     def items(self, paper: Paper):
         return paper_feed_items(paper)

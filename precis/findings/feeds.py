@@ -7,14 +7,11 @@ carry and makes every link absolute.
 """
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import escape
 
-from precis.feeds.feeds import ENTRIES_PER_FEED, FullContentAtomFeed, absolute, absolute_links
-from precis.papers.models import Paper, PaperRedirect
+from precis.feeds.feeds import ENTRIES_PER_FEED, OnePaperFeed, WritingFeed, absolute, absolute_links
+from precis.papers.models import Paper
 
 from .models import Finding
 
@@ -25,20 +22,9 @@ def newest(findings):
     ]
 
 
-class FindingsFeed(Feed):
-    feed_type = FullContentAtomFeed
-
-    def feed_guid(self, obj) -> str:
-        return self.feed_url(obj)
-
+class FindingsFeed(WritingFeed):
     def item_title(self, item: Finding) -> str:
         return f"[{item.get_kind_display()} · {item.get_status_display()}] {item.title}"
-
-    def item_link(self, item: Finding) -> str:
-        return absolute(item.get_absolute_url())
-
-    def item_guid(self, item: Finding) -> str:
-        return self.item_link(item)
 
     def item_description(self, item: Finding) -> str:
         parts = [
@@ -54,18 +40,6 @@ class FindingsFeed(Feed):
 
     def item_extra_kwargs(self, item: Finding) -> dict:
         return {"excerpt": None}
-
-    def item_author_name(self, item: Finding) -> str:
-        return item.author.public_name
-
-    def item_author_link(self, item: Finding) -> str:
-        return absolute(item.author.get_absolute_url())
-
-    def item_pubdate(self, item: Finding):
-        return item.created_at
-
-    def item_updateddate(self, item: Finding):
-        return item.updated_at
 
 
 class SiteFindingsFeed(FindingsFeed):
@@ -85,21 +59,8 @@ class SiteFindingsFeed(FindingsFeed):
         return newest(Finding.objects.visible())
 
 
-class PaperFindingsFeed(FindingsFeed):
-    def __call__(self, request, pk):
-        try:
-            return super().__call__(request, pk=pk)
-        except Http404:
-            # A paper merged into another keeps its feed address working.
-            merged_into = (
-                PaperRedirect.objects.filter(old_id=pk).values_list("paper_id", flat=True).first()
-            )
-            if merged_into is None:
-                raise
-            return redirect("findings:paper_feed", pk=merged_into, permanent=True)
-
-    def get_object(self, request, pk):
-        return get_object_or_404(Paper, pk=pk)
+class PaperFindingsFeed(OnePaperFeed, FindingsFeed):
+    url_name = "findings:paper_feed"
 
     def title(self, paper: Paper) -> str:
         return f"Findings on “{paper.title}” · {settings.SITE_NAME}"
@@ -109,9 +70,6 @@ class PaperFindingsFeed(FindingsFeed):
 
     def link(self, paper: Paper) -> str:
         return absolute(reverse("findings:paper", args=[paper.pk]))
-
-    def feed_url(self, paper: Paper) -> str:
-        return absolute(reverse("findings:paper_feed", args=[paper.pk]))
 
     def items(self, paper: Paper):
         return newest(Finding.objects.visible().filter(paper=paper))

@@ -6,26 +6,20 @@ live), unlike a summary (an account of it) or a question (something unclear).
 Anyone signed in may report one; its reporter, the paper's verified authors and
 moderators move its status on, and every move is kept (``StatusChange``).
 
-Findings and their replies carry moderation state like every other piece of
-people's writing (``lib.moderation.Moderated``), are soft-deleted, and are
-rendered once at save through the one renderer (``render()``; ``manage.py
-rerender`` covers them). ``FindingQuerySet.visible()`` is the one rule for what
-the public may see: the pages, feeds, API, counts and the open data dump read it.
+Findings and their replies are writing like comments and answers
+(``discussions.models.Written``): moderated, soft-deleted, and rendered once at
+save through the one renderer (``render()``; ``manage.py rerender`` covers them).
+``FindingQuerySet.visible()`` is the one rule for what the public may see: the
+pages, feeds, API, counts and the open data dump read it.
 """
-
-import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Value, When
 
-from precis.accounts.models import Block, User
-from precis.lib import richtext
-from precis.lib.moderation import Moderated, shown
+from precis.discussions.models import AliveQuerySet, Written, shown_count
 from precis.lib.urls import link
 from precis.papers.models import Paper
-from precis.papers.services import citation_title
 
 
 class Kind(models.TextChoices):
@@ -50,58 +44,14 @@ class Status(models.TextChoices):
 STATUS_ORDER = [Status.OPEN, Status.CONFIRMED, Status.DISPUTED, Status.RESOLVED, Status.WITHDRAWN]
 
 
-def render_source(source: str) -> str:
-    """The one renderer, with headings below the page's own and @mentions linked.
-
-    Not strict: writing checks the limits first (``services.validate_evidence``); a row
-    stored before a limit existed must still re-render, as escaped text.
-    """
-    # Footnote ids must differ between the finding and its replies on one page.
-    doc_id = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:8]
-    return richtext.render(
-        source,
-        heading_level=3,
-        cite_label=citation_title,
-        mention_links=User.objects.profile_links,
-        doc_id=doc_id,
-        strict=False,
-    )
-
-
 def reply_count():
     """An annotation for a Finding queryset: its replies the public may see (a subquery)."""
-    counts = (
-        FindingReply.objects.visible()
-        .filter(finding=OuterRef("pk"))
-        .order_by()
-        .values("finding")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
+    return shown_count(FindingReply, "finding")
 
 
-class WrittenQuerySet(models.QuerySet):
-    """What findings and replies share: soft deletion, moderation, mutes."""
-
-    def alive(self):
-        return self.filter(deleted_at__isnull=True)
-
-    def visible(self):
-        """What the public may see, list and count: not deleted, not held or hidden."""
-        return self.alive().filter(shown())
-
-    def visible_to(self, user):
-        """What ``user`` sees listed: the public's, plus their own held or hidden ones,
-        less those of people they muted or blocked."""
-        if not user.is_authenticated:
-            return self.visible()
-        return self.alive().filter(shown() | Q(author=user)).excluding_muted_by(user)
-
-    def excluding_muted_by(self, user):
-        if not user.is_authenticated:
-            return self
-        return self.exclude(author__in=Block.objects.muted_by(user))
+class WrittenQuerySet(AliveQuerySet):
+    # This app's name for ``shown()``: the pages, feeds, API and dump read it as ``visible()``.
+    visible = AliveQuerySet.shown
 
 
 class FindingQuerySet(WrittenQuerySet):
@@ -131,7 +81,7 @@ class FindingQuerySet(WrittenQuerySet):
         return self.select_related("author").annotate(reply_count=reply_count())
 
 
-class Finding(Moderated, models.Model):
+class Finding(Written):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="findings")
     # The reporter.
     author = models.ForeignKey(
@@ -142,16 +92,13 @@ class Finding(Moderated, models.Model):
     title = models.CharField(max_length=200)
     # The version of the paper it concerns, as its reporter gave it: "v2", or a date.
     paper_version = models.CharField(max_length=40, blank=True)
-    # The evidence: Markdown with math, rendered once at save.
+    # The evidence; a code or data link may have none.
     source = models.TextField(blank=True)
     html = models.TextField(editable=False, blank=True)
-    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
     # http(s) only; required for a code or data link.
     link_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = FindingQuerySet.as_manager()
 
@@ -172,25 +119,15 @@ class Finding(Moderated, models.Model):
     def is_link(self) -> bool:
         return self.kind == Kind.CODE_DATA
 
-    def render(self) -> None:
-        self.html = render_source(self.source) if self.source else ""
-        self.renderer_version = richtext.RENDERER_VERSION
 
-
-class FindingReply(Moderated, models.Model):
+class FindingReply(Written):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="finding_replies"
     )
-    source = models.TextField()
-    html = models.TextField(editable=False)
-    renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
     # Written by a verified author of the paper (a claim through a proven ORCID iD)
     # at the time: shown as "author" beside the name.
     by_paper_author = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = WrittenQuerySet.as_manager()
 
@@ -204,10 +141,6 @@ class FindingReply(Moderated, models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{link('findings:detail', self.finding_id)}#reply-{self.pk}"
-
-    def render(self) -> None:
-        self.html = render_source(self.source)
-        self.renderer_version = richtext.RENDERER_VERSION
 
 
 class StatusChange(models.Model):

@@ -197,7 +197,7 @@ def report_finding(
     source = validate_evidence(source, required=kind != Kind.CODE_DATA)
     link_url = validate_link_url(link_url, required=kind == Kind.CODE_DATA)
     paper_version = normalise_version(paper_version)
-    earlier = discussions._just_posted(
+    earlier = discussions.just_posted(
         Finding, author=author, paper=paper, kind=kind, title=title, source=source
     )
     if earlier is not None:
@@ -245,7 +245,7 @@ def post_reply(*, author, finding: Finding, source: str, status: str = "") -> Fi
     paper_author = is_paper_author(author, finding.paper_id)
     if status:
         _check_status_change(finding, author, status, author_flag=paper_author)
-    earlier = discussions._just_posted(FindingReply, author=author, finding=finding, source=source)
+    earlier = discussions.just_posted(FindingReply, author=author, finding=finding, source=source)
     if earlier is not None:
         return earlier
     reply = FindingReply(
@@ -318,27 +318,19 @@ def _change(
     return locked
 
 
-def may_delete(thing, user) -> bool:
-    return user.is_authenticated and (thing.author_id == user.pk or is_moderator(user))
-
-
 def delete_finding(*, finding: Finding, editor) -> Finding:
     """Soft delete, by a moderator (its reporter withdraws it instead, which keeps it)."""
     if not is_moderator(editor):
         raise PermissionDenied("Only a moderator can delete a finding.")
-    if finding.deleted_at is None:
-        finding.deleted_at = timezone.now()
-        finding.save(update_fields=["deleted_at", "updated_at"])
+    finding.soft_delete()
     return finding
 
 
 def delete_reply(*, reply: FindingReply, editor) -> FindingReply:
     """Soft delete by its author or a moderator."""
-    if not may_delete(reply, editor):
+    if not discussions.may_delete(reply, editor):
         raise PermissionDenied("Only its author or a moderator can delete a reply.")
-    if reply.deleted_at is None:
-        reply.deleted_at = timezone.now()
-        reply.save(update_fields=["deleted_at", "updated_at"])
+    reply.soft_delete()
     return reply
 
 

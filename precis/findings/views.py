@@ -5,15 +5,18 @@ Thin: each reads its input, finds what the reader may see (strangers get 404 for
 what they may not), calls ``services`` and answers.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from precis.lib.moderation import is_moderator
+from precis.lib.posting import delete_or_404, readable_or_404, refusal, save_form
 from precis.lib.ratelimit import rate_limited
 from precis.papers.models import Paper, PaperRedirect
 
@@ -25,12 +28,9 @@ FINDINGS_PER_PAGE = 20
 REPLIES_ON_PAGE = 200  # a thread longer than this shows its first 200 (and says so)
 
 limited = rate_limited(services.FINDING)
-
-
-def _message(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or "Not allowed."
+# The services refuse with either (a reply to a finding since deleted: PermissionDenied);
+# the forms show both beside what was typed.
+REFUSED = (ValidationError, PermissionDenied)
 
 
 def _paper(paper_id: int) -> Paper:
@@ -92,17 +92,12 @@ def new(request, paper_id):
     paper = _paper(paper_id)
     if request.method == "POST":
         form = FindingForm(request.POST)
-        if form.is_valid():
-            try:
-                finding = services.report_finding(
-                    author=request.user, paper=paper, **form.cleaned_data
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _message(exc))
-            else:
-                if finding.is_shown:
-                    messages.success(request, "Thanks: your finding is listed on the paper's page.")
-                return redirect(finding)
+        report = partial(services.report_finding, author=request.user, paper=paper)
+        finding = save_form(form, report, refused=REFUSED)
+        if finding is not None:
+            if finding.is_shown:
+                messages.success(request, "Thanks: your finding is listed on the paper's page.")
+            return redirect(finding)
     else:
         kind = request.GET.get("kind", "")
         form = FindingForm(initial={"kind": kind if kind in Kind.values else Kind.ERRATUM})
@@ -125,12 +120,8 @@ def _known_versions(paper) -> list[str]:
 def _viewable(request, pk) -> Finding:
     """A finding the reader may open: a deleted one only moderators, a held or hidden one
     only its reporter and moderators; everyone else gets 404."""
-    finding = get_object_or_404(Finding.objects.select_related("author"), pk=pk)
-    if finding.deleted_at is not None and not is_moderator(request.user):
-        raise Http404("No such finding.")
-    if not finding.is_visible_to(request.user):
-        raise Http404("No such finding.")
-    return finding
+    findings = Finding.objects.select_related("author")
+    return readable_or_404(findings, pk, request.user, noun="finding", author_sees_deleted=False)
 
 
 def detail(request, pk, *, reply_form=None):
@@ -180,18 +171,10 @@ def detail(request, pk, *, reply_form=None):
 def reply(request, pk):
     finding = _viewable(request, pk)
     form = ReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            made = services.post_reply(
-                author=request.user,
-                finding=finding,
-                source=form.cleaned_data["source"],
-                status=form.cleaned_data["status"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _message(exc))
-        else:
-            return redirect(made)
+    post = partial(services.post_reply, author=request.user, finding=finding)
+    made = save_form(form, post, refused=REFUSED)
+    if made is not None:
+        return redirect(made)
     return detail(request, pk, reply_form=form)
 
 
@@ -209,7 +192,7 @@ def change_status(request, pk):
     except PermissionDenied:
         raise Http404("No such finding.") from None
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, f"Marked as {finding.get_status_display().lower()}.")
     return redirect(finding)
@@ -219,9 +202,7 @@ def change_status(request, pk):
 @require_POST
 @limited
 def reply_delete(request, pk):
-    made = get_object_or_404(FindingReply.objects.alive(), pk=pk)
-    if not services.may_delete(made, request.user):
-        raise Http404("No such reply.")
-    services.delete_reply(reply=made, editor=request.user)
-    messages.success(request, "Reply deleted.")
+    made = delete_or_404(
+        request, FindingReply.objects.alive(), pk, services.delete_reply, noun="reply"
+    )
     return redirect("findings:detail", pk=made.finding_id)

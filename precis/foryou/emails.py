@@ -1,31 +1,26 @@
 """The feed by e-mail, daily or weekly, for readers who ask for it.
 
-The same rules as the notification e-mails (``precis.notifications``): only to an
-active account with an address, never once the reader turned all e-mail off (their
-``email_frequency`` is "off"), a one-click unsubscribe link for this e-mail
-(RFC 8058) and one for all e-mail, each reader's e-mail sent on its own so one bad
-address stops no other. Running it twice sends nothing twice: ``emailed_at`` says
-when each reader last got one.
+The same rules as the notification e-mails, and sent the same way
+(``precis.notifications.emails.send``): only to an active account with an address,
+never once the reader turned all e-mail off (their ``email_frequency`` is "off"), a
+one-click unsubscribe link for this e-mail (RFC 8058) and one for all e-mail, each
+reader's e-mail sent on its own so one bad address stops no other. Running it twice
+sends nothing twice: ``emailed_at`` says when each reader last got one.
 """
 
-import logging
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from precis.core.siteurl import site_url
-from precis.notifications.emails import header_text
-from precis.notifications.services import unsubscribe_token as all_mail_token
+from precis.core.siteurl import absolute
+from precis.notifications.emails import send, unsubscribe_all_url
+from precis.notifications.services import accepts_email
 
 from . import reading, services
 from .models import EmailFrequency, Profile
 
-logger = logging.getLogger(__name__)
 PICKS_PER_EMAIL = 10
 # A little under a day and a week, so a job that runs a few minutes late still sends.
 DUE_AFTER = {
@@ -35,12 +30,7 @@ DUE_AFTER = {
 
 
 def wants_feed_email(user, profile: Profile) -> bool:
-    return (
-        bool(user.email)
-        and user.is_active
-        and user.email_frequency != "off"
-        and profile.email_frequency in DUE_AFTER
-    )
+    return accepts_email(user) and profile.email_frequency in DUE_AFTER
 
 
 def due_profiles(now):
@@ -68,49 +58,32 @@ def send_feed_emails(*, now=None) -> int:
         entries = reading.top_entries(user, PICKS_PER_EMAIL)
         if not entries:
             continue  # nothing to say yet; asked again at the next run
-        try:
-            _compose(user, profile, entries).send()
-        except Exception:
-            logger.exception("Could not e-mail the feed to user %s", user.pk)
-        else:
-            sent += 1
+        sent += _send_feed(user, profile, entries)
         # Marked either way, as notifications are: an address that fails now fails later.
         Profile.objects.filter(pk=profile.pk).update(emailed_at=now)
     return sent
 
 
-def _absolute(path: str) -> str:
-    return f"{site_url()}{path}"
-
-
-def _compose(user, profile: Profile, entries) -> EmailMultiAlternatives:
-    this_email = _absolute(reverse("foryou:unsubscribe", args=[services.unsubscribe_token(user)]))
-    everything = _absolute(reverse("notifications:unsubscribe", args=[all_mail_token(user)]))
+def _send_feed(user, profile: Profile, entries) -> bool:
+    this_email = services.UNSUBSCRIBE.url(services.unsubscribe_token(user))
     period = "today" if profile.email_frequency == EmailFrequency.DAILY else "this week"
-    context = {
-        "user": user,
-        "period": period,
-        "entries": [
-            (
-                entry,
-                _absolute(entry.paper.get_absolute_url()),
-                _absolute(entry.summary.get_absolute_url()) if entry.summary else "",
-            )
-            for entry in entries
-        ],
-        "feed_url": _absolute(reverse("foryou:page")),
-        "unsubscribe_url": this_email,
-        "unsubscribe_all_url": everything,
-        "SITE_NAME": settings.SITE_NAME,
-    }
-    message = EmailMultiAlternatives(
-        subject=header_text(f"[{settings.SITE_NAME}] Papers for you {period}"),
-        body=render_to_string("foryou/email/feed.txt", context),
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{this_email}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    return send(
+        user,
+        subject=f"Papers for you {period}",
+        template="foryou/email/feed",
+        context={
+            "period": period,
+            "entries": [
+                (
+                    entry,
+                    absolute(entry.paper.get_absolute_url()),
+                    absolute(entry.summary.get_absolute_url()) if entry.summary else "",
+                )
+                for entry in entries
+            ],
+            "feed_url": absolute(reverse("foryou:page")),
+            "unsubscribe_url": this_email,
+            "unsubscribe_all_url": unsubscribe_all_url(user),
         },
+        unsubscribe_url=this_email,
     )
-    message.attach_alternative(render_to_string("foryou/email/feed.html", context), "text/html")
-    return message

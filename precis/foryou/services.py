@@ -11,18 +11,18 @@ import logging
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 
 from precis.collections.models import Collection
+from precis.notifications.oneclick import UnsubscribeLink
 
 from .models import EmailFrequency, Profile, Seed, new_feed_token
 from .rules import seedable_collections
 
 logger = logging.getLogger(__name__)
 RETRAIN_DELAY_SECONDS = 120  # debounce: a burst of votes trains once, two minutes later
-UNSUBSCRIBE_SALT = "precis.foryou.unsubscribe"
+UNSUBSCRIBE = UnsubscribeLink("foryou:unsubscribe", salt="precis.foryou.unsubscribe")
 MAX_SEEDS = 20
 
 
@@ -87,13 +87,12 @@ def new_feed_address(*, reader) -> Profile:
 
 def unsubscribe_token(user) -> str:
     """A signed, login-free token that turns the feed's e-mail off."""
-    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
+    return UNSUBSCRIBE.token(u=user.pk)
 
 
-def unsubscribe(token: str) -> Profile:
-    """Apply a token; raises signing.BadSignature or Profile.DoesNotExist."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    profile = Profile.objects.get(user_id=data["u"])
+def unsubscribe(*, user_id: int) -> Profile:
+    """Turn the feed's e-mail off, as a token asked; raises Profile.DoesNotExist."""
+    profile = Profile.objects.get(user_id=user_id)
     Profile.objects.filter(pk=profile.pk).update(email_frequency=EmailFrequency.OFF)
     profile.email_frequency = EmailFrequency.OFF
     return profile

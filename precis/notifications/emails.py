@@ -2,6 +2,8 @@
 
 Each recipient's e-mail is sent on its own: a bad address or a value an e-mail
 header cannot carry is logged and skipped, never allowed to stop the others.
+``send`` is how every e-mail to members goes out (the for-you feed's too), with its
+one-click unsubscribe link in the headers.
 """
 
 import logging
@@ -14,11 +16,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from precis.core.siteurl import site_url
+from precis.core.siteurl import absolute, site_url
 from precis.lib.text import clean_text
 
 from .models import Notification
-from .services import unsubscribe_token, wants_email
+from .services import UNSUBSCRIBE, unsubscribe_token, wants_email
 
 logger = logging.getLogger(__name__)
 MAX_SUBJECT_CHARS = 200
@@ -30,22 +32,14 @@ def header_text(text: str) -> str:
     return line if len(line) <= MAX_SUBJECT_CHARS else line[: MAX_SUBJECT_CHARS - 1] + "…"
 
 
-def _absolute(path: str) -> str:
-    # SITE_URL in a task; the host the site was reached on when sent during a request.
-    return f"{site_url()}{path}"
+def unsubscribe_all_url(user) -> str:
+    """The link, in every e-mail, that stops all e-mail to ``user``."""
+    return UNSUBSCRIBE.url(unsubscribe_token(user))
 
 
-def _unsubscribe_links(user, kind: str | None) -> tuple[str, str]:
-    """(the link for this kind of e-mail, the link for all e-mail)."""
-    this_kind = _absolute(
-        reverse("notifications:unsubscribe", args=[unsubscribe_token(user, kind)])
-    )
-    everything = _absolute(reverse("notifications:unsubscribe", args=[unsubscribe_token(user)]))
-    return this_kind, everything
-
-
-def _send(user, subject: str, template: str, context: dict, unsubscribe_url: str) -> bool:
-    """Send one e-mail to ``user``; False (logged) when it could not be sent."""
+def send(user, *, subject: str, template: str, context: dict, unsubscribe_url: str) -> bool:
+    """E-mail ``user``, its text and HTML rendered from ``template`` + ``.txt`` and
+    ``.html``; False (logged) when it could not be sent."""
     try:
         _compose(user, subject, template, context, unsubscribe_url).send()
     except Exception:
@@ -63,7 +57,7 @@ def _compose(user, subject, template, context, unsubscribe_url) -> EmailMultiAlt
     }
     message = EmailMultiAlternatives(
         subject=header_text(f"[{settings.SITE_NAME}] {subject}"),
-        body=render_to_string(f"notifications/email/{template}.txt", context),
+        body=render_to_string(f"{template}.txt", context),
         to=[user.email],
         headers={
             # RFC 8058: mail clients can unsubscribe with one POST, no login.
@@ -71,9 +65,7 @@ def _compose(user, subject, template, context, unsubscribe_url) -> EmailMultiAlt
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(
-        render_to_string(f"notifications/email/{template}.html", context), "text/html"
-    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
 
 
@@ -87,18 +79,18 @@ def send_immediate(notification_ids: list[int]) -> int:
         user = notification.recipient
         if user.email_frequency != "immediately" or not wants_email(user, notification.kind):
             continue
-        this_kind, everything = _unsubscribe_links(user, notification.kind)
-        delivered = _send(
+        this_kind = UNSUBSCRIBE.url(unsubscribe_token(user, notification.kind))
+        delivered = send(
             user,
-            notification.text,
-            "notification",
-            {
+            subject=notification.text,
+            template="notifications/email/notification",
+            context={
                 "notification": notification,
-                "url": _absolute(notification.url),
+                "url": absolute(notification.url),
                 "unsubscribe_url": this_kind,
-                "unsubscribe_all_url": everything,
+                "unsubscribe_all_url": unsubscribe_all_url(user),
             },
-            this_kind,
+            unsubscribe_url=this_kind,
         )
         # Marked either way: an e-mail that cannot be sent now will not be sendable later.
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
@@ -126,17 +118,18 @@ def send_daily_digests(*, now=None) -> int:
             by_user[notification.recipient].append(notification)
     sent = 0
     for user, notifications in by_user.items():
-        _, everything = _unsubscribe_links(user, None)
-        sent += _send(
+        everything = unsubscribe_all_url(user)
+        count = len(notifications)
+        sent += send(
             user,
-            f"{len(notifications)} new notification{'s' if len(notifications) != 1 else ''} today",
-            "digest",
-            {
-                "notifications": [(n, _absolute(n.url)) for n in notifications],
+            subject=f"{count} new notification{'s' if count != 1 else ''} today",
+            template="notifications/email/digest",
+            context={
+                "notifications": [(n, absolute(n.url)) for n in notifications],
                 "unsubscribe_all_url": everything,
-                "settings_url": _absolute(reverse("accounts:settings")),
+                "settings_url": absolute(reverse("accounts:settings")),
             },
-            everything,
+            unsubscribe_url=everything,
         )
         Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now)
     return sent

@@ -8,7 +8,6 @@ muted or blocked did, nor of what someone who blocked them did.
 """
 
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,9 +17,12 @@ from precis.lib import richtext
 from precis.papers.models import SummaryRequest
 
 from .models import EMAIL_PREFERENCE, Follow, Kind, Notification
+from .oneclick import UnsubscribeLink
 
 ANONYMOUS = "Anonymous"
-UNSUBSCRIBE_SALT = "precis.notifications.unsubscribe"
+UNSUBSCRIBE = UnsubscribeLink("notifications:unsubscribe", salt="precis.notifications.unsubscribe")
+# What a token for all of a user's e-mail says instead of a Kind.
+ALL_EMAIL = "all"
 
 
 # -- following -------------------------------------------------------------------
@@ -316,29 +318,27 @@ def mark_read(*, user, notification_ids=None) -> int:
 # -- e-mail ----------------------------------------------------------------------------
 
 
+def accepts_email(user) -> bool:
+    """Whether any e-mail may go to ``user`` at all (the feed's e-mail asks this too)."""
+    return bool(user.email) and user.is_active and user.email_frequency != "off"
+
+
 def wants_email(user, kind: str) -> bool:
-    return (
-        bool(user.email)
-        and user.is_active
-        and user.email_frequency != "off"
-        and getattr(user, EMAIL_PREFERENCE[kind])
-    )
+    return accepts_email(user) and getattr(user, EMAIL_PREFERENCE[kind])
 
 
 def unsubscribe_token(user, kind: str | None = None) -> str:
     """A signed, login-free token that turns off one kind of e-mail (or all of them)."""
-    return signing.dumps({"u": user.pk, "k": kind or "all"}, salt=UNSUBSCRIBE_SALT)
+    return UNSUBSCRIBE.token(u=user.pk, k=kind or ALL_EMAIL)
 
 
-def unsubscribe(token: str):
-    """Apply a token; returns (user, kind). Raises signing.BadSignature for a forged one."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    user = get_user_model().objects.get(pk=data["u"])
-    kind = data["k"]
-    if kind == "all":
+def unsubscribe(*, user_id: int, kind: str) -> None:
+    """Turn off ``kind`` of e-mail (a Kind, or ALL_EMAIL) for the user, as a token asked.
+    Raises User.DoesNotExist when the account is gone."""
+    user = get_user_model().objects.get(pk=user_id)
+    if kind == ALL_EMAIL:
         user.email_frequency = "off"
         user.save(update_fields=["email_frequency"])
     elif kind in EMAIL_PREFERENCE:
         setattr(user, EMAIL_PREFERENCE[kind], False)
         user.save(update_fields=[EMAIL_PREFERENCE[kind]])
-    return user, kind

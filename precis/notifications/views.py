@@ -1,11 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from precis.collections.models import Collection
@@ -13,7 +11,7 @@ from precis.lib.navigation import safe_next
 from precis.papers.models import Paper, Venue
 from precis.summaries.models import Visibility
 
-from . import services
+from . import oneclick, services
 from .models import Kind, Notification
 
 
@@ -40,22 +38,23 @@ def open_notification(request, pk):
     return redirect(target)
 
 
-# Token-authenticated: mail clients post here without a session (RFC 8058 one-click).
-@csrf_exempt
-def unsubscribe(request, token):
-    try:
-        data = signing.loads(token, salt=services.UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        raise Http404("This unsubscribe link is not valid.") from None
-    user = get_user_model().objects.filter(pk=data.get("u")).first()
-    if user is None:
-        raise Http404("This unsubscribe link is not valid.")
-    kind = data.get("k", "all")
-    label = "all e-mail" if kind == "all" else f"e-mails about: {Kind(kind).label.lower()}"
-    if request.method == "POST":
-        services.unsubscribe(token)
-        return render(request, "notifications/unsubscribed.html", {"label": label})
-    return render(request, "notifications/unsubscribe.html", {"label": label, "token": token})
+def _what_stops(data: dict) -> dict:
+    if not get_user_model().objects.filter(pk=data.get("u")).exists():
+        raise Http404(oneclick.NOT_VALID)
+    kind = data.get("k", services.ALL_EMAIL)
+    if kind == services.ALL_EMAIL:
+        return {"label": "all e-mail"}
+    return {"label": f"e-mails about: {Kind(kind).label.lower()}"}
+
+
+unsubscribe = services.UNSUBSCRIBE.view(
+    ask_template="notifications/unsubscribe.html",
+    done_template="notifications/unsubscribed.html",
+    context=_what_stops,
+    apply=lambda data: services.unsubscribe(
+        user_id=data["u"], kind=data.get("k", services.ALL_EMAIL)
+    ),
+)
 
 
 FOLLOW_TARGETS = {

@@ -9,7 +9,7 @@ from precis.accounts.models import Block, User
 from precis.lib import richtext
 from precis.lib.moderation import Moderated, is_moderator, shown
 from precis.lib.urls import link
-from precis.papers.models import Paper
+from precis.papers.models import Paper, WrittenAgainstVersion
 from precis.papers.services import citation_title
 
 from . import ranking
@@ -112,7 +112,7 @@ def render_summary(source: str, *, strict: bool = True) -> str:
     )
 
 
-class Summary(Moderated, models.Model):
+class Summary(Moderated, WrittenAgainstVersion, models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="summaries")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="summaries"
@@ -142,16 +142,6 @@ class Summary(Moderated, models.Model):
     views = models.PositiveIntegerField(default=0)
     # A moderator closed its comments: what is there stays, nothing new is added.
     comments_locked = models.BooleanField(default=False)
-    # The paper's version it was written against (set when written or edited, or when
-    # its writer confirms it still holds for a newer one); null when not known.
-    paper_version = models.ForeignKey(
-        "papers.PaperVersion",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
 
     objects = SummaryQuerySet.as_manager()
 

@@ -44,8 +44,11 @@ def test_it_answers_404_in_the_error_shape_for_an_unknown_paper(client):
     assert_error_shape(client.get("/api/v1/papers/999999"), 404)
 
 
-def test_it_answers_404_in_the_error_shape_for_an_unknown_endpoint(client):
-    assert_error_shape(client.get("/api/v1/no/such/thing"), 404)
+@pytest.mark.parametrize(
+    "path", ["/api/v1/no/such/thing", "/api/v1/papers/1/findings%0A", "/api/v1/%0Apapers"]
+)
+def test_it_answers_404_in_the_error_shape_for_an_unknown_endpoint(client, path):
+    assert_error_shape(client.get(path), 404)
 
 
 @pytest.mark.parametrize(

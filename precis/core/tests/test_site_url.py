@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from precis.accounts.tests.factories import signup_data
-from precis.core.siteurl import site_url
+from precis.core.siteurl import absolute, site_url
 from precis.papers.tests.factories import PaperFactory
 from precis.summaries.tests.factories import SummaryFactory
 from precis.testing import manage_python
@@ -133,9 +133,7 @@ def test_account_e_mails_link_to_a_set_site_url_not_the_host(client, settings, a
 def test_without_a_request_site_url_is_used(unset_site_url, settings):
     settings.SITE_URL = "http://127.0.0.1:8123"
     assert site_url() == "http://127.0.0.1:8123"
-    from precis.notifications.emails import _absolute
-
-    assert _absolute("/notifications/") == "http://127.0.0.1:8123/notifications/"
+    assert absolute("/notifications/") == "http://127.0.0.1:8123/notifications/"
 
 
 def test_during_a_request_code_without_it_gets_the_requests_host(unset_site_url, summary):

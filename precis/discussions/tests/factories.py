@@ -1,7 +1,9 @@
 """Factories that build through the real services, so HTML, revisions and checks are real.
 
-``bulk_comments`` and ``reply_chain`` insert rows directly instead, for the
-discussions of thousands that the pagination and depth tests need.
+Each factory's ``model`` is the service that writes the row: factory_boy calls it with
+the declared fields as keywords, and ``build()`` writes too. ``bulk_comments`` and
+``reply_chain`` insert rows directly instead, for the discussions of thousands that
+the pagination and depth tests need.
 """
 
 from itertools import pairwise
@@ -19,7 +21,7 @@ from precis.summaries.tests.factories import SummaryFactory
 
 class CommentFactory(factory.Factory):
     class Meta:
-        model = dict
+        model = services.post_comment
 
     author = factory.SubFactory(UserFactory)
     summary = factory.SubFactory(SummaryFactory)
@@ -27,42 +29,24 @@ class CommentFactory(factory.Factory):
     source = factory.Sequence(lambda n: f"Comment {n}: why does $x_1$ dominate?")
     parent = None
 
-    @classmethod
-    def _create(cls, model_class, **kwargs):
-        return services.post_comment(**kwargs)
-
-    _build = _create
-
 
 class QuestionFactory(factory.Factory):
     class Meta:
-        model = dict
+        model = services.ask_question
 
     author = factory.SubFactory(UserFactory)
     paper = factory.SubFactory(PaperFactory)
     title = factory.Sequence(lambda n: f"Question {n}: what is the role of the prior?")
     source = "Section 3 says $p(\\theta)$ is flat; why?"
 
-    @classmethod
-    def _create(cls, model_class, **kwargs):
-        return services.ask_question(**kwargs)
-
-    _build = _create
-
 
 class AnswerFactory(factory.Factory):
     class Meta:
-        model = dict
+        model = services.post_answer
 
     author = factory.SubFactory(UserFactory)
     question = factory.SubFactory(QuestionFactory)
     source = factory.Sequence(lambda n: f"Answer {n}: because $\\lambda$ is small.")
-
-    @classmethod
-    def _create(cls, model_class, **kwargs):
-        return services.post_answer(**kwargs)
-
-    _build = _create
 
 
 def bulk_comments(summary, parents, *, author, deleted=()):

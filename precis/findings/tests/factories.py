@@ -1,4 +1,8 @@
-"""Findings built through the real services, and a verified author of a paper."""
+"""Findings built through the real services, and a verified author of a paper.
+
+As in ``discussions.tests.factories``, each factory's ``model`` is the service that
+writes the row (``build()`` writes too).
+"""
 
 import factory
 from allauth.socialaccount.models import SocialAccount
@@ -11,7 +15,7 @@ from precis.papers.tests.factories import PaperFactory
 
 class FindingFactory(factory.Factory):
     class Meta:
-        model = dict
+        model = services.report_finding
 
     author = factory.SubFactory(UserFactory)
     paper = factory.SubFactory(PaperFactory)
@@ -22,27 +26,15 @@ class FindingFactory(factory.Factory):
     paper_version = ""
     link_url = ""
 
-    @classmethod
-    def _create(cls, model_class, **kwargs):
-        return services.report_finding(**kwargs)
-
-    _build = _create
-
 
 class ReplyFactory(factory.Factory):
     class Meta:
-        model = dict
+        model = services.post_reply
 
     author = factory.SubFactory(UserFactory)
     finding = factory.SubFactory(FindingFactory)
     source = factory.Sequence(lambda n: f"Reply {n}: I checked, and $x_1$ is fine.")
     status = ""
-
-    @classmethod
-    def _create(cls, model_class, **kwargs):
-        return services.post_reply(**kwargs)
-
-    _build = _create
 
 
 ORCID = "0000-0002-1825-0097"
