@@ -89,28 +89,30 @@ def test_upload_from_the_editor_inserts_the_figure_at_the_cursor(live_server, br
     insert = page.get_by_role("button", name="Upload and insert")
     assert serious_violations(page) == []
 
-    insert.click()
+    # The status line is a live region: each check waits for its text, never reads once.
     status = page.locator("[data-figure-status]")
-    assert "Choose an image file first" in status.inner_text()
+    insert.click()
+    expect(status).to_contain_text("Choose an image file first")
 
     page.set_input_files(
         "[data-figure-file]", {"name": "loss.png", "mimeType": "image/png", "buffer": wide_png()}
     )
     # Choosing a file leads to the description, which is required.
-    assert page.evaluate("document.activeElement.id") == "figure-upload-description"
+    description = page.locator("[data-figure-description]")
+    expect(description).to_be_focused()
     insert.click()
-    assert "Describe the figure first" in status.inner_text()
+    expect(status).to_contain_text("Describe the figure first")
 
-    page.fill("[data-figure-description]", "Loss falls [fast]")
-    page.press("[data-figure-description]", "Enter")  # uploads; does not save the summary
-    expect(source).to_have_value(re.compile(r"!\["))
-    text = source.input_value()
-    assert re.fullmatch(
-        r"Before the figure\.\n\n!\[Loss falls \[fast\]\]\(/figures/[0-9a-f]{64}\.png\)"
-        r"\n\nAfter the figure\.",
-        text,
-    ), text
-    assert "Inserted" in status.inner_text()
+    description.fill("Loss falls [fast]")
+    description.press("Enter")  # uploads; does not save the summary
+    # Said once the figure is in the text: the upload has finished.
+    expect(status).to_contain_text("Inserted “Loss falls [fast]” into your text")
+    expect(source).to_have_value(
+        re.compile(
+            r"^Before the figure\.\n\n!\[Loss falls \[fast\]\]\(/figures/[0-9a-f]{64}\.png\)"
+            r"\n\nAfter the figure\.$"
+        )
+    )
     assert "/summaries/" not in page.url  # still in the editor
     page.locator(".editor").screenshot(path=artifacts / "figure-editor-desktop.png")
     page.set_viewport_size(PHONE)

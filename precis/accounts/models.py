@@ -58,10 +58,16 @@ class TrustLevel(models.IntegerChoices):
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 
 
+def public_q(prefix: str = "") -> Q:
+    """``UserQuerySet.public``'s rule through a relation ``prefix`` ("owner__"): a join,
+    where ``owner__in=User.objects.public()`` would read every account on each query."""
+    return shown(prefix) & Q(**{f"{prefix}is_active": True, f"{prefix}is_spammer": False})
+
+
 class UserQuerySet(models.QuerySet):
     def public(self):
         """People others may see and reach: active, not marked as spammers, profile shown."""
-        return self.filter(shown(), is_active=True, is_spammer=False)
+        return self.filter(public_q())
 
     def profile_links(self, usernames) -> dict[str, str]:
         """``{username: profile URL}`` for those of ``usernames`` who are public people:

@@ -34,6 +34,11 @@ UNTRACKED_MODELS = {"summaries.dailyviews", "summaries.draft", "notifications.no
 # foryou: each reader's model, picks and seeds show on no page but their own /for-you/,
 # which is never cached; retraining one reader must not empty everyone's pages.
 UNTRACKED_MODELS |= {"foryou.profile", "foryou.pick", "foryou.seed"}
+# Fields no cached page shows: a save that writes only these (update_fields) leaves the
+# generation alone, and so does a request whose only write is an UPDATE setting only
+# these columns (pagecache.WriteWatcher). last_login: every sign-in writes it (Django's
+# update_last_login), and it must not empty every cached page for everybody each time.
+UNTRACKED_FIELDS = {"accounts.user": frozenset({"last_login"})}
 
 # --- Soft writes (votes) ---------------------------------------------------------
 # A vote changes scores and the order of listings, nothing else. Inside soft_writes()
@@ -178,7 +183,7 @@ def advance() -> None:
     os.utime(path, ns=(stamp, stamp))
 
 
-def advance_after_write(sender, action: str = "post_", **_signal) -> None:
+def advance_after_write(sender, action: str = "post_", update_fields=None, **_signal) -> None:
     """post_save / post_delete / m2m_changed receiver for every model."""
     if not action.startswith("post_"):  # m2m_changed also fires before each change
         return
@@ -186,6 +191,8 @@ def advance_after_write(sender, action: str = "post_", **_signal) -> None:
     if meta is None or not sender.__module__.startswith("precis."):
         return
     if meta.label_lower in UNTRACKED_MODELS:
+        return
+    if update_fields and update_fields <= UNTRACKED_FIELDS.get(meta.label_lower, frozenset()):
         return
     advance()
     transaction.on_commit(advance)

@@ -14,9 +14,12 @@ no cookie set (a page with a CSRF token sets one), nothing marked private.
 Cached pages carry an ETag, and a reader who already holds the page gets 304.
 """
 
+import functools
 import hashlib
+import re
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
@@ -121,10 +124,37 @@ class WriteWatcher:
     def __call__(self, execute, sql, params, many, context):
         if not self.wrote:
             head = sql.lstrip()[:40].upper()
-            self.wrote = head.startswith(WRITES) and not any(
-                table in head for table in UNWATCHED_TABLES
+            self.wrote = (
+                head.startswith(WRITES)
+                and not any(table in head for table in UNWATCHED_TABLES)
+                and not _sets_only_untracked_columns(sql)
             )
         return execute(sql, params, many, context)
+
+
+# What save(update_fields=[...]) sends: each column set to a plain parameter.
+PLAIN_UPDATE = re.compile(r'\s*UPDATE "(\w+)" SET ((?:"\w+" = %s, )*"\w+" = %s) WHERE ')
+SET_COLUMN = re.compile(r'"(\w+)" = %s')
+
+
+def _sets_only_untracked_columns(sql: str) -> bool:
+    """Whether ``sql`` is an UPDATE that sets only generations.UNTRACKED_FIELDS (a sign-in's
+    last_login). Anything else, expressions included, counts as a write."""
+    update = PLAIN_UPDATE.match(sql)
+    if update is None:
+        return False
+    untracked = _untracked_columns().get(update[1])
+    return bool(untracked) and set(SET_COLUMN.findall(update[2])) <= untracked
+
+
+@functools.cache
+def _untracked_columns() -> dict[str, frozenset[str]]:
+    """``{table: columns}`` of generations.UNTRACKED_FIELDS."""
+    columns = {}
+    for label, names in generations.UNTRACKED_FIELDS.items():
+        meta = apps.get_model(label)._meta
+        columns[meta.db_table] = frozenset(meta.get_field(name).column for name in names)
+    return columns
 
 
 def _may_use_cache(request) -> bool:

@@ -13,15 +13,15 @@ constant number of queries, whatever the number of picks on the page.
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
-from precis.accounts.models import User
+from precis.accounts.models import public_q
 from precis.lib.moderation import ModerationState
-from precis.papers.models import Paper
+from precis.papers.models import Paper, PaperAuthor
 from precis.summaries.models import Summary, Visibility
 
 from .models import Because, Pick, Profile, Seed
-from .rules import followable_collections, seedable_collections, silenced_q
+from .rules import followable_collections, seedable_q, silenced_q
 
 PICKS_PER_PAGE = 20
 POPULAR_COUNT = 20
@@ -51,33 +51,51 @@ class Entry:
     why: Explanation
 
 
-def picks_page(reader, page_number):
-    """The page of ``reader``'s picks (a Paginator page of ``Entry``)."""
-    picks = (
-        Pick.objects.filter(reader=reader)
-        .select_related("because_paper", "because_venue")
-        .prefetch_related(Prefetch("paper", queryset=Paper.objects.with_authors()))
-    )
-    page = Paginator(picks, PICKS_PER_PAGE).get_page(page_number)
-    page.object_list = entries(reader, list(page.object_list))
+def picks_page(reader, page_number, *, seeds: list[Seed] | None = None):
+    """The page of ``reader``'s picks (a Paginator page of ``Entry``). ``seeds``: the
+    reader's seeds that may still shape the feed, with their collections, where the
+    caller has them already (``seeds_of``); they explain the seeded picks."""
+    page = Paginator(_picks_of(reader), PICKS_PER_PAGE).get_page(page_number)
+    page.object_list = entries(reader, list(page.object_list), seeds=seeds)
     return page
+
+
+def seeds_of(reader, limit: int) -> list[Seed]:
+    """The reader's first ``limit`` seeds, newest first, with their collections and
+    owners: those it may still seed with (a seeded collection made private or hidden
+    since drops out, and the training ignores it). One query."""
+    return list(
+        Seed.objects.filter(seedable_q(reader, "collection__"), reader=reader)
+        .select_related("collection__owner")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def top_entries(reader, count: int) -> list[Entry]:
     """The reader's best ``count`` picks as entries (e-mail, Atom)."""
-    picks = (
+    return entries(reader, list(_picks_of(reader)[:count]))
+
+
+def _picks_of(reader):
+    """Picks in rank order with their papers, venues and authors (two queries), and the
+    paper and venue explaining each."""
+    return (
         Pick.objects.filter(reader=reader)
-        .select_related("because_paper", "because_venue")
-        .prefetch_related(Prefetch("paper", queryset=Paper.objects.with_authors()))[:count]
+        .select_related("paper__venue", "because_paper", "because_venue")
+        .prefetch_related(
+            Prefetch(
+                "paper__paper_authors",
+                queryset=PaperAuthor.objects.select_related("author").order_by("position"),
+            )
+        )
     )
-    return entries(reader, list(picks))
 
 
-def entries(reader, picks: list[Pick]) -> list[Entry]:
+def entries(reader, picks: list[Pick], *, seeds: list[Seed] | None = None) -> list[Entry]:
     if not picks:
         return []
     best = best_summaries(reader, [pick.paper_id for pick in picks])
-    allowed = _allowed_reasons(reader, picks)
+    allowed = _allowed_reasons(reader, picks, seeds)
     return [Entry(pick.paper, best.get(pick.paper_id), _explain(pick, allowed)) for pick in picks]
 
 
@@ -96,8 +114,8 @@ def best_summaries(reader, paper_ids: list[int]) -> dict[int, Summary]:
     return best
 
 
-def _allowed_reasons(reader, picks: list[Pick]) -> dict[str, set]:
-    """What the explanations on this page may still name: two or three queries."""
+def _allowed_reasons(reader, picks: list[Pick], seeds: list[Seed] | None) -> dict[str, set]:
+    """What the explanations on this page may still name: up to three queries."""
     seed_ids = {p.because_collection_id for p in picks if p.because == Because.SEEDED}
     follow_ids = {
         p.because_collection_id for p in picks if p.because == Because.FOLLOWED_COLLECTION
@@ -106,14 +124,17 @@ def _allowed_reasons(reader, picks: list[Pick]) -> dict[str, set]:
     # Collection id → its title where it is public, None where it is not (the reader's
     # own private list, someone's unlisted one): named only when anyone could find it.
     if seed_ids:
-        seeded = (
-            seedable_collections(reader)
-            .filter(pk__in=seed_ids)
-            .filter(pk__in=Seed.objects.filter(reader=reader).values("collection"))
-        )
-        allowed["seeded"] = _titles(seeded)
+        if seeds is None:
+            seeds = Seed.objects.filter(
+                seedable_q(reader, "collection__"), reader=reader, collection__in=seed_ids
+            ).select_related("collection")
+        allowed["seeded"] = {seed.collection_id: _public_title(seed.collection) for seed in seeds}
     if follow_ids:
-        allowed["followed"] = _titles(followable_collections(reader).filter(pk__in=follow_ids))
+        followed = followable_collections(reader).filter(pk__in=follow_ids)
+        allowed["followed"] = {
+            collection.pk: _public_title(collection)
+            for collection in followed.only("title", "visibility", "moderation")
+        }
     pairs = {
         (p.because_user_id, p.because_paper_id)
         for p in picks
@@ -121,26 +142,33 @@ def _allowed_reasons(reader, picks: list[Pick]) -> dict[str, set]:
     }
     if pairs:
         # A followed person explains a pick only while they still have a listed summary
-        # of that paper under their own name: never through an anonymous one.
-        match = Q()
-        for user_id, paper_id in pairs:
-            match |= Q(author_id=user_id, paper_id=paper_id)
+        # of that paper under their own name: never through an anonymous one. Asked for
+        # by both lists (indexed) and then matched pair by pair here.
         rows = (
             Summary.objects.listed()
-            .filter(match, anonymous=False, author__in=User.objects.public())
+            .filter(
+                public_q("author__"),
+                anonymous=False,
+                author_id__in={user_id for user_id, _ in pairs},
+                paper_id__in={paper_id for _, paper_id in pairs},
+            )
             .exclude(silenced_q(reader, "author"))
             .select_related("author")
         )
-        allowed["people"] = {(s.author_id, s.paper_id, s.author.public_name) for s in rows}
+        allowed["people"] = {
+            (s.author_id, s.paper_id, s.author.public_name)
+            for s in rows
+            if (s.author_id, s.paper_id) in pairs
+        }
     return allowed
 
 
-def _titles(collections) -> dict[int, str | None]:
-    rows = collections.values_list("pk", "title", "visibility", "moderation")
-    return {
-        pk: title if (visibility, moderation) == (Visibility.PUBLIC, ModerationState.OK) else None
-        for pk, title, visibility, moderation in rows
-    }
+def _public_title(collection) -> str | None:
+    public = (collection.visibility, collection.moderation) == (
+        Visibility.PUBLIC,
+        ModerationState.OK,
+    )
+    return collection.title if public else None
 
 
 def _explain(pick: Pick, allowed: dict[str, set]) -> Explanation:

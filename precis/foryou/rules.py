@@ -7,7 +7,7 @@ public person whom the reader has not muted or blocked and who has not blocked t
 
 from django.db.models import Q
 
-from precis.accounts.models import Block, User
+from precis.accounts.models import Block, public_q
 from precis.collections.models import Collection
 from precis.lib.moderation import shown
 from precis.summaries.models import Visibility
@@ -20,15 +20,21 @@ def silenced_q(reader, field: str) -> Q:
     )
 
 
+def seedable_q(reader, prefix: str = "") -> Q:
+    """The collections ``reader`` may seed their feed with, through a relation ``prefix``
+    ("collection__")."""
+    others = (
+        Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+        & shown(prefix)
+        & public_q(f"{prefix}owner__")
+        & ~silenced_q(reader, f"{prefix}owner")
+    )
+    return Q(**{f"{prefix}owner": reader}) | others
+
+
 def seedable_collections(reader):
     """The collections ``reader`` may seed their feed with (a queryset)."""
-    others = (
-        Q(visibility=Visibility.PUBLIC)
-        & shown()
-        & Q(owner__in=User.objects.public())
-        & ~silenced_q(reader, "owner")
-    )
-    return Collection.objects.filter(Q(owner=reader) | others)
+    return Collection.objects.filter(seedable_q(reader))
 
 
 def followable_collections(reader):
@@ -37,7 +43,7 @@ def followable_collections(reader):
     others = (
         Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])
         & shown()
-        & Q(owner__in=User.objects.public())
+        & public_q("owner__")
         & ~silenced_q(reader, "owner")
     )
     return Collection.objects.filter(followers__follower=reader).filter(Q(owner=reader) | others)

@@ -10,23 +10,21 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.html import escape
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from precis.collections.models import Collection
 from precis.core.siteurl import site_url
 from precis.feeds.feeds import FullContentAtomFeed
 from precis.lib.navigation import number, safe_next
+from precis.notifications import oneclick
 
 from . import reading, services
-from .models import EmailFrequency, Profile, Seed
-from .rules import seedable_collections
+from .models import EmailFrequency, Profile
 
 FEED_ENTRIES = 30
 TOKEN_CHARS = 64
@@ -37,14 +35,8 @@ def page(request):
         return render(request, "foryou/signed_out.html")
     reader = request.user
     profile = reading.state_of(reader)
-    picks = reading.picks_page(reader, number(request.GET.get("page"), default=1))
-    # A seeded collection made private or hidden since drops out of the list (and the
-    # training ignores it), like everything else its owner no longer shares.
-    seeds = list(
-        Seed.objects.filter(reader=reader, collection__in=seedable_collections(reader))
-        .select_related("collection__owner")
-        .order_by("-created_at", "-pk")[: services.MAX_SEEDS]
-    )
+    seeds = reading.seeds_of(reader, services.MAX_SEEDS)
+    picks = reading.picks_page(reader, number(request.GET.get("page"), default=1), seeds=seeds)
     cold = not picks.paginator.count
     context = {
         "profile": profile,
@@ -170,17 +162,16 @@ def atom(request, token):
     return response
 
 
-# Token-authenticated: mail clients post here without a session (RFC 8058 one-click).
-@csrf_exempt
-def unsubscribe(request, token):
-    try:
-        signing.loads(token, salt=services.UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        raise Http404("This unsubscribe link is not valid.") from None
-    if request.method == "POST":
-        try:
-            services.unsubscribe(token)
-        except Profile.DoesNotExist:
-            raise Http404("This unsubscribe link is not valid.") from None
-        return render(request, "foryou/unsubscribed.html")
-    return render(request, "foryou/unsubscribe.html", {"token": token})
+def _unsubscribe_context(data: dict) -> dict:
+    """The pages say nothing of the reader; 404 once their profile is gone."""
+    if not Profile.objects.filter(user_id=data.get("u")).exists():
+        raise Http404(oneclick.NOT_VALID)
+    return {}
+
+
+unsubscribe = services.UNSUBSCRIBE.view(
+    ask_template="foryou/unsubscribe.html",
+    done_template="foryou/unsubscribed.html",
+    context=_unsubscribe_context,
+    apply=lambda data: services.unsubscribe(user_id=data["u"]),
+)

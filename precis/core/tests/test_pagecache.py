@@ -7,7 +7,9 @@ from django.middleware.csrf import get_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path, reverse
+from django.utils import timezone
 
+from precis.accounts.tests.factories import PASSWORD
 from precis.core import generations
 from precis.importers.base import AuthorName, PaperRecord
 from precis.papers.models import Paper
@@ -218,6 +220,46 @@ def test_a_failed_sign_in_leaves_cached_pages_alone(client, alice):
     assert response.status_code == 200  # the form again, with its error
     _, queries = get_counting_queries(reader, summary.paper.get_absolute_url())
     assert queries == 0
+
+
+def test_signing_in_leaves_cached_pages_alone(client, alice, carol):
+    # Signing in writes last_login, which no page shows.
+    summary = SummaryFactory(author=alice)
+    reader = visitor()
+    reader.get(summary.paper.get_absolute_url())
+    generation = generations.current()
+    response = client.post(reverse("account_login"), {"login": "carol", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:settings")).status_code == 200  # signed in
+    carol.refresh_from_db()
+    assert carol.last_login is not None
+    assert generations.current() == generation
+    _, queries = get_counting_queries(reader, summary.paper.get_absolute_url())
+    assert queries == 0
+
+
+def test_a_profile_edit_refreshes_cached_pages(client, carol):
+    reader = visitor()
+    assert "Carol Renamed" not in reader.get(carol.get_absolute_url()).content.decode()
+    client.post(reverse("account_login"), {"login": "carol", "password": PASSWORD})
+    generation = generations.current()
+    response = client.post(
+        reverse("accounts:settings"),
+        {"display_name": "Carol Renamed", "bio": "Hi.", "email_frequency": "daily"},
+    )
+    assert response.status_code == 302
+    assert generations.current() != generation
+    assert "Carol Renamed" in reader.get(carol.get_absolute_url()).content.decode()
+
+
+def test_a_save_of_last_login_with_any_other_field_refreshes_cached_pages(carol):
+    generation = generations.current()
+    carol.last_login = timezone.now()
+    carol.save(update_fields=["last_login"])
+    assert generations.current() == generation
+    carol.bio = "New words."
+    carol.save(update_fields=["last_login", "bio"])
+    assert generations.current() != generation
 
 
 def test_papers_imported_in_bulk_show_on_cached_pages(django_capture_on_commit_callbacks):

@@ -2,11 +2,14 @@
 
 import pytest
 
+from precis.accounts import services as accounts
+from precis.accounts.models import User
 from precis.collections import services as collections
 from precis.core import generations
 from precis.foryou import reading, services, training
 from precis.foryou.models import Because, Pick, Profile
 from precis.foryou.tasks import train_reader
+from precis.moderation.tests.factories import hide
 from precis.notifications import services as notifications
 from precis.summaries import services as summaries
 from precis.summaries.tests.factories import SummaryFactory
@@ -103,6 +106,32 @@ def test_a_followed_writer_explains_only_through_summaries_under_their_name(corp
     texts = {e.why.text for e in reading.top_entries(reader, 50)}
     assert not any("Wren" in text for text in texts)
     assert texts == {reading.PLAIN.text}
+
+
+@pytest.mark.parametrize("change", ["muted", "closed"])
+def test_a_followed_writer_explains_nothing_once_muted_or_gone(corpus, reader, writer, change):
+    SummaryFactory(author=writer, paper=corpus.folding[1])
+    notifications.follow(follower=reader, user=writer)
+    training.train_readers([reader.pk])
+    named = f"Because you follow Wren Writer, who summarised “{corpus.folding[1].title}”"
+    assert named in {e.why.text for e in reading.top_entries(reader, 50)}
+    if change == "muted":
+        accounts.mute(who=reader, whom=writer)
+    else:
+        User.objects.filter(pk=writer.pk).update(is_active=False)
+    texts = {e.why.text for e in reading.top_entries(reader, 50)}
+    assert not any("Wren" in text for text in texts)
+
+
+def test_a_seeded_collection_hidden_since_explains_nothing_in_the_email_or_feed(
+    corpus, reader, writer, bob
+):
+    public = collect(writer, corpus.robots[:3], title="Spammy robots", visibility="public")
+    services.add_seed(reader=reader, collection=public)
+    training.train_readers([reader.pk])
+    assert any("Spammy robots" in e.why.text for e in reading.top_entries(reader, 50))
+    hide(public, bob)
+    assert not any("for your feed" in e.why.text for e in reading.top_entries(reader, 50))
 
 
 def test_it_learns_from_followed_venues_and_papers(corpus, reader):
