@@ -296,15 +296,18 @@ def measure(label: str, env: dict, targets: dict, scratch: Path, args, *, withou
         )
 
 
-def start_nginx(prefix: Path, upstream: str) -> tuple[subprocess.Popen, str]:
+def start_nginx(
+    prefix: Path, upstream: str, *, microcache: bool = False
+) -> tuple[subprocess.Popen, str]:
     """nginx with keep-alive in front of ``upstream`` (host:port), configured as
-    precis/testing_nodes.py and docs/deploy.md configure it."""
+    precis/testing_nodes.py and docs/deploy.md configure it; with ``microcache``, with
+    the guide's few seconds of signed-out pages too."""
     from precis.testing_nodes import nginx_config
 
     prefix.mkdir(exist_ok=True)
     port = free_port()
     config = prefix / "nginx.conf"
-    config.write_text(nginx_config(prefix, port, [upstream]))
+    config.write_text(nginx_config(prefix, port, [upstream], microcache=microcache))
     nginx = subprocess.Popen(
         ["nginx", "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log")],
         start_new_session=True,

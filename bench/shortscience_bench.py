@@ -25,6 +25,12 @@ runs it (gunicorn, page cache on). Then wrk loads each page kind over the same p
 summaries, writers and venues, ShortScience then Precis, round after round, and it
 prints each one's requests/s and p99, and Precis/ShortScience.
 
+With --precis-microcache, each round also loads Precis as docs/deploy.md runs it at
+scale: behind nginx with the guide's micro-cache of signed-out pages (the same
+gunicorn), which answers most requests without asking Precis, as ShortScience's
+pre-rendered home page is answered without its database. --pages limits the run to
+some page kinds (--pages home: the three home lists).
+
 A summary permalink on ShortScience is its paper page focused on one writer
 (/paper?bibtexKey=…&a=name). Search and feeds have no counterpart to measure:
 ShortScience's /search is switched off in its code and its RSS is a static file.
@@ -56,6 +62,7 @@ from pages_bench import (  # noqa: E402  (bench/ is the script's folder)
     lua_script,
     precis_env,
     start_gunicorn,
+    start_nginx,
     stop,
     wait_until_serving,
     warm,
@@ -495,8 +502,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--variants", type=int, default=200, help="URLs per page kind at most")
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="KIND",
+        help="Load only the page kinds starting with these words (home, paper, summary, "
+        "venue, profile; default: all)",
+    )
+    parser.add_argument(
+        "--precis-microcache",
+        action="store_true",
+        help="Also load Precis behind nginx with docs/deploy.md's micro-cache",
+    )
     parser.add_argument("--export", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    kinds = [name for name in PAGES if not args.pages or name.startswith(tuple(args.pages))]
+    if not kinds:
+        raise SystemExit(f"--pages: no page kind starts with {' or '.join(args.pages)}")
     if args.export:
         export(args.export)
         return
@@ -539,38 +561,53 @@ def main() -> None:
         gunicorn = argparse.Namespace(workers=args.workers, worker_class="sync", threads=1)
         precis, base = start_gunicorn("precis.wsgi", env, gunicorn)
         servers.append(precis)
-        for name in PAGES:
+        fronts = {"ShortScience": ss_base, "Precis": base}
+        if args.precis_microcache:
+            nginx, fronts["Precis µcache"] = start_nginx(
+                work / "nginx-precis", base.removeprefix("http://"), microcache=True
+            )
+            servers.append(nginx)
+        for name in kinds:
             warm(base, [p for p, _, _ in pairs[name]])
 
-        runs = defaultdict(list)
+        runs = defaultdict(list)  # per page kind, one {front: wrk's result} per round
         for _ in range(args.rounds):
-            for name in PAGES:
+            for name in kinds:
                 precis_paths = [p for p, _, _ in pairs[name]]
-                # Precis's copies last PAGE_CACHE_SECONDS; on a busy machine a round can take longer.
-                warm(base, precis_paths)
-                ss_script = lua_script(work, "shortscience " + name, [s for _, s, _ in pairs[name]])
-                ss = load(ss_base, ss_script, args)
-                ours = load(base, lua_script(work, "precis " + name, precis_paths), args)
-                runs[name].append((ss, ours, ours["rps"] / max(ss["rps"], 0.01)))
+                ss_paths = [s for _, s, _ in pairs[name]]
+                results = {}
+                for front, url in fronts.items():
+                    paths = ss_paths if front == "ShortScience" else precis_paths
+                    if front != "ShortScience":
+                        # Precis's copies last PAGE_CACHE_SECONDS, and a round can take longer
+                        # on a busy machine; the page cache keys them by host, here nginx's port.
+                        warm(url, paths)
+                    results[front] = load(url, lua_script(work, f"{front} {name}", paths), args)
+                runs[name].append(results)
     finally:
         for server in servers:
             stop(server)
 
+    precis_fronts = [front for front in fronts if front != "ShortScience"]
     print(f"\nSigned out, {args.workers} php-fpm children behind nginx (ShortScience) and "
-          f"{args.workers} gunicorn sync workers (Precis), {args.connections} connections, "
-          f"{args.rounds} rounds of {args.seconds} s, ShortScience then Precis (medians over rounds)")  # fmt: skip
-    print(f"{'page':16} {'SS req/s':>9} {'Precis req/s':>12} {'Precis/SS':>9} "
-          f"{'SS p99 ms':>9} {'Precis p99 ms':>13} {'failed':>9}")  # fmt: skip
+          f"{args.workers} gunicorn sync workers (Precis"
+          f"{'; Precis µcache: the same behind nginx with the micro-cache' if args.precis_microcache else ''}), "
+          f"{args.connections} connections, {args.rounds} rounds of {args.seconds} s, "
+          f"in this order (medians over rounds)")  # fmt: skip
+    print(f"{'page':16} {'SS req/s':>9} {'SS p99 ms':>9}"
+          + "".join(f" {front + ' req/s':>19} {'/SS':>7} {'p99 ms':>7}" for front in precis_fronts)
+          + f" {'failed':>14}")  # fmt: skip
+
+    def median(rows, front: str, value: str) -> float:
+        return statistics.median(row[front][value] for row in rows)
+
     for name, rows in runs.items():
-        print(
-            f"{name:16} {statistics.median(ss['rps'] for ss, _, _ in rows):9.1f} "
-            f"{statistics.median(ours['rps'] for _, ours, _ in rows):12.1f} "
-            f"{statistics.median(ratio for _, _, ratio in rows):8.1f}x "
-            f"{statistics.median(ss['p99'] for ss, _, _ in rows):9.0f} "
-            f"{statistics.median(ours['p99'] for _, ours, _ in rows):13.1f} "
-            f"{sum(ss['failed'] for ss, _, _ in rows):4d}/{sum(ours['failed'] for _, ours, _ in rows):<4d}",
-            flush=True,
-        )
+        cells = [f"{name:16} {median(rows, 'ShortScience', 'rps'):9.1f} {median(rows, 'ShortScience', 'p99'):9.0f}"]  # fmt: skip
+        for front in precis_fronts:
+            ratio = statistics.median(row[front]["rps"] / max(row["ShortScience"]["rps"], 0.01) for row in rows)  # fmt: skip
+            cells.append(f"{median(rows, front, 'rps'):19.1f} {ratio:6.1f}x {median(rows, front, 'p99'):7.1f}")  # fmt: skip
+        failed = "/".join(str(sum(row[front]["failed"] for row in rows)) for front in fronts)
+        print(" ".join(cells) + f" {failed:>14}", flush=True)
     print("No counterpart, not measured: search (ShortScience's /search is switched off) "
           "and feeds (ShortScience's RSS is a static file a job writes).")  # fmt: skip
 

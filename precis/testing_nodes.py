@@ -1,4 +1,4 @@
-"""Two Precis app nodes behind nginx on one machine, for precis/core/tests/test_multinode.py.
+"""Precis app nodes behind nginx on one machine, for test_multinode.py and test_microcache.py.
 
 A Cluster is a throw-away production deployment: a PostgreSQL database of its own
 (migrated, with the demo corpus), collected static files, gunicorn nodes and nginx
@@ -6,18 +6,23 @@ in front, all children of the test process, all stopped by ``Cluster.stop``. The
 nodes share what production nodes share (SECRET_KEY, the database, Redis) and
 nothing else: each has a VAR_DIR of its own, so whatever a node keeps on its own
 disk the other never sees. nginx runs the config docs/deploy.md recommends, with
-paths of its own and a header naming the node that answered.
+paths of its own and a header naming the node that answered; with ``microcache``, also
+the guide's micro-cache for signed-out pages, read from the guide itself, and a header
+saying whether nginx answered from it.
 """
 
 import contextlib
 import http.client
 import os
+import pwd
+import re
 import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 import uuid
@@ -185,9 +190,17 @@ class Node:
 class Cluster:
     """A database, gunicorn nodes and nginx, set up by ``start`` and torn down by ``stop``."""
 
-    def __init__(self, folder: Path, *, database_url: str, redis_url: str, nodes=("a", "b")):
-        folder.chmod(0o755)  # nginx's workers run as nobody when the tests run as root
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        database_url: str,
+        redis_url: str,
+        nodes=("a", "b"),
+        microcache: bool = False,
+    ):
         self.folder = folder
+        self.microcache = microcache
         self.admin_url = urlsplit(database_url)
         self.database_name = f"precis_nodes_{uuid.uuid4().hex[:8]}"
         self.port = free_port()
@@ -280,7 +293,8 @@ class Cluster:
         prefix = self.folder / "nginx"
         prefix.mkdir()
         config = prefix / "nginx.conf"
-        config.write_text(nginx_config(prefix, self.port, [n.address for n in self.nodes.values()]))
+        upstreams = [node.address for node in self.nodes.values()]
+        config.write_text(nginx_config(prefix, self.port, upstreams, microcache=self.microcache))
         self.nginx = subprocess.Popen(  # noqa: S603 - our own arguments, no shell
             [NGINX, "-p", str(prefix), "-c", str(config), "-e", str(self.nginx_log)],
             stdout=subprocess.DEVNULL,
@@ -290,14 +304,49 @@ class Cluster:
         wait_until_serving(self.port, self.nginx, self.nginx_log)
 
 
-def nginx_config(prefix: Path, port: int, upstreams: list[str]) -> str:
-    """The config docs/deploy.md recommends, with the test's own paths, port and nodes."""
+DEPLOY_GUIDE = ROOT / "docs" / "deploy.md"
+MICROCACHE_HTTP_PART = "# Micro-cache, in http {}"
+MICROCACHE_SERVER_PART = "# Micro-cache, in server {}"
+MICROCACHE_PATH = "/var/cache/nginx/precis"
+PLAIN_LOCATION = "location / {\n    proxy_pass http://precis;\n}\n"
+
+
+def microcache_config(cache_path: Path) -> tuple[str, str]:
+    """The guide's micro-cache as (what goes in http {}, what goes in server {}), with its
+    pages kept under ``cache_path``: the text docs/deploy.md shows is the text tests run."""
+    guide = DEPLOY_GUIDE.read_text(encoding="utf-8")
+    blocks = [
+        textwrap.dedent(block)
+        for _, block in re.findall(r"^( *)```nginx\n(.*?)^\1```", guide, re.M | re.S)
+    ]
+    found = [block for block in blocks if block.startswith(MICROCACHE_HTTP_PART)]
+    if len(found) != 1 or found[0].count(MICROCACHE_SERVER_PART) != 1:
+        raise ValueError(
+            f"{DEPLOY_GUIDE}: want one nginx block starting {MICROCACHE_HTTP_PART!r}"
+            f" with one {MICROCACHE_SERVER_PART!r} line"
+        )
+    http, server = found[0].split(MICROCACHE_SERVER_PART)
+    if MICROCACHE_PATH not in http:
+        raise ValueError(f"{DEPLOY_GUIDE}: the micro-cache no longer keeps {MICROCACHE_PATH}")
+    http = "\n" + http.strip().replace(MICROCACHE_PATH, str(cache_path)) + "\n"
+    return http, MICROCACHE_SERVER_PART + server
+
+
+def nginx_config(prefix: Path, port: int, upstreams: list[str], *, microcache: bool = False) -> str:
+    """The config docs/deploy.md recommends, with the test's own paths, port and nodes;
+    with ``microcache``, also the guide's micro-cache for signed-out pages."""
     servers = "\n".join(
         f"        server {address} max_fails=3 fail_timeout=5s;" for address in upstreams
     )
+    cache, locations = "", PLAIN_LOCATION
+    if microcache:
+        cache, locations = microcache_config(prefix / "microcache")
     return f"""\
 # --- Test only: a child process (no daemon) with every file under its prefix -----
 daemon off;
+# Workers as whoever runs the test, who can reach its private folders (the micro-cache
+# writes there); nginx ignores this unless it runs as root, and then uses it.
+user {pwd.getpwuid(os.geteuid()).pw_name};
 worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
@@ -316,7 +365,7 @@ http {{
 
     # --- As docs/deploy.md recommends ---------------------------------------------
     server_tokens off;  # no nginx version in headers and error pages
-
+{textwrap.indent(cache, " " * 4)}
     upstream precis {{
         # Every app node. After 3 failed tries within 5 s a node rests for 5 s, then
         # one request tries it again (and goes on to another node if it fails).
@@ -345,11 +394,10 @@ http {{
 
         # Test only: which nodes nginx tried, in order; the last one answered.
         add_header X-Upstream $upstream_addr always;
+        # Test only: HIT when the micro-cache answered (also MISS, EXPIRED, BYPASS, ...).
+        add_header X-Cache-Status $upstream_cache_status always;
 
-        location / {{
-            proxy_pass http://precis;
-        }}
-
+{textwrap.indent(locations, " " * 8)}
         # Each node serves the static files of its own release (WhiteNoise). While a
         # deploy goes round, a page from a new node may ask an old one for a file it has
         # not got: the next node is asked before the reader gets a 404.
