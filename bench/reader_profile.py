@@ -5,8 +5,12 @@ the whole middleware stack. For each page it requests the page once (the shared 
 made), then N times under cProfile, with shared copies on and then off
 (SHARED_READER_PAGES), and prints the mean time per request and the top functions.
 
-    DATABASE_URL=sqlite:///DIR/bench.sqlite3 VAR_DIR=DIR/var \\
+    DATABASE_URL=sqlite:///DIR/bench.sqlite3 VAR_DIR=DIR/var STATIC_ROOT=DIR/static \\
         .venv/bin/python bench/reader_profile.py [--requests 200] [--top 12]
+
+Give it a copy of DIR (its database and var/) while pages_bench.py runs on DIR: a new
+process with the same VAR_DIR starts a new data generation there, which empties every
+copy the benchmark's servers hold.
 """
 
 import argparse

@@ -4,13 +4,36 @@ Django's database session store, except that reading a session (what every signe
 request does first) runs one raw SELECT instead of building an ORM query each time:
 that build cost more than a signed-in reader's whole cached page
 (bench/reader_profile.py). Writing, expiry and everything else are Django's.
+
+Decoding a session (checking its signature, then reading its JSON) cost as much as
+reading it, and a reader's session is the same text request after request until it
+is written. So each process remembers what the last sessions it checked decode to,
+by their exact stored text, and gives each request its own copy.
 """
 
+import threading
 from functools import cache
 
 from django.contrib.sessions.backends import db
+from django.core.signals import setting_changed
 from django.db import connections, router
+from django.dispatch import receiver
 from django.utils import timezone
+
+DECODED_KEPT = 1024
+# Only sessions of such values are remembered: a copy of the dict then shares nothing
+# that a request could change in place.
+SCALARS = (str, int, float, bool, type(None))
+_decoded: dict[str, dict] = {}
+_decoded_lock = threading.Lock()
+
+
+@receiver(setting_changed)
+def _forget_decoded(setting, **_signal) -> None:
+    # What a session's text decodes to depends on the keys that sign it.
+    if setting in ("SECRET_KEY", "SECRET_KEY_FALLBACKS", "SESSION_SERIALIZER"):
+        with _decoded_lock:
+            _decoded.clear()
 
 
 @cache
@@ -22,7 +45,24 @@ def _select_sql(table: str, quote) -> str:
 
 
 class SessionStore(db.SessionStore):
-    def _get_session_from_db(self):
+    def load(self):
+        data = self._stored_data()
+        return {} if data is None else self.decode(data)
+
+    def decode(self, session_data):
+        remembered = _decoded.get(session_data)
+        if remembered is not None:
+            return dict(remembered)
+        decoded = super().decode(session_data)
+        if decoded and all(isinstance(value, SCALARS) for value in decoded.values()):
+            with _decoded_lock:
+                _decoded[session_data] = dict(decoded)
+                while len(_decoded) > DECODED_KEPT:
+                    del _decoded[next(iter(_decoded))]
+        return decoded
+
+    def _stored_data(self) -> str | None:
+        """The session's stored text, or None (and no key) if it has none unexpired."""
         key = self.session_key
         # Django makes keys of lowercase letters and digits; nothing else can be one.
         if not key or not (key.isascii() and key.isalnum()):
@@ -39,4 +79,4 @@ class SessionStore(db.SessionStore):
         if row is None:
             self._session_key = None
             return None
-        return self.model(session_key=key, session_data=row[0])
+        return row[0]

@@ -17,3 +17,10 @@ class CoreConfig(AppConfig):
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(advance_after_write, dispatch_uid="generation-after-write")
         task_finished.connect(advance_after_task, dispatch_uid="generation-task")
+
+        # CSRF tokens drawn in one read of the system's random source (lib/randomstrings).
+        from django.middleware import csrf
+
+        from precis.lib.randomstrings import random_string
+
+        csrf.get_random_string = random_string

@@ -12,7 +12,7 @@ The middleware rewrites REMOTE_ADDR once, first, so every use of the address
 """
 
 import ipaddress
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 
@@ -26,11 +26,19 @@ def _networks(spec: tuple[str, ...]) -> tuple:
 
 
 def is_trusted(address: str) -> bool:
+    return _is_trusted(address, tuple(settings.TRUSTED_PROXIES))
+
+
+# Every request asks about its connection's address, mostly the same few proxies: parsing
+# it each time was a fiftieth of a signed-in reader's cached page. Only addresses the
+# server or ``ipaddress`` wrote are asked about, so each entry is short.
+@lru_cache(maxsize=1024)
+def _is_trusted(address: str, proxies: tuple[str, ...]) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+    return any(ip in network for network in _networks(proxies))
 
 
 def client_address(remote_addr: str, forwarded_for: str) -> str:

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from precis.accounts.backends import PasswordBackend
+from precis.accounts.models import User
 from precis.accounts.sessions import SessionStore
 from precis.lib.moderation import MODERATORS_GROUP
 
@@ -34,6 +35,47 @@ def test_a_session_reads_back_and_an_expired_one_does_not():
 )
 def test_hostile_session_keys_read_as_no_session(key):
     assert dict(SessionStore(key).items()) == {}
+
+
+def test_a_session_written_since_is_read_afresh_and_each_reader_has_its_own_copy():
+    store = SessionStore()
+    store["colour"] = "teal"
+    store.save()
+    first = SessionStore(store.session_key)
+    assert first["colour"] == "teal"
+    first["colour"] = "red"  # changed, not saved: nobody else's business
+    assert SessionStore(store.session_key)["colour"] == "teal"
+    first.save()
+    assert SessionStore(store.session_key)["colour"] == "red"
+
+
+def test_a_list_in_a_session_is_never_shared_between_requests():
+    store = SessionStore()
+    store["seen"] = [1]
+    store.save()
+    SessionStore(store.session_key)["seen"].append(2)
+    assert SessionStore(store.session_key)["seen"] == [1]
+
+
+def test_a_session_signed_with_another_key_reads_as_none(settings):
+    store = SessionStore()
+    store["colour"] = "teal"
+    store.save()
+    assert SessionStore(store.session_key)["colour"] == "teal"
+    settings.SECRET_KEY = "another-" + "k" * 50
+    assert dict(SessionStore(store.session_key).items()) == {}
+
+
+def test_the_signed_in_person_is_loaded_as_the_orm_loads_them(alice):
+    # Dates, booleans and numbers, set and unset: what SQLite hands back as text and ints.
+    alice.last_login = alice.suspended_until = alice.date_joined
+    alice.is_spammer, alice.reputation = True, 7
+    alice.save()
+    loaded, expected = PasswordBackend().get_user(alice.pk), User.objects.get(pk=alice.pk)
+    for field in User._meta.concrete_fields:
+        ours, theirs = getattr(loaded, field.attname), getattr(expected, field.attname)
+        assert (ours, type(ours)) == (theirs, type(theirs)), field.name
+    assert loaded._state.db == expected._state.db and not loaded._state.adding
 
 
 def test_the_signed_in_person_carries_whether_they_moderate(alice, carol):

@@ -138,7 +138,6 @@ def test_pages_are_served_from_one_shared_copy(site, carol, monkeypatch):
         return render_shared(*args, **kwargs)
 
     monkeypatch.setattr(readerpages, "_render_shared", counted)
-    # Both sign in first: signing in writes (last_login) and so starts a new generation.
     carols, erins = reader_client(carol), reader_client(UserFactory(username="erin"))
     url = site["summaries"][0].paper.get_absolute_url()
     get(carols, url)
@@ -311,3 +310,34 @@ def test_reading_notifications_empties_no_cache_and_the_bell_follows_at_once(sit
     client.post(reverse("notifications:read_all"))
     assert generations.current() == generation
     assert "unread" not in site_header(get(client, "/"))
+
+
+def count_renders(monkeypatch) -> list:
+    renders = []
+    render_shared = readerpages._render_shared
+
+    def counted(*args, **kwargs):
+        renders.append(args[1].path)
+        return render_shared(*args, **kwargs)
+
+    monkeypatch.setattr(readerpages, "_render_shared", counted)
+    return renders
+
+
+def test_a_copy_serves_from_the_cache_where_the_process_holds_no_body(site, carol, monkeypatch):
+    """As another process, or this one after holding other bodies, would read it."""
+    renders = count_renders(monkeypatch)
+    client, url = reader_client(carol), site["summaries"][0].get_absolute_url()
+    first = get(client, url)
+    monkeypatch.setattr(readerpages, "_bodies", {})
+    assert without_tokens(get(client, url)) == without_tokens(first)
+    assert renders == [url] and len(readerpages._bodies) == 1
+
+
+def test_a_process_holds_a_bounded_number_of_bodies(site, carol, monkeypatch):
+    monkeypatch.setattr(readerpages, "BODIES_KEPT", 2)
+    monkeypatch.setattr(readerpages, "_bodies", {})
+    client = reader_client(carol)
+    for url in pages_of(site):
+        get(client, url)
+    assert len(readerpages._bodies) == 2
