@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "precis.core.middleware.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "precis.core.contentpolicy.CSPMiddleware",  # django-csp's, the policy built once
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "precis.core.errorpages.DebugErrorPagesMiddleware",
 ]
