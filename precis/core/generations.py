@@ -16,7 +16,7 @@ every worker process on the one machine sees at the cost of a stat() call.
 import contextvars
 import os
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache as once
 from functools import wraps
 
@@ -84,12 +84,19 @@ def soft_write_view(view):
     return wrapper
 
 
+def _stamp_file(name: str):
+    """The file whose modification time is a generation, made if missing. Never
+    touched here: a process starting must not empty everyone's cached pages."""
+    path = settings.VAR_DIR / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    return path
+
+
 @once
 def _soft_file():
-    path = settings.VAR_DIR / "site.soft-generation"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(exist_ok=True)
-    return path
+    return _stamp_file("site.soft-generation")
 
 
 def current_soft() -> int:
@@ -140,10 +147,7 @@ def staleness_seconds() -> int:
 
 @once
 def _file():
-    path = settings.VAR_DIR / "site.generation"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(exist_ok=True)
-    return path
+    return _stamp_file("site.generation")
 
 
 def _shared():
