@@ -192,7 +192,7 @@ def _in(ids) -> str:
     return ", ".join(["%s"] * len(ids))
 
 
-def _votes_sql(reader_id, keys):
+def _votes_sql(keys):
     ids = _ids(keys)
     if not ids:
         return []
@@ -201,7 +201,7 @@ def _votes_sql(reader_id, keys):
         f"SELECT 'vote', {column('summary')}, {column('value')} FROM {table} "  # noqa: S608 (quoted names, %s values)
         f"WHERE {column('voter')} = %s AND {column('summary')} IN ({_in(ids)})"
     )
-    return [(sql, [reader_id, *ids])]
+    return [(sql, ids)]
 
 
 def _votes_read(rows, values):
@@ -211,7 +211,7 @@ def _votes_read(rows, values):
 FOLLOWABLE = ("paper", "venue", "user", "collection")
 
 
-def _follows_sql(reader_id, keys):
+def _follows_sql(keys):
     table, column = _table("notifications.Follow")
     statements = []
     for kind in FOLLOWABLE:
@@ -221,7 +221,7 @@ def _follows_sql(reader_id, keys):
                 f"SELECT 'follow:{kind}', {column(kind)}, 1 FROM {table} "  # noqa: S608 (quoted names, %s values)
                 f"WHERE {column('follower')} = %s AND {column(kind)} IN ({_in(ids)})"
             )
-            statements.append((sql, [reader_id, *ids]))
+            statements.append((sql, ids))
     return statements
 
 
@@ -229,7 +229,7 @@ def _follows_read(rows, values):
     return {f"{tag.partition(':')[2]}:{pk}": 1 for tag, pk, _ in rows}
 
 
-def _requests_sql(reader_id, keys):
+def _requests_sql(keys):
     ids = _ids(keys)
     if not ids:
         return []
@@ -238,21 +238,21 @@ def _requests_sql(reader_id, keys):
         f"SELECT 'requested', {column('paper')}, 1 FROM {table} "  # noqa: S608 (quoted names, %s values)
         f"WHERE {column('requester')} = %s AND {column('paper')} IN ({_in(ids)})"
     )
-    return [(sql, [reader_id, *ids])]
+    return [(sql, ids)]
 
 
 def _requests_read(rows, values):
     return {str(pk): 1 for _, pk, _ in rows}
 
 
-def _unread_sql(reader_id, keys):
+def _unread_sql(keys):
     # As notifications.services.unread_count counts them.
     table, column = _table("notifications.Notification")
     sql = (
         f"SELECT 'bell', 0, COUNT(*) FROM {table} "  # noqa: S608 (quoted names, %s values)
         f"WHERE {column('recipient')} = %s AND {column('read_at')} IS NULL"
     )
-    return [(sql, [reader_id])]
+    return [(sql, [])]
 
 
 def _unread_read(rows, values):
@@ -265,7 +265,9 @@ class Hole:
     def __init__(self, variants, render_as, sql, read):
         self.variants = variants  # the states, in the order the copy holds them
         self.render_as = render_as  # (context, state) -> context manager
-        self.sql = sql  # (reader id, keys) -> [(SELECT of (tag, id, value), params)]
+        # keys -> [(SELECT of (tag, id, value) whose first %s is the reader's id, the
+        # values of the others)], made once per copy
+        self.sql = sql
         self.read = read  # (rows, values) -> {key: variant index}; absent keys: 0
 
 
@@ -406,6 +408,8 @@ def _body(entry: dict) -> dict | None:
     if body is None and digest is not None:
         # Our own pickle, from the pages cache, which pickles every value it holds.
         body = pickle.loads(entry["body"])  # noqa: S301
+        if "reads" not in body:  # kept by a release that read holes differently
+            return None
         _hold(digest, body)
     return body
 
@@ -460,9 +464,15 @@ def _render_shared(view, request, args, kwargs) -> dict | None:
         ]
     except (UnicodeDecodeError, LookupError):
         return None
+    keys: dict[str, list[str]] = {}
+    for kind, key, _ in recorder.holes:
+        keys.setdefault(kind, []).append(key)
     return {
         "parts": parts,
         "holes": holes,
+        # What each reader's state is read with: the hole kinds, and their SELECTs.
+        "kinds": list(keys),
+        "reads": [(sql, ids) for kind in keys for sql, ids in HOLES[kind].sql(keys[kind])],
         "owners": frozenset(recorder.owners),
         "headers": [
             (k, v) for k, v in response.items() if k.lower() not in ("content-length", "vary")
@@ -497,12 +507,8 @@ def _reader_values(request, entry: dict, stops: list) -> dict | None:
     user = request.user
     if user.pk in entry["owners"]:
         return None
-    keys: dict[str, list[str]] = {}
-    for kind, key, _ in entry["holes"]:
-        keys.setdefault(kind, []).append(key)
     statements = [_blocks_sql(user.pk), *stops]
-    for kind, kind_keys in keys.items():
-        statements += HOLES[kind].sql(user.pk, kind_keys)
+    statements += [(sql, [user.pk, *ids]) for sql, ids in entry["reads"]]
     with connection.cursor() as cursor:
         cursor.execute(
             " UNION ALL ".join(sql for sql, _ in statements),
@@ -521,7 +527,7 @@ def _reader_values(request, entry: dict, stops: list) -> dict | None:
         "profileurl": escape(user.get_absolute_url()),
     }
     states = {}
-    for kind in keys:
+    for kind in entry["kinds"]:
         for key, index in HOLES[kind].read(by_tag.get(kind, []), values).items():
             states[(kind, key)] = index
     values["states"] = states
