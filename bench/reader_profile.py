@@ -8,9 +8,8 @@ made), then N times under cProfile, with shared copies on and then off
     DATABASE_URL=sqlite:///DIR/bench.sqlite3 VAR_DIR=DIR/var STATIC_ROOT=DIR/static \\
         .venv/bin/python bench/reader_profile.py [--requests 200] [--top 12]
 
-Give it a copy of DIR (its database and var/) while pages_bench.py runs on DIR: a new
-process with the same VAR_DIR starts a new data generation there, which empties every
-copy the benchmark's servers hold.
+Give it a copy of DIR (its database and var/) while pages_bench.py runs on DIR: the
+copies it makes would otherwise sit in the benchmark's page cache.
 """
 
 import argparse

@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "precis.core.middleware.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "precis.core.contentpolicy.CSPMiddleware",  # django-csp's; shared copies: built once
     "allauth.account.middleware.AccountMiddleware",
     "precis.core.errorpages.DebugErrorPagesMiddleware",
 ]

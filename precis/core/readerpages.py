@@ -61,7 +61,7 @@ from django.middleware.csrf import get_token
 from django.utils.html import escape
 from django.utils.module_loading import import_string
 
-from . import generations, pagecache
+from . import contentpolicy, generations, pagecache
 from .replicas import PIN_COOKIE
 
 CACHE_ALIAS = pagecache.CACHE_ALIAS
@@ -454,7 +454,7 @@ def _render_shared(view, request, args, kwargs) -> dict | None:
     finally:
         request.user, request.session = reader, session
         del request.reader_holes
-    if not pagecache._may_keep(response):
+    if not pagecache._may_keep(response) or contentpolicy.has_own_policy(request, response):
         return None
     try:
         parts = _compile(response.content.decode(response.charset))
@@ -552,4 +552,5 @@ def _fill(entry: dict, values: dict) -> HttpResponse:
     response = HttpResponse("".join(out))
     for header, value in entry["headers"]:
         response[header] = value
+    contentpolicy.takes_the_site_policy(response)
     return response

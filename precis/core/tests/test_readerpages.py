@@ -131,6 +131,20 @@ def test_each_reader_gets_the_page_as_if_it_were_rendered_for_them(site, carol, 
             assert without_tokens(second) == expected, url
 
 
+def test_a_copy_carries_the_headers_of_a_whole_render(site, carol, settings):
+    """The security headers above all: the site's policy on a copy is built once
+    (core/contentpolicy.py), and must be the one django-csp gives a whole render."""
+    url = site["summaries"][0].paper.get_absolute_url()
+    client = reader_client(carol)
+    client.get(url)
+    copy = client.get(url)
+    settings.SHARED_READER_PAGES = False
+    whole = client.get(url)
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Type", "Vary"):
+        assert copy.get(header) == whole.get(header), header
+    assert "default-src 'self'" in copy["Content-Security-Policy"]
+
+
 def test_pages_are_served_from_one_shared_copy(site, carol, monkeypatch):
     renders = count_renders(monkeypatch)
     carols, erins = reader_client(carol), reader_client(UserFactory(username="erin"))
