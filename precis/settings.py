@@ -164,7 +164,12 @@ else:
     # Whole pages and the fragments of many pages apart: a profile's 20 cards must not
     # push pages out of a per-process cache that drops a third of its entries when full.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Rate limits and visit marks: at Django's default of 300 entries, a burst of
+        # visits or a spam wave pushed out the counters that were holding it back.
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        },
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",

@@ -96,7 +96,10 @@ def count_view(paper_id: int, *, visitor: str) -> bool:
     """Count one visit to a paper's page by an opaque visitor string; True if counted."""
     if not visitors.first_visit(visitor, kind="paper", object_id=paper_id):
         return False
-    Paper.objects.filter(pk=paper_id).update(views=F("views") + 1, demand=F("demand") + VIEW_WEIGHT)
+    with visitors.counting_transaction():
+        Paper.objects.filter(pk=paper_id).update(
+            views=F("views") + 1, demand=F("demand") + VIEW_WEIGHT
+        )
     return True
 
 

@@ -251,7 +251,7 @@ def count_view(summary_id: int, *, visitor: str) -> bool:
     if not visitors.first_visit(visitor, kind="summary", object_id=summary_id):
         return False
     today = timezone.localdate()
-    with transaction.atomic():
+    with visitors.counting_transaction():
         counted = DailyViews.objects.filter(summary_id=summary_id, day=today).update(
             count=F("count") + 1
         )

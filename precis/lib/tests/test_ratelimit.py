@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from precis.lib import ratelimit
+from precis.lib import ratelimit, visitors
 from precis.lib.ratelimit import allow
 from precis.summaries.tests.factories import SummaryFactory
 
@@ -16,6 +16,17 @@ def test_it_allows_up_to_the_limit_per_window():
     results = [allow("test", "actor", limit=3, window_seconds=60) for _ in range(5)]
     assert results == [True, True, True, False, False]
     assert allow("test", "someone-else", limit=3, window_seconds=60)
+
+
+def test_a_spent_limit_holds_through_a_wave_of_other_visitors():
+    """The counters share their cache with a mark per visitor, object and day; a crowd
+    of visits (a spam wave, a crawler) must not push a spent budget out of it."""
+    for _ in range(4):
+        allow("test", "spammer", limit=3, window_seconds=60)
+    for number in range(2000):
+        visitors.first_visit(f"192.0.2.{number % 250}/{number}", kind="paper", object_id=number)
+        allow("test", f"crowd-{number}", limit=3, window_seconds=60)
+    assert not allow("test", "spammer", limit=3, window_seconds=60)
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 with a daily cap per reader; through the real paper and summary pages."""
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 
 from precis.accounts.tests.factories import UserFactory
@@ -116,3 +117,21 @@ def test_readers_are_named_by_account_address_or_ipv6_network():
     assert visitors.network_of("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
     assert visitors.network_of("::ffff:203.0.113.7") == "203.0.113.7"
     assert len(visitors.network_of("x" * 10_000)) == visitors.MAX_ADDRESS_CHARS
+
+
+def synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_count_alone_does_not_wait_for_the_disk_and_nothing_else_is_touched():
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's; SQLite has no such setting")
+    with visitors.counting_transaction():
+        assert synchronous_commit() == "off"
+    assert synchronous_commit() == "on"
+    # Within a request's transaction that writes more than a count:
+    with transaction.atomic(), visitors.counting_transaction():
+        assert synchronous_commit() == "on"
