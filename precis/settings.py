@@ -150,7 +150,7 @@ REDIS_URL = env.string("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "precis.core.rediscache.RedisCache",  # Django's, one client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
