@@ -22,6 +22,19 @@ def sign_in(browser, base: str, username: str, password: str, **page_options):
     return context, page
 
 
+WIDEST_ELEMENTS = """(width) => [...document.querySelectorAll('body *')]
+  .map((element) => [element, element.getBoundingClientRect().right])
+  .filter(([, right]) => right > width)
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 5)
+  .map(([element, right]) => `${element.tagName.toLowerCase()}`
+    + (element.getAttribute('class') || '').trim().split(/\\s+/).filter(Boolean).map((c) => `.${c}`).join('')
+    + ` ends at ${Math.round(right)}px`)"""
+
+
 def no_sideways_scroll(page, width: int = PHONE["width"]) -> None:
+    """The page is no wider than the screen; a failure names what sticks out."""
     scrolled = page.evaluate("document.documentElement.scrollWidth")
-    assert scrolled <= width, f"{page.url} is {scrolled}px wide"
+    if scrolled > width:
+        culprits = page.evaluate(WIDEST_ELEMENTS, width)
+        raise AssertionError(f"{page.url} is {scrolled}px wide: {culprits}")

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from e2e.browsing import new_page
+from e2e.browsing import new_page, no_sideways_scroll
 from e2e.pages import MATH_PAGES, MODERATOR_PAGES, build_site, public_pages, signed_in_pages
+from precis.accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -204,6 +205,33 @@ def test_the_desktop_header_is_one_row_and_the_account_menu_drops_down(live_serv
         page.click(".account-menu > summary")
         page.click("main h1, main", position={"x": 5, "y": 5})
         assert not moderation.is_visible()
+    finally:
+        context.close()
+
+
+def test_the_longest_name_fits_the_narrowest_desktop_header(live_server, browser):
+    """At 1280 px (80rem, where the header turns into one row) the links leave the
+    account name little room: the longest name allowed is cut short, the page does not
+    scroll sideways, and the whole name is still the menu's text."""
+    longest_name = ("Maximiliane Wilhelmina " * 5)[:100]
+    writer = UserFactory(username="longname", display_name=longest_name, password=PASSWORD)
+    context, page = new_page(browser, viewport={"width": 1280, "height": 800})
+    try:
+        _sign_in(page, live_server.url, writer.username, PASSWORD)
+        page.goto(f"{live_server.url}/")
+        no_sideways_scroll(page, 1280)
+        rows = page.evaluate(HEADER_ROWS)
+        assert rows["offRow"] == 0, rows
+        name = page.locator(".account-name")
+        assert name.inner_text() == longest_name
+        assert page.evaluate(
+            "(name) => name.scrollWidth > name.clientWidth", name.element_handle()
+        ), "the name is not cut short"
+        page.click(".account-menu > summary")
+        profile = page.get_by_role("link", name="Your profile")
+        assert profile.is_visible()
+        assert profile.bounding_box()["x"] >= 0
+        no_sideways_scroll(page, 1280)
     finally:
         context.close()
 
