@@ -24,6 +24,10 @@ DECODED_KEPT = 1024
 # Only sessions of such values are remembered: a copy of the dict then shares nothing
 # that a request could change in place.
 SCALARS = (str, int, float, bool, type(None))
+# Nor any longer than a reader's usual few hundred characters: a signed-out writer's
+# session can hold a whole draft, and 1,024 of those would pin a quarter of a gigabyte.
+# Stored text is compressed, so what it decodes to is measured too.
+LONGEST_KEPT = 4096
 _decoded: dict[str, dict] = {}
 _decoded_lock = threading.Lock()
 
@@ -44,6 +48,17 @@ def _select_sql(table: str, quote) -> str:
     )
 
 
+def _worth_keeping(session_data: str, decoded: dict) -> bool:
+    if not decoded or len(session_data) > LONGEST_KEPT:
+        return False
+    if not all(isinstance(value, SCALARS) for value in decoded.values()):
+        return False
+    decoded_length = sum(len(key) for key in decoded) + sum(
+        len(value) for value in decoded.values() if isinstance(value, str)
+    )
+    return decoded_length <= LONGEST_KEPT
+
+
 class SessionStore(db.SessionStore):
     def load(self):
         data = self._stored_data()
@@ -54,7 +69,7 @@ class SessionStore(db.SessionStore):
         if remembered is not None:
             return dict(remembered)
         decoded = super().decode(session_data)
-        if decoded and all(isinstance(value, SCALARS) for value in decoded.values()):
+        if _worth_keeping(session_data, decoded):
             with _decoded_lock:
                 _decoded[session_data] = dict(decoded)
                 while len(_decoded) > DECODED_KEPT:

@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from precis.accounts import sessions
 from precis.accounts.backends import PasswordBackend
 from precis.accounts.models import User
 from precis.accounts.sessions import SessionStore
@@ -55,6 +56,25 @@ def test_a_list_in_a_session_is_never_shared_between_requests():
     store.save()
     SessionStore(store.session_key)["seen"].append(2)
     assert SessionStore(store.session_key)["seen"] == [1]
+
+
+def test_a_long_session_is_read_but_never_kept_in_memory():
+    """A draft kept in a session compresses well; what it decodes to is what a process
+    would hold, so neither may pass the bound."""
+    draft = "All work and no play makes a long draft. " * 2000
+    store = SessionStore()
+    store["draft"] = draft
+    store.save()
+    stored = Session.objects.get(session_key=store.session_key).session_data
+    assert len(stored) < sessions.LONGEST_KEPT < len(draft)
+    assert SessionStore(store.session_key)["draft"] == draft
+    assert stored not in sessions._decoded
+
+    short = SessionStore()
+    short["colour"] = "teal"
+    short.save()
+    assert SessionStore(short.session_key)["colour"] == "teal"
+    assert Session.objects.get(session_key=short.session_key).session_data in sessions._decoded
 
 
 def test_a_session_signed_with_another_key_reads_as_none(settings):
