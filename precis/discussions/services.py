@@ -17,7 +17,7 @@ from django.utils import timezone
 from precis.accounts.models import is_blocked_by
 from precis.lib import richtext, screening
 from precis.lib.moderation import is_moderator, moderation_fields
-from precis.lib.text import clean_text
+from precis.lib.text import clean_text, one_line_title
 from precis.notifications import services as notifications
 from precis.papers.models import Paper
 from precis.summaries.models import Summary, Visibility
@@ -45,14 +45,7 @@ def validate_text(source: str, *, what: str = "A comment", required: bool = True
 
 
 def validate_title(title: str) -> str:
-    title = " ".join(clean_text(title or "").split())
-    if not title:
-        raise ValidationError("A question needs a title.")
-    if len(title) > MAX_TITLE_CHARS:
-        raise ValidationError(
-            f"A title can be at most {MAX_TITLE_CHARS} characters; this one has {len(title)}."
-        )
-    return title
+    return one_line_title(title, limit=MAX_TITLE_CHARS, missing="A question needs a title.")
 
 
 def may_comment_on(summary: Summary, user) -> bool:

@@ -22,7 +22,7 @@ from precis.accounts.models import PaperClaim, is_blocked_by
 from precis.discussions import services as discussions
 from precis.lib import ratelimit, richtext, screening
 from precis.lib.moderation import is_moderator, moderation_fields
-from precis.lib.text import clean_text
+from precis.lib.text import clean_text, one_line_title
 from precis.notifications import services as notifications
 
 from .models import Finding, FindingReply, Kind, Status, StatusChange
@@ -57,14 +57,9 @@ def validate_kind(kind: str) -> str:
 
 
 def validate_title(title: str) -> str:
-    title = " ".join(clean_text(title or "").split())
-    if not title:
-        raise ValidationError("A finding needs a title: what is it, in a line?")
-    if len(title) > MAX_TITLE_CHARS:
-        raise ValidationError(
-            f"A title can be at most {MAX_TITLE_CHARS} characters; this one has {len(title):,}."
-        )
-    return title
+    return one_line_title(
+        title, limit=MAX_TITLE_CHARS, missing="A finding needs a title: what is it, in a line?"
+    )
 
 
 def validate_evidence(source: str, *, required: bool, what: str = "The evidence") -> str:

@@ -6,6 +6,8 @@ imports) before validating or saving it; the renderer calls it too.
 
 import re
 
+from django.core.exceptions import ValidationError
+
 # Removed: C0 controls except tab and newline (CR is turned into a newline
 # first), DEL and the C1 controls, the bidi embeddings, overrides and isolates
 # that can make text read differently from how it is stored ("Trojan Source"),
@@ -27,3 +29,16 @@ def clean_text(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _UNWANTED_RE.sub("", text)
+
+
+def one_line_title(title: str | None, *, limit: int, missing: str) -> str:
+    """``title`` cleaned, on one line with single spaces; ``missing`` is the error for an
+    empty one, and one over ``limit`` characters is refused too."""
+    title = " ".join(clean_text(title or "").split())
+    if not title:
+        raise ValidationError(missing)
+    if len(title) > limit:
+        raise ValidationError(
+            f"A title can be at most {limit} characters; this one has {len(title):,}."
+        )
+    return title
