@@ -41,6 +41,20 @@ def _fresh_cache():
         cache.clear()
 
 
+# 20 seconds into a window of every rate limit (each window divides an hour).
+RATE_LIMIT_INSTANT = 3600 * 500_000 + 20.0
+
+
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window(monkeypatch):
+    """Every test acts within one rate-limit window. A test that spends a limit and
+    checks the next request is refused failed when, on a loaded machine, its requests
+    straddled a minute and the count started again. Tests of windows set their own."""
+    from precis.lib import ratelimit
+
+    monkeypatch.setattr(ratelimit, "clock", lambda: RATE_LIMIT_INSTANT)
+
+
 @pytest.fixture
 def no_page_cache(settings):
     """Every request renders its page and counts its lists: for tests that count what
