@@ -34,11 +34,15 @@ def shared_fixtures() -> Path:
 def _fresh_cache():
     from django.core.cache import caches
 
+    from precis.core import generations
+
     for cache in caches.all():
         cache.clear()
+    generations.forget_near_copies()
     yield
     for cache in caches.all():
         cache.clear()
+    generations.forget_near_copies()
 
 
 # 20 seconds into a window of every rate limit (each window divides an hour).

@@ -193,6 +193,11 @@ else:
 # How long a signed-out reader's page may be served from the cache when nothing is
 # written meanwhile (any write refreshes every page at once); 0 turns the cache off.
 PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 300, minimum=0)
+# With Redis: how long a process answers cached pages from its own memory before asking
+# Redis again whether anything was written (precis/core/generations.py, NearCopies);
+# a write made through another process reaches its readers this much later. 0: ask
+# every time.
+SHARED_CACHE_RECHECK_SECONDS = env.integer("SHARED_CACHE_RECHECK_SECONDS", 1, minimum=0)
 # --- Signed-in readers' shared pages (precis/core/readerpages.py) ---
 # One copy of each page for all signed-in readers, their own state filled in per
 # request; false renders every signed-in page whole. Votes leave copies (signed out

@@ -15,7 +15,9 @@ every worker process on the one machine sees at the cost of a stat() call.
 
 import contextvars
 import os
+import threading
 import time
+from collections import OrderedDict
 from contextlib import contextmanager, suppress
 from functools import cache as once
 from functools import wraps
@@ -101,16 +103,23 @@ def _soft_file():
 
 def current_soft() -> int:
     if settings.REDIS_URL:
-        return _shared().get_or_set(SOFT_REDIS_KEY, 1, timeout=None)
+        return _shared().get_or_set(SOFT_REDIS_KEY, _first_number(), timeout=None)
     return _soft_file().stat().st_mtime_ns
+
+
+def _first_number() -> int:
+    """Where a generation starts in Redis: a clock reading, so that numbers counted
+    after the cache was emptied never meet the ones a process still remembers."""
+    return time.time_ns()
 
 
 def advance_soft() -> None:
     if settings.REDIS_URL:
+        _near.forget_generations()
         try:
             _shared().incr(SOFT_REDIS_KEY)
         except ValueError:
-            _shared().set(SOFT_REDIS_KEY, 2, timeout=None)
+            _shared().set(SOFT_REDIS_KEY, _first_number(), timeout=None)
         return
     path = _soft_file()
     stamp = max(time.time_ns(), path.stat().st_mtime_ns + 1)
@@ -118,13 +127,110 @@ def advance_soft() -> None:
 
 
 def current_both_and_page(key: str) -> tuple[int, int, object]:
-    """The generation, the soft generation and the pages cache's value for ``key``."""
+    """The generation, the soft generation and the pages cache's value for ``key``.
+
+    With Redis, what this process read there last is answered from its memory for up
+    to SHARED_CACHE_RECHECK_SECONDS (see NearCopies)."""
     if not settings.REDIS_URL:
         return current(), current_soft(), _shared().get(key)
+    near = _near.lookup(key)
+    if near is not None:
+        return near
+    epoch = _near.epoch
     found = _shared().get_many([REDIS_KEY, SOFT_REDIS_KEY, key])
     hard = found[REDIS_KEY] if REDIS_KEY in found else current()
     soft = found[SOFT_REDIS_KEY] if SOFT_REDIS_KEY in found else current_soft()
-    return hard, soft, found.get(key)
+    page = found.get(key)
+    _near.remember(epoch, hard, soft, key, page)
+    return hard, soft, page
+
+
+def keep_page(key: str, entry: dict, lifetime: int) -> None:
+    """Keep a page's cache ``entry`` (a dict) for ``lifetime`` seconds."""
+    entry["expires_at"] = wall_clock() + lifetime
+    _shared().set(key, entry, lifetime)
+
+
+class NearCopies:
+    """With Redis, each process's memory of the generations and the pages it read there.
+
+    A cached page served through Redis cost a round trip and a copy of the page each
+    time: with the Redis server on the same cores, more than the rest of the request.
+    For SHARED_CACHE_RECHECK_SECONDS after reading the generations, a process answers
+    from what it holds; a page it holds counts only while that generation is current,
+    and never outlives its copy in Redis (``expires_at``). So a write made through
+    another process reaches a signed-out page here at most that many seconds late; a
+    write made in this process, at once (advance() forgets the generations). Writers
+    are never served these copies (pagecache: signed in; readerpages: FRESH_WRITE_COOKIE).
+    """
+
+    MOST_BYTES = 32 * 1024 * 1024
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._generations: tuple[int, int, float] | None = None  # hard, soft, read at
+        # Moves on whenever this process advances a generation: what a request read from
+        # Redis before that is not remembered as current (another thread's write).
+        self.epoch = 0
+        self._pages: OrderedDict[str, dict] = OrderedDict()
+        self._bytes = 0
+
+    def lookup(self, key: str) -> tuple[int, int, dict] | None:
+        seen = self._generations
+        if seen is None or monotonic() - seen[2] >= settings.SHARED_CACHE_RECHECK_SECONDS:
+            return None
+        page = self._pages.get(key)
+        if page is None or page["generation"] != seen[0] or page["expires_at"] <= wall_clock():
+            return None
+        return seen[0], seen[1], page
+
+    def remember(self, epoch: int, hard: int, soft: int, key: str, page) -> None:
+        if settings.SHARED_CACHE_RECHECK_SECONDS <= 0:
+            return
+        with self._lock:
+            if epoch != self.epoch:
+                return
+            self._generations = (hard, soft, monotonic())
+        if not isinstance(page, dict) or "expires_at" not in page:
+            return
+        size = _size(page)
+        with self._lock:
+            if epoch != self.epoch:
+                return
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._bytes -= _size(old)
+            self._pages[key] = page
+            self._bytes += size
+            while self._bytes > self.MOST_BYTES and self._pages:
+                self._bytes -= _size(self._pages.popitem(last=False)[1])
+
+    def forget_generations(self) -> None:
+        with self._lock:
+            self.epoch += 1
+            self._generations = None
+
+    def clear(self) -> None:
+        with self._lock:
+            self.epoch += 1
+            self._generations = None
+            self._pages.clear()
+            self._bytes = 0
+
+
+def _size(page: dict) -> int:
+    return len(page.get("content") or b"") + len(page.get("body") or b"")
+
+
+_near = NearCopies()
+# Clocks, replaced in tests.
+monotonic = time.monotonic
+wall_clock = time.time
+
+
+def forget_near_copies() -> None:
+    """Forget what this process holds from Redis (tests empty Redis between tests)."""
+    _near.clear()
 
 
 def is_fresh(entry: dict, hard: int, soft: int) -> bool:
@@ -157,18 +263,8 @@ def _shared():
 
 def current() -> int:
     if settings.REDIS_URL:
-        return _shared().get_or_set(REDIS_KEY, 1, timeout=None)
+        return _shared().get_or_set(REDIS_KEY, _first_number(), timeout=None)
     return _file().stat().st_mtime_ns
-
-
-def current_and_page(key: str) -> tuple[int, object]:
-    """The generation and the pages cache's value for ``key``; one Redis round trip."""
-    if not settings.REDIS_URL:
-        return current(), _shared().get(key)
-    found = _shared().get_many([REDIS_KEY, key])
-    if REDIS_KEY not in found:  # never set, or the cache was cleared
-        return current(), found.get(key)
-    return found[REDIS_KEY], found.get(key)
 
 
 def advance() -> None:
@@ -176,10 +272,11 @@ def advance() -> None:
         advance_soft()
         return
     if settings.REDIS_URL:
+        _near.forget_generations()
         try:
             _shared().incr(REDIS_KEY)
         except ValueError:  # not set yet
-            _shared().set(REDIS_KEY, 2, timeout=None)
+            _shared().set(REDIS_KEY, _first_number(), timeout=None)
         return
     path = _file()
     # Explicit nanoseconds, always forward: two writes within one clock tick still differ.

@@ -22,7 +22,6 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import cc_delim_re
@@ -90,7 +89,7 @@ class PageCacheMiddleware:
             # replaces it, so an address holds one copy however often the data changes.
             entry = _entry_of(response, generation)
             entry["soft"], entry["rendered_at"] = soft, time.time()
-            caches[CACHE_ALIAS].set(key, entry, _lifetime(request))
+            generations.keep_page(key, entry, _lifetime(request))
             response["ETag"] = entry["etag"]
         return response
 

@@ -54,7 +54,6 @@ from functools import cache, wraps
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
@@ -431,7 +430,7 @@ def _keep(key: str, body: dict, hard: int, soft: int, lifetime: int) -> None:
         "body": pickled,
         "digest": digest,
     }
-    caches[CACHE_ALIAS].set(key, entry, lifetime)
+    generations.keep_page(key, entry, lifetime)
     _hold(digest, body)
 
 
