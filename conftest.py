@@ -35,14 +35,17 @@ def _fresh_cache():
     from django.core.cache import caches
 
     from precis.core import generations
+    from precis.lib import visitors
 
-    for cache in caches.all():
-        cache.clear()
-    generations.forget_near_copies()
+    def forget():
+        for cache in caches.all():
+            cache.clear()
+        generations.forget_near_copies()
+        visitors.forget_marks()
+
+    forget()
     yield
-    for cache in caches.all():
-        cache.clear()
-    generations.forget_near_copies()
+    forget()
 
 
 # 20 seconds into a window of every rate limit (each window divides an hour).

@@ -135,3 +135,25 @@ def test_a_count_alone_does_not_wait_for_the_disk_and_nothing_else_is_touched():
     # Within a request's transaction that writes more than a count:
     with transaction.atomic(), visitors.counting_transaction():
         assert synchronous_commit() == "on"
+
+
+def test_a_returning_reader_is_turned_away_without_asking_the_cache(alice, monkeypatch):
+    summary = SummaryFactory(author=alice)
+    reader("203.0.113.7").get(summary.get_absolute_url())
+    asked = []
+    monkeypatch.setattr(visitors.cache, "add", lambda *args, **kwargs: asked.append(args))
+    for _ in range(3):
+        reader("203.0.113.7").get(summary.get_absolute_url())
+    assert asked == []
+    assert summary_views(summary) == 1
+
+
+def test_a_process_that_has_not_seen_the_visit_still_counts_it_once(alice):
+    """As another app process sharing the cache would: the cache's mark decides."""
+    summary = SummaryFactory(author=alice)
+    reader("203.0.113.7").get(summary.get_absolute_url())
+    visitors.forget_marks()
+    reader("203.0.113.7").get(summary.get_absolute_url())
+    assert summary_views(summary) == 1
+    reader("198.51.100.8").get(summary.get_absolute_url())
+    assert summary_views(summary) == 2
