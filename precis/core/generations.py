@@ -115,11 +115,11 @@ def _first_number() -> int:
 
 def advance_soft() -> None:
     if settings.REDIS_URL:
-        _near.forget_generations()
         try:
             _shared().incr(SOFT_REDIS_KEY)
         except ValueError:
             _shared().set(SOFT_REDIS_KEY, _first_number(), timeout=None)
+        _near.forget_generations()  # after: whatever is remembered later read the new one
         return
     path = _soft_file()
     stamp = max(time.time_ns(), path.stat().st_mtime_ns + 1)
@@ -272,11 +272,11 @@ def advance() -> None:
         advance_soft()
         return
     if settings.REDIS_URL:
-        _near.forget_generations()
         try:
             _shared().incr(REDIS_KEY)
         except ValueError:  # not set yet
             _shared().set(REDIS_KEY, _first_number(), timeout=None)
+        _near.forget_generations()  # after: whatever is remembered later read the new one
         return
     path = _file()
     # Explicit nanoseconds, always forward: two writes within one clock tick still differ.
