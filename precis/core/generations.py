@@ -191,17 +191,13 @@ class NearCopies:
             if epoch != self.epoch:
                 return
             self._generations = (hard, soft, monotonic())
-        if not isinstance(page, dict) or "expires_at" not in page:
-            return
-        size = _size(page)
-        with self._lock:
-            if epoch != self.epoch:
+            if not isinstance(page, dict) or "expires_at" not in page:
                 return
             old = self._pages.pop(key, None)
             if old is not None:
                 self._bytes -= _size(old)
             self._pages[key] = page
-            self._bytes += size
+            self._bytes += _size(page)
             while self._bytes > self.MOST_BYTES and self._pages:
                 self._bytes -= _size(self._pages.popitem(last=False)[1])
 
@@ -256,9 +252,13 @@ def _file():
     return _stamp_file("site.generation")
 
 
+# Where cached pages live (per-process memory without Redis); the generations live
+# there too, so that a page and the generation come in one round trip.
+PAGES_CACHE = "pages"
+
+
 def _shared():
-    # Beside the cached pages, so that a page and the generation come in one round trip.
-    return caches["pages"]
+    return caches[PAGES_CACHE]
 
 
 def current() -> int:

@@ -46,8 +46,6 @@ LARGEST_CACHED_PAGE = 512 * 1024
 PAGE_PARAMETERS = {"page", "tab", "field", "q", "comments", "comment", "reply_to", "a", "b", "view"}
 PAGE_PARAMETERS |= {"venue"}  # Requests: /requests/?venue=icml
 LONGEST_CACHED_QUERY = 300
-# Per-process memory without Redis; each entry is one page's HTML.
-CACHE_ALIAS = "pages"
 
 
 def on_hit(response, handler: str, *args) -> None:

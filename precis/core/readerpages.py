@@ -63,7 +63,6 @@ from django.utils.module_loading import import_string
 from . import contentpolicy, generations, pagecache
 from .replicas import PIN_COOKIE
 
-CACHE_ALIAS = pagecache.CACHE_ALIAS
 # The values a copy may ask for; anything else in a copy means it is not kept.
 VALUES = ("csrf", "name", "username", "profileurl", "unread")
 

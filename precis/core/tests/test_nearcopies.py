@@ -55,7 +55,7 @@ def written_elsewhere(paper, title):
     """What another app process's write looks like from here: the rows and the shared
     generation change, and this process's advance() never runs."""
     Paper.objects.filter(pk=paper.pk).update(title=title)
-    caches["pages"].incr(generations.REDIS_KEY)
+    caches[generations.PAGES_CACHE].incr(generations.REDIS_KEY)
 
 
 def test_a_held_page_is_served_without_asking_redis(redis_commands, clocks):
@@ -113,7 +113,7 @@ def test_a_held_copy_never_outlives_its_copy_in_redis(clocks, settings):
     clocks["wall"] += 59
     assert "The first title" in visitor().get(url).content.decode()
     clocks["wall"] += 1
-    caches["pages"].clear()  # what Redis does once the copy's 60 s are up
+    caches[generations.PAGES_CACHE].clear()  # what Redis does once the copy's 60 s are up
     assert "The second title" in visitor().get(url).content.decode()
 
 
@@ -134,7 +134,7 @@ def test_numbers_counted_after_redis_is_emptied_never_meet_remembered_ones():
     before = generations.current()
     for _ in range(3):
         generations.advance()
-    caches["pages"].clear()
+    caches[generations.PAGES_CACHE].clear()
     assert generations.current() > before + 3
 
 

@@ -350,11 +350,11 @@ def test_a_copy_kept_by_an_earlier_release_is_rendered_again(site, carol, monkey
     client, url = reader_client(carol), site["summaries"][0].get_absolute_url()
     first = get(client, url)
     key = readerpages._key(client.get(url).wsgi_request)
-    cached = caches[readerpages.CACHE_ALIAS].get(key)
+    cached = caches[generations.PAGES_CACHE].get(key)
     old_body = pickle.loads(cached["body"])  # noqa: S301 (the test's own pickle)
     del old_body["reads"], old_body["kinds"]
     cached["body"] = pickle.dumps(old_body)
-    caches[readerpages.CACHE_ALIAS].set(key, cached)
+    caches[generations.PAGES_CACHE].set(key, cached)
     monkeypatch.setattr(readerpages, "_bodies", {})
     generations.forget_near_copies()  # as a process started on the new release
     assert without_tokens(get(client, url)) == without_tokens(first)
