@@ -120,6 +120,11 @@ TEMPLATES = [
 
 # --- Database: SQLite file by default, PostgreSQL via DATABASE_URL ----------
 DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'precis.sqlite3'}")
+POSTGRESQL_ENGINE = "precis.core.postgresql"
+# Prepare the few statements every signed-in request runs, once per connection; false
+# behind a pooler that cannot keep prepared statements (pgbouncer in transaction mode
+# before 1.21, or with max_prepared_statements = 0).
+PREPARED_STATEMENTS = env.boolean("PREPARED_STATEMENTS", True)
 try:
     # Each process keeps its connection for a minute: opening one (a SQLite file registers
     # its functions, PostgreSQL authenticates) costs more than serving a cached page.
@@ -139,6 +144,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-precis.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, with the statements every request runs prepared and a health check
+        # without a round trip (precis/core/postgresql/base.py).
+        DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
     # Behind pgbouncer in transaction mode a cursor cannot outlive its transaction.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.boolean(
         "DISABLE_SERVER_SIDE_CURSORS", False
@@ -440,6 +449,7 @@ for alias, url in zip(DATABASE_REPLICAS, DATABASE_REPLICA_URLS, strict=True):
         ) from exc
     if not all("postgresql" in db["ENGINE"] for db in (DATABASES["default"], replica)):
         raise ImproperlyConfigured("Read replicas need PostgreSQL, as primary and replicas")
+    replica["ENGINE"] = POSTGRESQL_ENGINE
     # An unreachable replica is given up on after a few seconds; the primary then reads.
     replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASES[alias] = {**replica, "TEST": {"MIRROR": "default"}}

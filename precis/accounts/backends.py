@@ -8,6 +8,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.db import connections, router
 
+from precis.core.postgresql import prepared_cursor
 from precis.lib.moderation import MODERATORS_GROUP
 
 from .models import User
@@ -25,7 +26,7 @@ class LoadsModeratorFlag:
             return None
         alias = router.db_for_read(User)
         connection = connections[alias]
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(_user_with_flag_sql(), [MODERATORS_GROUP, user_id])
             row = cursor.fetchone()
         if row is None:

@@ -20,6 +20,8 @@ from django.db import connections, router
 from django.dispatch import receiver
 from django.utils import timezone
 
+from precis.core.postgresql import prepared_cursor
+
 DECODED_KEPT = 1024
 # Only sessions of such values are remembered: a copy of the dict then shares nothing
 # that a request could change in place.
@@ -86,7 +88,7 @@ class SessionStore(db.SessionStore):
         alias = router.db_for_read(self.model)
         connection = connections[alias]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(
                 _select_sql(self.model._meta.db_table, connection.ops.quote_name), [key, now]
             )

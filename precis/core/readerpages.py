@@ -61,6 +61,7 @@ from django.utils.html import escape
 from django.utils.module_loading import import_string
 
 from . import contentpolicy, generations, pagecache
+from .postgresql import prepared_cursor
 from .replicas import PIN_COOKIE
 
 # The values a copy may ask for; anything else in a copy means it is not kept.
@@ -507,7 +508,7 @@ def _reader_values(request, entry: dict, stops: list) -> dict | None:
         return None
     statements = [_blocks_sql(user.pk), *stops]
     statements += [(sql, [user.pk, *ids]) for sql, ids in entry["reads"]]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(
             " UNION ALL ".join(sql for sql, _ in statements),
             [param for _, params in statements for param in params],

@@ -350,6 +350,8 @@ def test_replica_urls_add_a_database_each_the_router_and_the_middleware(tmp_path
         6432,
     )
     assert first["TEST"] == {"MIRROR": "default"}
+    engines = {alias: database["ENGINE"] for alias, database in seen["databases"].items()}
+    assert set(engines.values()) == {"precis.core.postgresql"}, engines
     assert (first["OPTIONS"]["connect_timeout"], second["OPTIONS"]["connect_timeout"]) == (3, 10)
     assert seen["routers"] == ["precis.core.replicas.ReplicaRouter"]
     middleware = seen["middleware"]
