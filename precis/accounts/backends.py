@@ -1,6 +1,8 @@
 """Django's and allauth's sign-in backends, loading the signed-in person with whether
 they moderate, so that no page spends a query of its own to ask (``is_moderator``)."""
 
+import threading
+from contextlib import contextmanager
 from functools import cache
 
 from allauth.account.auth_backends import AuthenticationBackend
@@ -14,21 +16,53 @@ from precis.lib.moderation import MODERATORS_GROUP
 from .models import User
 
 
+def user_id_or_none(value) -> int | None:
+    """``value`` (a session's user id) as an id a user could have, or None."""
+    try:
+        user_id = int(value)
+    except (TypeError, ValueError):
+        return None
+    return user_id if 0 < user_id < 2**63 else None  # what a 64-bit id column holds
+
+
+def user_row_statement(user_id: int) -> tuple[str, list]:
+    """The SELECT of user ``user_id``'s row with whether they moderate, and its values:
+    for a caller that reads it along with more (readerpages) and passes the row to
+    ``rows_read_ahead``."""
+    return _user_with_flag_sql(), [MODERATORS_GROUP, user_id]
+
+
+_read_ahead = threading.local()
+
+
+@contextmanager
+def rows_read_ahead(alias: str, user_id: int, row: tuple):
+    """While this lasts, ``get_user(user_id)`` in this thread builds the user from
+    ``row`` (as ``user_row_statement`` selected it on ``alias``) instead of asking the
+    database."""
+    _read_ahead.row = (alias, user_id, row)
+    try:
+        yield
+    finally:
+        _read_ahead.row = None
+
+
 class LoadsModeratorFlag:
     def get_user(self, user_id):
-        # Every signed-in request asks this. One raw statement: building the annotated
-        # ORM query took most of a signed-in reader's cached page (bench/reader_profile.py).
-        try:
-            user_id = int(user_id)
-        except (TypeError, ValueError):
-            return None
-        if not 0 < user_id < 2**63:  # what a 64-bit id column holds
+        user_id = user_id_or_none(user_id)
+        if user_id is None:
             return None
         alias = router.db_for_read(User)
         connection = connections[alias]
-        with prepared_cursor(connection) as cursor:
-            cursor.execute(_user_with_flag_sql(), [MODERATORS_GROUP, user_id])
-            row = cursor.fetchone()
+        read_ahead = getattr(_read_ahead, "row", None)
+        if read_ahead is not None and read_ahead[:2] == (alias, user_id):
+            row = read_ahead[2]
+        else:
+            # Every signed-in request asks this. One raw statement: building the annotated
+            # ORM query took most of a signed-in reader's cached page (bench/reader_profile.py).
+            with prepared_cursor(connection) as cursor:
+                cursor.execute(*user_row_statement(user_id))
+                row = cursor.fetchone()
         if row is None:
             return None
         # A cursor and from_db, not User.objects.raw: a RawQuerySet's machinery cost a

@@ -15,6 +15,7 @@ import threading
 from functools import cache
 
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.signals import setting_changed
 from django.db import connections, router
 from django.dispatch import receiver
@@ -61,38 +62,63 @@ def _worth_keeping(session_data: str, decoded: dict) -> bool:
     return decoded_length <= LONGEST_KEPT
 
 
+def _decode_remembered(store: SessionBase, session_data: str) -> dict:
+    remembered = _decoded.get(session_data)
+    if remembered is not None:
+        return dict(remembered)
+    decoded = SessionBase.decode(store, session_data)
+    if _worth_keeping(session_data, decoded):
+        with _decoded_lock:
+            _decoded[session_data] = dict(decoded)
+            while len(_decoded) > DECODED_KEPT:
+                del _decoded[next(iter(_decoded))]
+    return decoded
+
+
+def stored_data_statement(store) -> tuple[str, str, list] | None:
+    """(alias, SELECT, values) of the stored text of ``store``'s session if unexpired:
+    for a caller that reads it along with more (readerpages) and passes the text to
+    ``read_ahead``. None where there is nothing to read: not a database session, or no
+    key that could be one."""
+    if not isinstance(store, db.SessionStore):
+        return None
+    key = store.session_key
+    # Django makes keys of lowercase letters and digits; nothing else can be one.
+    if not key or not (key.isascii() and key.isalnum()):
+        return None
+    alias = router.db_for_read(store.model)
+    connection = connections[alias]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return alias, _select_sql(store.model._meta.db_table, connection.ops.quote_name), [key, now]
+
+
+def is_loaded(store) -> bool:
+    return hasattr(store, "_session_cache")
+
+
+def read_ahead(store, session_data: str) -> None:
+    """Give ``store`` (a request's session, not yet loaded) its data, from the stored
+    text ``stored_data_statement`` selected."""
+    store._session_cache = _decode_remembered(store, session_data)
+
+
 class SessionStore(db.SessionStore):
     def load(self):
         data = self._stored_data()
         return {} if data is None else self.decode(data)
 
     def decode(self, session_data):
-        remembered = _decoded.get(session_data)
-        if remembered is not None:
-            return dict(remembered)
-        decoded = super().decode(session_data)
-        if _worth_keeping(session_data, decoded):
-            with _decoded_lock:
-                _decoded[session_data] = dict(decoded)
-                while len(_decoded) > DECODED_KEPT:
-                    del _decoded[next(iter(_decoded))]
-        return decoded
+        return _decode_remembered(self, session_data)
 
     def _stored_data(self) -> str | None:
         """The session's stored text, or None (and no key) if it has none unexpired."""
-        key = self.session_key
-        # Django makes keys of lowercase letters and digits; nothing else can be one.
-        if not key or not (key.isascii() and key.isalnum()):
-            self._session_key = None
-            return None
-        alias = router.db_for_read(self.model)
-        connection = connections[alias]
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with prepared_cursor(connection) as cursor:
-            cursor.execute(
-                _select_sql(self.model._meta.db_table, connection.ops.quote_name), [key, now]
-            )
-            row = cursor.fetchone()
+        statement = stored_data_statement(self)
+        row = None
+        if statement is not None:
+            alias, sql, params = statement
+            with prepared_cursor(connections[alias]) as cursor:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None

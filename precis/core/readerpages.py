@@ -53,8 +53,10 @@ from contextlib import contextmanager
 from functools import cache, wraps
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied
+from django.db import connections, router
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import escape
@@ -296,9 +298,10 @@ HOLES = {
 def _blocks_sql(reader_id):
     """Whether the reader muted or blocked anyone, or was blocked (their pages differ)."""
     table, column = _table("accounts.Block")
+    # First of the state's SELECTs, so its names are the rows' (readers_row_and_state).
     sql = (
-        f"SELECT 'block', 0, 1 WHERE EXISTS (SELECT 1 FROM {table} "  # noqa: S608 (quoted names, %s values)
-        f"WHERE {column('who')} = %s OR {column('whom')} = %s)"
+        f"SELECT 'block' AS state_kind, 0 AS state_key, 1 AS state_value WHERE EXISTS ("  # noqa: S608 (quoted names, %s values)
+        f"SELECT 1 FROM {table} WHERE {column('who')} = %s OR {column('whom')} = %s)"
     )
     return sql, [reader_id, reader_id]
 
@@ -330,7 +333,7 @@ def exists(model_path: str, *, excluding: dict | None = None, **equals) -> tuple
 def shared_for_readers(unless=None):
     """Serve signed-in readers this view's page from one shared copy (module docstring).
 
-    ``unless(request, *args, **kwargs)``, if given, returns SELECTs (``exists``) that
+    ``unless(reader_id, *args, **kwargs)``, if given, returns SELECTs (``exists``) that
     yield a row when this reader may see something on the page that the stand-in does
     not (their own private or held work there): they get the page rendered for them.
     They run in the one statement that reads the reader's state."""
@@ -338,21 +341,35 @@ def shared_for_readers(unless=None):
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not _may_share(request):
+            if not _may_share_request(request):
+                return view(request, *args, **kwargs)
+            # Where this process has seen the session before, the reader it named then:
+            # a hit reads the session with the reader, and checks that it still does.
+            guessed = _guessed_reader(request)
+            reader_id = guessed if guessed is not None else _reader_id(request)
+            if reader_id is None:
                 return view(request, *args, **kwargs)
             key = _key(request)
             hard, soft, cached = generations.current_both_and_page(key)
             entry = None
             if cached is not None and generations.is_fresh(cached, hard, soft):
                 entry = _body(cached)
+            stops = unless(reader_id, *args, **kwargs) if unless is not None else []
+            # A hit reads the reader and their state on the page in one statement.
+            states = None
+            if entry is not None:
+                states = _reader_and_state(request, reader_id, entry, stops, guessed is not None)
+            if not _may_share_with(request.user) or request.user.pk != reader_id:
+                return view(request, *args, **kwargs)
             if entry is None:
                 entry = _render_shared(view, request, args, kwargs)
                 if entry is None:
                     return view(request, *args, **kwargs)
                 # As long as a signed-out copy (shorter when read from a replica).
                 _keep(key, entry, hard, soft, pagecache._lifetime(request))
-            stops = unless(request, *args, **kwargs) if unless is not None else []
-            values = _reader_values(request, entry, stops)
+            if states is None:
+                states = _state(request.user.pk, entry, stops)
+            values = _reader_values(request, entry, states)
             if values is None:
                 return view(request, *args, **kwargs)
             if entry["hook"]:
@@ -366,18 +383,11 @@ def shared_for_readers(unless=None):
     return decorate
 
 
-def _may_share(request) -> bool:
-    from precis.lib.moderation import is_moderator
-
-    user = request.user
+def _may_share_request(request) -> bool:
+    """What can be told before the reader is loaded."""
     if not settings.SHARED_READER_PAGES or settings.PAGE_CACHE_SECONDS <= 0:
         return False
     if request.method != "GET":
-        return False
-    if not user.is_authenticated or is_moderator(user) or user.is_suspended:
-        return False
-    # Pages offer them less than the stand-in is offered (papers/claims.may_claim).
-    if user.is_spammer or not user.is_shown:
         return False
     if pagecache.FRESH_WRITE_COOKIE in request.COOKIES or PIN_COOKIE in request.COOKIES:
         return False
@@ -387,6 +397,69 @@ def _may_share(request) -> bool:
     if messages is not None and len(messages):
         return False
     return pagecache._is_plain_query(request)
+
+
+def _may_share_with(user) -> bool:
+    from precis.lib.moderation import is_moderator
+
+    if not user.is_authenticated or is_moderator(user) or user.is_suspended:
+        return False
+    # Pages offer them less than the stand-in is offered (papers/claims.may_claim).
+    return not user.is_spammer and user.is_shown
+
+
+def _reader_id(request) -> int | None:
+    """The id the session says is signed in, without loading them; None: no one."""
+    from precis.accounts.backends import user_id_or_none
+
+    try:
+        reader_id = user_id_or_none(request.session[SESSION_KEY])
+    except KeyError:
+        return None
+    if reader_id is not None:
+        _remember_reader(request, reader_id)
+    return reader_id
+
+
+# The reader each session last named, by a digest of its key (the keys stay secret);
+# the oldest goes first past the limit. A guess: what the session says is checked.
+SESSIONS_REMEMBERED = 10_000
+_readers_of_sessions: dict[bytes, int] = {}
+_readers_lock = threading.Lock()
+
+
+def _session_digest(request) -> bytes | None:
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return None
+    return hashlib.blake2b(key.encode(), digest_size=16).digest()
+
+
+def _remember_reader(request, reader_id: int) -> None:
+    digest = _session_digest(request)
+    if digest is None or _readers_of_sessions.get(digest) == reader_id:
+        return
+    with _readers_lock:
+        _readers_of_sessions[digest] = reader_id
+        while len(_readers_of_sessions) > SESSIONS_REMEMBERED:
+            del _readers_of_sessions[next(iter(_readers_of_sessions))]
+
+
+def _forget_reader(request) -> None:
+    digest = _session_digest(request)
+    with _readers_lock:
+        _readers_of_sessions.pop(digest, None)
+
+
+def _guessed_reader(request) -> int | None:
+    """The reader this request's session named when this process last read it, while
+    the session is still unread here (once read, it says so itself)."""
+    from precis.accounts import sessions
+
+    if sessions.is_loaded(request.session):
+        return None
+    digest = _session_digest(request)
+    return None if digest is None else _readers_of_sessions.get(digest)
 
 
 def _key(request) -> str:
@@ -498,22 +571,71 @@ def _compile(text: str) -> list:
     return parts
 
 
-def _reader_values(request, entry: dict, stops: list) -> dict | None:
-    """The reader's values and hole states for ``entry``, read in one statement; None:
-    render the page for them."""
-    from django.db import connection
+def _state_statement(reader_id: int, entry: dict, stops: list) -> tuple[str, list]:
+    """One SELECT of (kind, key, value) rows: the reader's state on ``entry``'s page, a
+    block, and a row for any of ``stops``."""
+    statements = [_blocks_sql(reader_id), *stops]
+    statements += [(sql, [reader_id, *ids]) for sql, ids in entry["reads"]]
+    sql = " UNION ALL ".join(sql for sql, _ in statements)
+    return sql, [param for _, params in statements for param in params]
 
+
+def _state(reader_id: int, entry: dict, stops: list) -> list:
+    from precis.accounts.models import User
+
+    sql, params = _state_statement(reader_id, entry, stops)
+    with prepared_cursor(connections[router.db_for_read(User)]) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _reader_and_state(
+    request, reader_id: int, entry: dict, stops: list, with_session: bool
+) -> list | None:
+    """The reader's row and their state on ``entry``'s page, in one statement, and
+    ``with_session``, the session's stored text too; the session and the row then
+    become ``request.session`` and ``request.user`` through Django's own checks. The
+    state's rows, or None where the row is not the signed-in reader's (``request.user``
+    is then whoever Django finds)."""
+    from precis.accounts import backends, sessions
+    from precis.accounts.models import User
+
+    alias = router.db_for_read(User)
+    reader_sql, reader_params = backends.user_row_statement(reader_id)
+    state_sql, state_params = _state_statement(reader_id, entry, stops)
+    sql = f"SELECT r.*, s.* FROM ({reader_sql}) r LEFT JOIN ({state_sql}) s ON 1 = 1"  # noqa: S608 (our own statements)
+    params = reader_params + state_params
+    session = sessions.stored_data_statement(request.session) if with_session else None
+    if session is not None and session[0] == alias:
+        sql = f"SELECT stored.*, t.* FROM ({session[1]}) stored LEFT JOIN ({sql}) t ON 1 = 1"  # noqa: S608 (our own statements)
+        params = session[2] + params
+    with prepared_cursor(connections[alias]) as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    if session is not None and session[0] == alias:
+        sessions.read_ahead(request.session, rows[0][0])
+        rows = [row[1:] for row in rows]
+        if _reader_id(request) != reader_id:
+            _forget_reader(request)
+            return None
+    width = len(rows[0]) - 3  # the state's three columns come last
+    if rows[0][0] is None:  # no such reader
+        return None
+    with backends.rows_read_ahead(alias, reader_id, rows[0][:width]):
+        reader = request.user.pk  # the lazy user, made from the row if still unmade
+    if reader != reader_id:
+        return None
+    return [row[width:] for row in rows if row[width] is not None]
+
+
+def _reader_values(request, entry: dict, rows: list) -> dict | None:
+    """The reader's values and hole states for ``entry`` from their state's ``rows``;
+    None: render the page for them."""
     user = request.user
     if user.pk in entry["owners"]:
         return None
-    statements = [_blocks_sql(user.pk), *stops]
-    statements += [(sql, [user.pk, *ids]) for sql, ids in entry["reads"]]
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(
-            " UNION ALL ".join(sql for sql, _ in statements),
-            [param for _, params in statements for param in params],
-        )
-        rows = cursor.fetchall()
     by_tag: dict[str, list] = {}
     for row in rows:
         by_tag.setdefault(row[0].partition(":")[0], []).append(row)

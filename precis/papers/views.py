@@ -53,11 +53,10 @@ def _paper_or_redirect(papers, pk):
     return paper
 
 
-def _work_on(request, pk, slug) -> list:
+def _work_on(reader, pk, slug) -> list:
     """The reader's summary of paper ``pk`` (it may be private, and it turns "Write a
     summary" into "Edit your summary") or their question there that only they see: with
     either, they get the page rendered for them (core/readerpages.py)."""
-    reader = request.user.pk
     return [
         readerpages.exists("summaries.Summary", paper=pk, author=reader),
         readerpages.exists(

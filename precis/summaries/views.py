@@ -36,10 +36,10 @@ REVISIONS_PER_PAGE = 50
 REVISION_HTML_CACHE_SECONDS = 7 * 24 * 3600
 
 
-def _comments_on(request, pk) -> list:
+def _comments_on(reader, pk) -> list:
     """The reader's comments on summary ``pk``: one may be held or hidden, which only they
     see, so with any they get the page rendered for them (core/readerpages.py)."""
-    return [readerpages.exists("discussions.Comment", summary=pk, author=request.user.pk)]
+    return [readerpages.exists("discussions.Comment", summary=pk, author=reader)]
 
 
 @shared_for_readers(unless=_comments_on)
