@@ -30,9 +30,11 @@ a summary or comment shown there, the person whose profile it is) gets the page
 rendered for them. A view passes ``unless`` for what the stand-in cannot see but
 the reader could (their own private summary of the paper, their hidden question).
 
-A hit costs the session and the reader (as every signed-in request does) and one
-statement for all of the reader's state on the page (``_reader_values``), whatever
-the page holds; then the copy's parts are joined with the reader's values.
+A hit costs one statement, whatever the page holds: the reader's session (where this
+process has read it before and so can guess whom it names), the reader, and all of
+their state on the page (``_reader_and_state``). The session and the row then go
+through Django's own checks (the session must still name that reader, and its hash
+match their password), and the copy's parts are joined with the reader's values.
 
 Copies live in the pages cache beside the signed-out ones, keyed by address, and
 are served while the data generation (and, within VOTE_STALENESS_SECONDS, the soft
