@@ -149,6 +149,8 @@ def keep_page(key: str, entry: dict, lifetime: int) -> None:
     """Keep a page's cache ``entry`` (a dict) for ``lifetime`` seconds."""
     entry["expires_at"] = wall_clock() + lifetime
     _shared().set(key, entry, lifetime)
+    # Or this process would go on holding the copy this one replaces.
+    _near.hold(key, entry)
 
 
 class NearCopies:
@@ -162,6 +164,10 @@ class NearCopies:
     another process reaches a signed-out page here at most that many seconds late; a
     write made in this process, at once (advance() forgets the generations). Writers
     are never served these copies (pagecache: signed in; readerpages: FRESH_WRITE_COOKIE).
+
+    A page this process keeps (``keep_page``) is held at once: the copy it replaces,
+    outdated by a vote, was otherwise found and rendered again on every request until
+    the next recheck.
     """
 
     MOST_BYTES = 32 * 1024 * 1024
@@ -191,15 +197,24 @@ class NearCopies:
             if epoch != self.epoch:
                 return
             self._generations = (hard, soft, monotonic())
-            if not isinstance(page, dict) or "expires_at" not in page:
-                return
-            old = self._pages.pop(key, None)
-            if old is not None:
-                self._bytes -= _size(old)
-            self._pages[key] = page
-            self._bytes += _size(page)
-            while self._bytes > self.MOST_BYTES and self._pages:
-                self._bytes -= _size(self._pages.popitem(last=False)[1])
+            self._hold(key, page)
+
+    def hold(self, key: str, page) -> None:
+        if not settings.REDIS_URL or settings.SHARED_CACHE_RECHECK_SECONDS <= 0:
+            return
+        with self._lock:
+            self._hold(key, page)
+
+    def _hold(self, key: str, page) -> None:
+        if not isinstance(page, dict) or "expires_at" not in page:
+            return
+        old = self._pages.pop(key, None)
+        if old is not None:
+            self._bytes -= _size(old)
+        self._pages[key] = page
+        self._bytes += _size(page)
+        while self._bytes > self.MOST_BYTES and self._pages:
+            self._bytes -= _size(self._pages.popitem(last=False)[1])
 
     def forget_generations(self) -> None:
         with self._lock:

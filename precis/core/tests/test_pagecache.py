@@ -283,3 +283,23 @@ def test_papers_imported_in_bulk_show_on_cached_pages(django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         upsert_papers([record("Computing the Bernoulli numbers")])
     assert "Bernoulli numbers" in reader.get(author_page).content.decode()
+
+
+def test_a_copy_re_rendered_after_a_vote_is_the_one_served_next(client, alice, carol, settings):
+    """Each process holds the copies it last read or kept (generations.NearCopies): the
+    copy a vote outdated must give way to its replacement, not be rendered again and
+    again."""
+    summary = SummaryFactory(author=alice)
+    address = summary.get_absolute_url()
+    reader = visitor()
+    reader.get(address)
+    client.force_login(carol)
+    client.post(reverse("summaries:vote", args=[summary.pk]), {"value": "up"})
+    settings.VOTE_STALENESS_SECONDS = 0
+    renewed, rendering = get_counting_queries(reader, address)
+    assert 'title="score">1<' in renewed.content.decode()
+    assert rendering > 0
+    for _ in range(3):
+        again, copying = get_counting_queries(reader, address)
+        assert copying == 0
+        assert again.content == renewed.content
