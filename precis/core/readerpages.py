@@ -300,7 +300,7 @@ HOLES = {
 def _blocks_sql(reader_id):
     """Whether the reader muted or blocked anyone, or was blocked (their pages differ)."""
     table, column = _table("accounts.Block")
-    # First of the state's SELECTs, so its names are the rows' (readers_row_and_state).
+    # First of the state's SELECTs, so its names are the rows' (_reader_and_state).
     sql = (
         f"SELECT 'block' AS state_kind, 0 AS state_key, 1 AS state_value WHERE EXISTS ("  # noqa: S608 (quoted names, %s values)
         f"SELECT 1 FROM {table} WHERE {column('who')} = %s OR {column('whom')} = %s)"
@@ -608,20 +608,24 @@ def _reader_and_state(
     sql = f"SELECT r.*, s.* FROM ({reader_sql}) r LEFT JOIN ({state_sql}) s ON 1 = 1"  # noqa: S608 (our own statements)
     params = reader_params + state_params
     session = sessions.stored_data_statement(request.session) if with_session else None
-    if session is not None and session[0] == alias:
-        sql = f"SELECT stored.*, t.* FROM ({session[1]}) stored LEFT JOIN ({sql}) t ON 1 = 1"  # noqa: S608 (our own statements)
-        params = session[2] + params
+    with_session = session is not None and session[0] == alias
+    if with_session:
+        _, session_sql, session_params = session
+        sql = f"SELECT stored.*, t.* FROM ({session_sql}) stored LEFT JOIN ({sql}) t ON 1 = 1"  # noqa: S608 (our own statements)
+        params = session_params + params
     with prepared_cursor(connections[alias]) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if not rows:
-        return None
-    if session is not None and session[0] == alias:
-        sessions.read_ahead(request.session, rows[0][0])
-        rows = [row[1:] for row in rows]
-        if _reader_id(request) != reader_id:
+    if with_session:
+        # No row: the session has expired or gone; Django reads it again and finds so.
+        if rows:
+            sessions.read_ahead(request.session, rows[0][0])
+            rows = [row[1:] for row in rows]
+        if not rows or _reader_id(request) != reader_id:
             _forget_reader(request)
             return None
+    if not rows:
+        return None
     width = len(rows[0]) - 3  # the state's three columns come last
     if rows[0][0] is None:  # no such reader
         return None

@@ -443,3 +443,12 @@ def test_a_session_that_names_someone_else_since_is_read_for_them(site, alice, c
     assert carol.public_name not in site_header(page)
     assert "Notifications: 1 unread" not in page  # carol's
     assert without_tokens(page) == without_tokens(whole_page(alice, "/", settings))
+
+
+def test_a_session_ended_elsewhere_gets_a_signed_out_page_at_once(site, carol):
+    """As when the reader signs out on another device: the session is gone from the
+    database (and the cache), though this process remembers whom it named."""
+    client = warmed(carol, "/")
+    get(client, "/")
+    client.session.delete()
+    assert "Sign in" in site_header(get(client, "/"))
