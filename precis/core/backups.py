@@ -352,6 +352,8 @@ def _run(program: str, *arguments: str, failure: str) -> str:
         env=_pg_environment(),
         capture_output=True,
         text=True,
+        # pg_restore quotes what it read from a damaged file, whatever the bytes
+        errors="replace",
         check=False,
     )
     if done.returncode != 0:

@@ -404,6 +404,18 @@ def test_a_missing_damaged_or_foreign_file_is_refused_clearly_and_changes_nothin
     assert site.snapshot() == before
 
 
+def test_a_tool_that_quotes_damaged_bytes_is_reported_not_crashed_on():
+    """pg_restore echoes what it read from a damaged archive, bytes that are no UTF-8;
+    the refusal quotes them replaced, instead of failing to decode them."""
+    from precis.core import backups
+
+    with pytest.raises(backups.BackupError) as refused:
+        backups._run(
+            "sh", "-c", "printf 'bad header \\253\\253' >&2; exit 1", failure="x is damaged"
+        )
+    assert str(refused.value) == "x is damaged: bad header \ufffd\ufffd"
+
+
 # --- SQLite ----------------------------------------------------------------------
 
 
