@@ -1,9 +1,12 @@
-"""Sessions in the database, read with one prepared statement.
+"""Sessions in the database, read with one raw SELECT.
 
 Django's database session store, except that reading a session (what every signed-in
-request does first) runs one raw SELECT instead of building an ORM query each time:
-that build cost more than a signed-in reader's whole cached page
-(bench/reader_profile.py). Writing, expiry and everything else are Django's.
+request does first) runs one raw SELECT, prepared on PostgreSQL, instead of building
+an ORM query each time: that build cost more than a signed-in reader's whole cached
+page (bench/reader_profile.py). Writing, expiry and everything else are Django's.
+A shared reader's page reads the session's text in its own statement, with the
+reader and their state (``stored_data_statement``, ``read_ahead``), for this store
+and for Django's cached_db alike: both keep the database up to date.
 
 Decoding a session (checking its signature, then reading its JSON) cost as much as
 reading it, and a reader's session is the same text request after request until it
