@@ -351,6 +351,8 @@ def shared_for_readers(unless=None):
             reader_id = guessed if guessed is not None else _reader_id(request)
             if reader_id is None:
                 return view(request, *args, **kwargs)
+            if guessed is None:
+                _remember_reader(request, reader_id)
             key = _key(request)
             hard, soft, cached = generations.current_both_and_page(key)
             entry = None
@@ -415,12 +417,9 @@ def _reader_id(request) -> int | None:
     from precis.accounts.backends import user_id_or_none
 
     try:
-        reader_id = user_id_or_none(request.session[SESSION_KEY])
+        return user_id_or_none(request.session[SESSION_KEY])
     except KeyError:
         return None
-    if reader_id is not None:
-        _remember_reader(request, reader_id)
-    return reader_id
 
 
 # The reader each session last named, by a digest of its key (the keys stay secret);
@@ -592,10 +591,10 @@ def _state(reader_id: int, entry: dict, stops: list) -> list:
 
 
 def _reader_and_state(
-    request, reader_id: int, entry: dict, stops: list, with_session: bool
+    request, reader_id: int, entry: dict, stops: list, guessed: bool
 ) -> list | None:
     """The reader's row and their state on ``entry``'s page, in one statement, and
-    ``with_session``, the session's stored text too; the session and the row then
+    where ``reader_id`` was ``guessed``, the session's stored text too; the session and the row then
     become ``request.session`` and ``request.user`` through Django's own checks. The
     state's rows, or None where the row is not the signed-in reader's (``request.user``
     is then whoever Django finds)."""
@@ -607,16 +606,16 @@ def _reader_and_state(
     state_sql, state_params = _state_statement(reader_id, entry, stops)
     sql = f"SELECT r.*, s.* FROM ({reader_sql}) r LEFT JOIN ({state_sql}) s ON 1 = 1"  # noqa: S608 (our own statements)
     params = reader_params + state_params
-    session = sessions.stored_data_statement(request.session) if with_session else None
-    with_session = session is not None and session[0] == alias
-    if with_session:
+    session = sessions.stored_data_statement(request.session) if guessed else None
+    reads_session = session is not None and session[0] == alias
+    if reads_session:
         _, session_sql, session_params = session
         sql = f"SELECT stored.*, t.* FROM ({session_sql}) stored LEFT JOIN ({sql}) t ON 1 = 1"  # noqa: S608 (our own statements)
         params = session_params + params
     with prepared_cursor(connections[alias]) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if with_session:
+    if reads_session:
         # No row: the session has expired or gone; Django reads it again and finds so.
         if rows:
             sessions.read_ahead(request.session, rows[0][0])
