@@ -710,14 +710,22 @@ class _BatchWriter:
             return
         todo = list(needing_authors.values())
         authors = _author_ids([name for entry in todo for name in entry.record.authors])
+
+        def author_rows(entries):
+            return [
+                (entry.paper.pk, authors[name.name], position)
+                for entry in entries
+                for position, name in enumerate(_unique_names(entry.record.authors))
+            ]
+
+        columns = ["paper_id", "author_id", "position"]
+        # A paper made by this batch has an id no one else has seen: its rows cannot
+        # conflict, and skip the staging that conflicting rows need on PostgreSQL.
+        insert_rows(PaperAuthor, columns, author_rows(e for e in todo if e.paper.pk in new_ids))
         insert_rows(
             PaperAuthor,
-            ["paper_id", "author_id", "position"],
-            [
-                (entry.paper.pk, authors[name.name], position)
-                for entry in todo
-                for position, name in enumerate(_unique_names(entry.record.authors))
-            ],
+            columns,
+            author_rows(e for e in todo if e.paper.pk not in new_ids),
             ignore_conflicts=True,
         )
 

@@ -3,12 +3,20 @@
 import gc
 from datetime import date
 
+import psycopg
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from precis.importers import pipeline
+from precis.papers import bulk
 from precis.papers.bulk import RowBuilder, insert_rows, reserve_ids
-from precis.papers.models import Identifier, Paper
+from precis.papers.models import Author, Identifier, Paper, PaperAuthor
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's reference triggers"
+)
+AUTHOR_COLUMNS = ["paper_id", "author_id", "position"]
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +78,58 @@ def test_rows_that_conflict_are_skipped_and_the_first_of_two_wins():
         Identifier, ["paper_id", "scheme", "value"], [(third, "dblp", "x")], ignore_conflicts=True
     )
     assert Identifier.objects.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_that_refers_to_a_missing_row_is_refused_and_nothing_is_written():
+    [paper] = new_papers(1)
+    ada = Author.objects.create(name="Ada Lovelace")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(PaperAuthor, AUTHOR_COLUMNS, [(paper, ada.pk, 0), (paper, ada.pk + 1, 1)])
+    assert not PaperAuthor.objects.exists()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_rows_a_batch_refers_to_are_held_until_it_commits():
+    """As the triggers it stands in for would: no one deletes them from under it."""
+    [paper] = new_papers(1)
+    ada = Author.objects.create(name="Ada Lovelace")
+    with transaction.atomic():
+        insert_rows(PaperAuthor, AUTHOR_COLUMNS, [(paper, ada.pk, 0)])
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW session_replication_role")
+            assert cursor.fetchone()[0] == "origin"  # the rest of the transaction is checked
+        other = connection.get_new_connection(connection.get_connection_params())
+        try:
+            other.execute("SET lock_timeout = '100ms'")
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute("DELETE FROM papers_author WHERE id = %s", [ada.pk])
+        finally:
+            other.close()
+    assert PaperAuthor.objects.get().author == ada
+
+
+@postgresql_only
+def test_only_a_role_allowed_to_may_skip_the_reference_triggers():
+    with connection.cursor() as cursor:
+        assert bulk.role_may_skip_reference_triggers(cursor)  # the test database's owner
+        cursor.execute("CREATE ROLE precis_plain_role NOLOGIN")
+        cursor.execute("SET LOCAL ROLE precis_plain_role")
+        assert not bulk.role_may_skip_reference_triggers(cursor)
+        cursor.execute("RESET ROLE")
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_without_that_right_the_triggers_check_every_row(monkeypatch):
+    monkeypatch.setattr(bulk, "_may_skip_reference_triggers", lambda: False)
+    [paper] = new_papers(1)
+    ada = Author.objects.create(name="Ada Lovelace")
+    insert_rows(PaperAuthor, AUTHOR_COLUMNS, [(paper, ada.pk, 0)])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(PaperAuthor, AUTHOR_COLUMNS, [(paper, ada.pk + 1, 1)])
+    assert list(PaperAuthor.objects.values_list("author_id", flat=True)) == [ada.pk]
 
 
 def test_the_import_tuning_of_the_garbage_collector_is_undone():
