@@ -18,7 +18,7 @@ from precis.importers.venues import unknown_venue, venue_key_for
 from precis.lib import identifiers
 from precis.lib.text import clean_text
 
-from .bulk import RowBuilder, insert_rows, prepare_for_bulk_writes, reserve_ids
+from .bulk import RowBuilder, equals_any, insert_rows, prepare_for_bulk_writes, reserve_ids
 from .models import Author, Identifier, Paper, PaperAuthor, PaperRedirect, Venue
 from .versions import absorb_versions, record_versions
 
@@ -788,7 +788,8 @@ class _OneOf(Lookup):
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)  # a column: no user text in it
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", (*params, self.rhs)
+            any_of, array = equals_any(self.rhs)
+            return f"{lhs} {any_of}", (*params, array)
         if connection.vendor == "sqlite":
             sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608 (lhs: a column)
             return sql, (*params, json.dumps(self.rhs))

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from precis.importers import pipeline
-from precis.papers import bulk
+from precis.papers import bulk, services
 from precis.papers.bulk import RowBuilder, insert_rows, reserve_ids
 from precis.papers.models import Author, Identifier, Paper, PaperAuthor
 
@@ -130,6 +130,47 @@ def test_without_that_right_the_triggers_check_every_row(monkeypatch):
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_rows(PaperAuthor, AUTHOR_COLUMNS, [(paper, ada.pk + 1, 1)])
     assert list(PaperAuthor.objects.values_list("author_id", flat=True)) == [ada.pk]
+
+
+AWKWARD_NAMES = ['Ada "the Countess" Lovelace', "back\\slash", "NULL", "", "{a,b}", " é\t"]
+
+
+def test_batches_look_values_up_whatever_characters_they_hold():
+    stored = {Author.objects.create(name=name).pk: name for name in AWKWARD_NAMES}
+    Author.objects.create(name="someone else")
+    found = dict(
+        Author.objects.filter(services._one_of("name", AWKWARD_NAMES)).values_list("pk", "name")
+    )
+    assert found == stored
+    assert set(
+        Author.objects.filter(services._one_of("id", stored)).values_list("name", flat=True)
+    ) == set(AWKWARD_NAMES)
+
+
+@postgresql_only
+def test_one_array_parameter_carries_any_text_to_postgresql():
+    any_of, array = bulk.equals_any(AWKWARD_NAMES)
+    with connection.cursor() as cursor:
+        sql = f"SELECT x FROM unnest(%s::text[]) AS x WHERE x {any_of}"  # noqa: S608
+        cursor.execute(sql, [array, array])
+        assert [x for (x,) in cursor.fetchall()] == AWKWARD_NAMES
+
+
+def test_link_rows_and_json_lists_arrive_as_written():
+    [first, second] = new_papers(2, keywords=['say "hi"', "back\\slash\ttab"], categories=[])
+    authors = [Author.objects.create(name=f"Author {n}").pk for n in range(3)]
+    insert_rows(
+        PaperAuthor,
+        AUTHOR_COLUMNS,
+        [(first, authors[0], 0), (first, authors[1], 1), (second, authors[2], 0)],
+    )
+    assert set(PaperAuthor.objects.values_list("paper_id", "author_id", "position")) == {
+        (first, authors[0], 0),
+        (first, authors[1], 1),
+        (second, authors[2], 0),
+    }
+    assert Paper.objects.get(pk=second).keywords == ['say "hi"', "back\\slash\ttab"]
+    assert Paper.objects.get(pk=second).categories == []
 
 
 def test_the_import_tuning_of_the_garbage_collector_is_undone():
