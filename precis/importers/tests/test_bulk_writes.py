@@ -111,7 +111,7 @@ def test_the_rows_a_batch_refers_to_are_held_until_it_commits():
 
 
 @postgresql_only
-def test_only_a_role_allowed_to_may_skip_the_reference_triggers():
+def test_only_a_role_with_the_right_may_skip_the_reference_triggers():
     with connection.cursor() as cursor:
         assert bulk.role_may_skip_reference_triggers(cursor)  # the test database's owner
         cursor.execute("CREATE ROLE precis_plain_role NOLOGIN")
