@@ -86,12 +86,12 @@ def insert_rows(
     """
     if not rows:
         return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    column_list = ", ".join(quote(column) for column in columns)
     if connection.vendor == "postgresql" and _can_copy():
         _copy_rows(model, columns, rows, ignore_conflicts=ignore_conflicts)
         return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column_list = ", ".join(quote(column) for column in columns)
     placeholders = ", ".join(["%s"] * len(columns))
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     with connection.cursor() as cursor:
