@@ -4,6 +4,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.browsing import PHONE, no_sideways_scroll
 from precis.accounts.tests.factories import UserFactory
@@ -56,7 +57,7 @@ def test_history_diff_and_rendered_view_fit_a_phone(live_server, phone, artifact
     views = phone.get_by_role("navigation", name="Show the changes in")
     views.get_by_role("link", name="Rendered").click()
     marked = phone.locator(".rendered-diff .rdiff-changed")
-    assert marked.count() == 1
+    expect(marked).to_have_count(1)
     assert marked.locator(".rdiff-tag").inner_text().lower() == "changed"
     assert marked.locator(":scope > .rdiff-body math").count() == 1
     assert marked.locator("details del math").count() == 1  # in what it replaced
@@ -140,13 +141,14 @@ def test_a_long_discussion_pages_and_replies_without_javascript(live_server, pho
     assert phone.locator("#comments > .comment-list > li").count() == THREADS_PER_PAGE
     no_sideways_scroll(phone)
     phone.locator(".comment-pages a[rel=next]").first.click()
-    assert phone.locator("#comments > .comment-list > li").count() == 3
+    # The click only starts the navigation; expect() waits for page two to arrive.
+    expect(phone.locator("#comments > .comment-list > li")).to_have_count(3)
     assert "Page 2 of 2" in phone.locator(".comment-pages").first.inner_text()
     no_sideways_scroll(phone)
     phone.screenshot(path=str(artifacts / "comments-page-2-phone.png"), full_page=True)
 
     phone.get_by_role("link", name="more replies in this thread").click()
-    assert phone.locator(f"#comment-{chain[-1].pk}").count() == 1
+    expect(phone.locator(f"#comment-{chain[-1].pk}")).to_have_count(1)
     assert phone.locator(".comment-flat").count() > 0  # deep replies listed flat
     no_sideways_scroll(phone)
 
