@@ -23,7 +23,7 @@ from allauth.socialaccount.signals import social_account_added
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from precis.accounts import services as accounts
 from precis.accounts.models import TrustLevel
 from precis.collections.models import Collection
 from precis.discussions.models import Answer, Comment, Question
+from precis.findings.models import Finding, FindingReply
 from precis.lib.moderation import ModerationState
 from precis.summaries.models import Summary, Visibility
 
@@ -70,14 +71,16 @@ class Standing:
     verified_orcid: bool = False  # signed in with ORCID: the iD is proven, not typed
 
 
-def _counts(model, author_field: str, shared: Q, posted_at: str, ids, now: datetime) -> dict:
-    """One query: per author in ``ids``, the counts a Standing is made of, for one kind."""
+def _counts(model, author_field: str, shared: Q, posted_at: str, ids, now: datetime):
+    """Per author in ``ids``, the counts a Standing is made of, for one kind of writing:
+    rows of (person, kind, posted, shown, settled, recent_hides), to be UNIONed."""
     alive = Q(deleted_at__isnull=True) if hasattr(model, "deleted_at") else Q()
     shown = shared & alive & Q(moderation=ModerationState.OK)
-    rows = (
+    return (
         model.objects.filter(**{f"{author_field}__in": ids})
         .values(author_field)
         .annotate(
+            kind=Value(model._meta.label),
             posted=Count("pk", filter=shared & alive),
             shown=Count("pk", filter=shown),
             settled=Count(
@@ -90,22 +93,32 @@ def _counts(model, author_field: str, shared: Q, posted_at: str, ids, now: datet
                 ),
             ),
         )
+        .values_list(author_field, "kind", "posted", "shown", "settled", "recent_hides")
+        .order_by()
     )
-    return {row.pop(author_field): row for row in rows}
 
 
 def standings(users) -> dict[int, Standing]:
-    """The Standing of each of ``users``, in a few queries whatever their number."""
+    """The Standing of each of ``users``: one query for every kind of writing, whatever
+    their number, and one for ORCID."""
     ids = [user.pk for user in users]
     now = timezone.now()
     shared = ~Q(visibility=Visibility.PRIVATE)
-    kinds = {
-        "summary": _counts(Summary, "author", shared, "published_at", ids, now),
-        "comment": _counts(Comment, "author", Q(), "created_at", ids, now),
-        "question": _counts(Question, "author", Q(), "created_at", ids, now),
-        "answer": _counts(Answer, "author", Q(), "created_at", ids, now),
-        "collection": _counts(Collection, "owner", shared, "created_at", ids, now),
-    }
+    summaries, *others = [
+        _counts(Summary, "author", shared, "published_at", ids, now),
+        _counts(Comment, "author", Q(), "created_at", ids, now),
+        _counts(Question, "author", Q(), "created_at", ids, now),
+        _counts(Answer, "author", Q(), "created_at", ids, now),
+        _counts(Finding, "author", Q(), "created_at", ids, now),
+        _counts(FindingReply, "author", Q(), "created_at", ids, now),
+        _counts(Collection, "owner", shared, "created_at", ids, now),
+    ]
+    totals: dict[int, Counter] = {pk: Counter() for pk in ids}
+    shown_summaries: Counter = Counter()
+    for person, kind, posted, shown, settled, hides in summaries.union(*others, all=True):
+        totals[person].update(posted=posted, shown=shown, settled=settled, recent_hides=hides)
+        if kind == Summary._meta.label:
+            shown_summaries[person] += shown
     orcid = set(
         SocialAccount.objects.filter(user_id__in=ids, provider=ORCID_PROVIDER).values_list(
             "user_id", flat=True
@@ -113,9 +126,7 @@ def standings(users) -> dict[int, Standing]:
     )
     result = {}
     for user in users:
-        total = Counter()
-        for counts in kinds.values():
-            total.update(counts.get(user.pk, {}))
+        total = totals[user.pk]
         profile_hidden = (
             user.moderation == ModerationState.HIDDEN
             and user.moderated_at is not None
@@ -125,7 +136,7 @@ def standings(users) -> dict[int, Standing]:
             posted=total["posted"],
             shown=total["shown"],
             settled=total["settled"],
-            shown_summaries=kinds["summary"].get(user.pk, {}).get("shown", 0),
+            shown_summaries=shown_summaries[user.pk],
             recent_hides=total["recent_hides"] + profile_hidden,
             verified_orcid=user.pk in orcid,
         )

@@ -14,6 +14,8 @@ from precis.accounts.admin import PrecisUserAdmin
 from precis.accounts.models import TrustLevel, User
 from precis.accounts.tests.factories import UserFactory
 from precis.discussions.models import Comment
+from precis.findings.models import Finding, FindingReply
+from precis.findings.tests.factories import FindingFactory, ReplyFactory
 from precis.lib.moderation import MODERATORS_GROUP, ModerationState
 from precis.moderation import services, tasks, trust
 from precis.moderation.models import Action
@@ -145,6 +147,22 @@ def test_one_hide_caps_the_level_at_basic_and_two_bring_it_down_to_new():
     hide(made[0], days_ago=10)
     assert level(person) == BASIC
     hide(made[1])
+    assert level(person) == NEW
+
+
+def test_findings_and_their_replies_count_like_any_other_writing():
+    person = newcomer(days_old=8, reputation=5)
+    finding = FindingFactory(author=person)
+    replies = [ReplyFactory(author=person, finding=finding) for _ in range(2)]
+    for model, rows in ((Finding, [finding]), (FindingReply, replies)):
+        model.objects.filter(pk__in=[row.pk for row in rows]).update(
+            moderation=ModerationState.OK, created_at=timezone.now() - timedelta(days=3)
+        )
+    assert trust.standing(person).shown == 3
+    assert level(person) == MEMBER
+    hide(finding)
+    assert level(person) == BASIC  # a hidden finding is a hide, as a hidden comment is
+    hide(replies[0])
     assert level(person) == NEW
 
 
