@@ -1,24 +1,28 @@
-"""Sitemap sections: only pages that show listed summaries, with absolute URLs from the site URL.
+"""Sitemap sections: only pages that show listed summaries or shown findings, with
+absolute URLs from the site URL.
 
-Each section starts from ``Summary.objects.listed()``, so private, unlisted and
-deleted summaries, and the writers of anonymous ones, never appear. Sections
-are paginated by Django (50,000 URLs a page) and listed by the sitemap index.
+Each section starts from ``Summary.objects.listed()`` or ``Finding.objects.shown()``,
+so private, unlisted and deleted summaries, the writers of anonymous ones, and
+held, hidden or deleted findings never appear. Sections are paginated by Django
+(50,000 URLs a page) and listed by the sitemap index.
 """
 
 from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import F, Max, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from precis.accounts.models import User
 from precis.core.siteurl import site_url
+from precis.findings.models import Finding
 from precis.papers.models import Paper, Venue
 from precis.summaries.models import Summary
 
 
-def _newest_update(summaries):
-    """A subquery: the latest ``updated_at`` among ``summaries`` (filtered by OuterRef)."""
-    return Subquery(summaries.order_by("-updated_at").values("updated_at")[:1])
+def _newest_update(rows):
+    """A subquery: the latest ``updated_at`` among ``rows`` (filtered by OuterRef)."""
+    return Subquery(rows.order_by("-updated_at").values("updated_at")[:1])
 
 
 class SiteUrlSitemap(Sitemap):
@@ -49,16 +53,32 @@ class SummarySitemap(SiteUrlSitemap):
 
 
 class PaperSitemap(SiteUrlSitemap):
-    """Papers with at least one listed summary; changed when their newest summary changed."""
+    """Papers with a listed summary or a shown finding; changed when the newest of them
+    changed."""
 
     def items(self):
-        listed = Summary.objects.listed()
+        listed, findings = Summary.objects.listed(), Finding.objects.shown()
+        summary_update = _newest_update(listed.filter(paper=OuterRef("pk")))
+        finding_update = _newest_update(findings.filter(paper=OuterRef("pk")))
         return (
-            Paper.objects.filter(pk__in=listed.values("paper"))
-            .annotate(lastmod=_newest_update(listed.filter(paper=OuterRef("pk"))))
+            Paper.objects.filter(
+                Q(pk__in=listed.values("paper")) | Q(pk__in=findings.values("paper"))
+            )
+            # GREATEST is NULL on SQLite when either is; each side falls back on the other
+            .annotate(
+                lastmod=Greatest(
+                    Coalesce(summary_update, finding_update),
+                    Coalesce(finding_update, summary_update),
+                )
+            )
             .only("pk", "slug")
             .order_by("pk")
         )
+
+
+class FindingSitemap(SiteUrlSitemap):
+    def items(self):
+        return Finding.objects.shown().annotate(lastmod=F("updated_at")).only("pk").order_by("pk")
 
 
 class VenueSitemap(SiteUrlSitemap):
@@ -89,6 +109,7 @@ class UserSitemap(SiteUrlSitemap):
 SITEMAPS = {
     "papers": PaperSitemap,
     "summaries": SummarySitemap,
+    "findings": FindingSitemap,
     "venues": VenueSitemap,
     "users": UserSitemap,
 }

@@ -1,11 +1,16 @@
 """The sitemap lists public pages only, with absolute URLs; robots.txt points to it."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.conf import settings
 from lxml import etree
 
 from precis.accounts.tests.factories import UserFactory
 from precis.feeds.sitemaps import SummarySitemap
+from precis.findings import services as findings
+from precis.findings.tests.factories import FindingFactory
+from precis.lib.moderation import ModerationState
 from precis.papers.tests.factories import PaperFactory, VenueFactory
 from precis.summaries import services
 from precis.summaries.tests.factories import SummaryFactory
@@ -65,6 +70,29 @@ def test_it_never_lists_private_unlisted_deleted_or_anonymous_writers(client, al
     # The anonymous summary itself and its paper are public; only its writer is not.
     assert anonymous.get_absolute_url() in urls
     assert anonymous.paper.get_absolute_url() in urls
+
+
+def test_it_lists_shown_findings_and_their_papers_and_nothing_held_hidden_or_deleted(
+    client, alice, bob
+):
+    shown = FindingFactory(author=alice, paper=PaperFactory(title="Only a finding"))
+    held, hidden, deleted = (FindingFactory(author=alice) for _ in range(3))
+    type(held).objects.filter(pk=held.pk).update(moderation=ModerationState.HELD)
+    type(hidden).objects.filter(pk=hidden.pk).update(moderation=ModerationState.HIDDEN)
+    findings.delete_finding(finding=deleted, editor=bob)
+    older = SummaryFactory(author=alice, paper=shown.paper)
+    type(older).objects.filter(pk=older.pk).update(updated_at=datetime(2020, 1, 2, tzinfo=UTC))
+    type(shown).objects.filter(pk=shown.pk).update(updated_at=datetime(2021, 3, 4, tzinfo=UTC))
+    urls = sitemap_urls(client)
+    site = settings.SITE_URL
+    assert f"{site}{shown.get_absolute_url()}" in urls
+    assert f"{site}{shown.paper.get_absolute_url()}" in urls
+    for unseen in (held, hidden, deleted):
+        assert f"{site}{unseen.get_absolute_url()}" not in urls
+        assert f"{site}{unseen.paper.get_absolute_url()}" not in urls
+    # the paper changed when the newer of its summary and its finding did
+    assert urls[f"{site}{shown.paper.get_absolute_url()}"] == "2021-03-04"
+    assert urls[f"{site}{shown.get_absolute_url()}"] == "2021-03-04"
 
 
 def test_an_empty_site_has_a_valid_sitemap(client, db):
