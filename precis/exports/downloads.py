@@ -16,6 +16,7 @@ from precis.collections.models import Collection
 from precis.collections.views import contents
 from precis.discussions.models import Answer, Comment, Question
 from precis.feeds.feeds import absolute
+from precis.findings.models import Finding, FindingReply
 from precis.summaries.models import Summary
 
 CSV_COLUMNS = [
@@ -131,8 +132,40 @@ def _questions_markdown(user) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _findings_markdown(user) -> str:
+    lines = ["# Findings", ""]
+    for finding in (
+        Finding.objects.filter(author=user).alive().select_related("paper").order_by("created_at")
+    ):
+        about = f"{finding.get_kind_display()} on “{finding.paper.title}”"
+        if finding.paper_version:
+            about += f", {finding.paper_version}"
+        lines += [f"## {finding.title}", "", f"*{about}*", ""]
+        lines += [f"Status: {finding.get_status_display().lower()}", ""]
+        lines += [f"<{absolute(finding.get_absolute_url())}>", ""]
+        if finding.link_url:
+            lines += [f"Link: <{finding.link_url}>", ""]
+        if finding.source:
+            lines += [finding.source, ""]
+    lines += ["# Replies to findings", ""]
+    for reply in (
+        FindingReply.objects.filter(author=user)
+        .alive()
+        .select_related("finding__paper")
+        .order_by("created_at", "pk")
+    ):
+        finding = reply.finding
+        # the title only while the finding is there for this person to see
+        seen = finding.deleted_at is None and finding.is_visible_to(user)
+        heading = f"To “{finding.title}”" if seen else f"To a finding on “{finding.paper.title}”"
+        lines += [f"## {heading}", "", f"<{absolute(reply.get_absolute_url())}>", ""]
+        lines += [reply.source, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def markdown_zip(user) -> bytes:
-    """summaries/*.md (front matter + source), comments.md, questions.md, collections/*.md."""
+    """summaries/*.md (front matter + source), comments.md, questions.md, findings.md,
+    collections/*.md."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         used: set[str] = set()
@@ -141,6 +174,7 @@ def markdown_zip(user) -> bytes:
             archive.writestr(f"summaries/{name}.md", _summary_markdown(summary))
         archive.writestr("comments.md", _comments_markdown(user))
         archive.writestr("questions.md", _questions_markdown(user))
+        archive.writestr("findings.md", _findings_markdown(user))
         used = set()
         for collection in Collection.objects.filter(owner=user).order_by("created_at", "pk"):
             name = _unique(slugify(collection.title) or "collection", used)

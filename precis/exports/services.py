@@ -6,11 +6,15 @@ and writer's username, so the file can be imported into another Precis.
 
 Import calls the same services as the web forms (``save_summary`` once per
 revision, ``post_comment`` then ``edit_comment``, ``ask_question``,
-``post_answer``, the collection services, ``cast_vote``), then restores the
-timestamps the export carries: revision, comment, question and answer
-``created_at``, comment ``edited_at`` and summary ``published_at``. What is not
-exported, and so is not kept: every ``updated_at``, vote and collection times.
-Importing notifies followers as posting would.
+``post_answer``, ``report_finding``, ``post_reply``, the collection services,
+``cast_vote``), then restores the timestamps the export carries: revision,
+comment, question, answer, finding and finding reply ``created_at``, comment
+``edited_at`` and summary ``published_at``. A finding's status comes back where
+its reporter may set it (withdrawn, resolved); one the paper's authors or a
+moderator gave it (confirmed, disputed) is reported, and a finding a moderator
+deleted is not recreated. What is not exported, and so is not kept: every
+``updated_at``, vote and collection times. Importing notifies followers as
+posting would.
 """
 
 import re
@@ -26,6 +30,8 @@ from precis.collections import services as collections
 from precis.collections.models import Collection
 from precis.discussions import services as discussions
 from precis.discussions.models import Answer, AnswerVote, Comment, CommentRevision, Question
+from precis.findings import services as findings
+from precis.findings.models import Finding, FindingReply, Status
 from precis.importers.base import PaperRecord
 from precis.importers.names import title_key
 from precis.lib import identifiers
@@ -47,6 +53,11 @@ def _time(value: datetime | None) -> str | None:
 
 def _parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _reason(error: PermissionDenied | ValidationError) -> str:
+    """What a refusal said, as a sentence (``str`` of a ValidationError is a list's repr)."""
+    return "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 def paper_ref(paper: Paper) -> dict:
@@ -76,6 +87,17 @@ def _question_ref(question: Question) -> dict:
         "paper": paper_ref(question.paper),
         "author": question.author.username,
         "title": question.title,
+    }
+
+
+def _finding_ref(finding: Finding, viewer) -> dict:
+    """How ``viewer``'s export names a finding: its paper, reporter and title; only its
+    paper once the viewer may no longer see it (deleted, held or hidden)."""
+    seen = finding.deleted_at is None and finding.is_visible_to(viewer)
+    return {
+        "paper": paper_ref(finding.paper),
+        "author": finding.author.username if seen else None,
+        "title": finding.title if seen else None,
     }
 
 
@@ -120,6 +142,18 @@ def export_user(user) -> dict:
         .prefetch_related("question__paper__identifiers")
         .order_by("created_at", "pk")
     )
+    own_findings = (
+        Finding.objects.filter(author=user)
+        .select_related("paper")
+        .prefetch_related(*papers)
+        .order_by("created_at", "pk")
+    )
+    finding_replies = (
+        FindingReply.objects.filter(author=user)
+        .select_related("finding__paper", "finding__author")
+        .prefetch_related("finding__paper__identifiers")
+        .order_by("created_at", "pk")
+    )
     return {
         "format": FORMAT,
         "user": user.username,
@@ -127,6 +161,16 @@ def export_user(user) -> dict:
         "summaries": [_export_summary(summary) for summary in own_summaries],
         "comments": [_export_comment(comment, comment_index, user) for comment in comments],
         "questions": [_export_question(question) for question in questions],
+        "findings": [_export_finding(finding) for finding in own_findings],
+        "finding_replies": [
+            {
+                "finding": _finding_ref(reply.finding, user),
+                "source": reply.source,
+                "created_at": _time(reply.created_at),
+                "deleted": reply.deleted_at is not None,
+            }
+            for reply in finding_replies
+        ],
         "answers": [
             {
                 "question": _question_ref(answer.question),
@@ -215,6 +259,20 @@ def _export_question(question: Question) -> dict:
             if accepted
             else None
         ),
+    }
+
+
+def _export_finding(finding: Finding) -> dict:
+    return {
+        "paper": paper_ref(finding.paper),
+        "kind": finding.kind,
+        "title": finding.title,
+        "source": finding.source,
+        "paper_version": finding.paper_version,
+        "link_url": finding.link_url,
+        "status": finding.status,
+        "created_at": _time(finding.created_at),
+        "deleted": finding.deleted_at is not None,
     }
 
 
@@ -359,6 +417,17 @@ class _Importer:
             .first()
         )
 
+    def finding(self, ref: dict) -> Finding | None:
+        author = self.user_named(ref["author"]) if ref.get("author") else None
+        if author is None or not ref.get("title"):
+            return None
+        return (
+            Finding.objects.filter(author=author, paper=self.paper(ref["paper"]))
+            .filter(title=ref["title"], deleted_at__isnull=True)
+            .order_by("created_at", "pk")
+            .first()
+        )
+
     def answer(self, ref: dict) -> Answer | None:
         question = self.question(ref["question"])
         author = self.user_named(ref["author"])
@@ -448,6 +517,68 @@ class _Importer:
             made.append(answer)
         return made
 
+    def findings_(self, items: list[dict]) -> None:
+        for item in items:
+            what = f"finding “{item['title']}”"
+            if item.get("deleted"):
+                self.report.skip(what, "a moderator deleted it; it is not recreated")
+                continue
+            try:
+                finding = findings.report_finding(
+                    author=self.user,
+                    paper=self.paper(item["paper"]),
+                    kind=item["kind"],
+                    title=item["title"],
+                    source=item.get("source", ""),
+                    paper_version=item.get("paper_version", ""),
+                    link_url=item.get("link_url", ""),
+                )
+            except (PermissionDenied, ValidationError) as error:
+                self.report.skip(what, _reason(error))
+                continue
+            if item.get("created_at"):
+                Finding.objects.filter(pk=finding.pk).update(
+                    created_at=_parse_time(item["created_at"])
+                )
+            self.report.count("findings")
+            self._restore_status(finding, item.get("status", Status.OPEN), what)
+
+    def _restore_status(self, finding: Finding, status: str, what: str) -> None:
+        if status == finding.status:
+            return
+        if status not in findings.status_choices_for(finding, self.user):
+            self.report.skip(
+                f"status “{status}” of {what}",
+                "only the paper's authors or a moderator can give it; the finding is open",
+            )
+            return
+        findings.change_status(finding=finding, by=self.user, to=status)
+
+    def finding_replies(self, items: list[dict]) -> list[FindingReply | None]:
+        made: list[FindingReply | None] = []
+        for n, item in enumerate(items):
+            what = f"reply {n + 1} to a finding"
+            finding = self.finding(item["finding"])
+            if finding is None:
+                self.report.skip(what, "the finding was not found")
+                made.append(None)
+                continue
+            try:
+                reply = findings.post_reply(
+                    author=self.user, finding=finding, source=item["source"]
+                )
+            except (PermissionDenied, ValidationError) as error:
+                self.report.skip(what, _reason(error))
+                made.append(None)
+                continue
+            if item.get("created_at"):
+                FindingReply.objects.filter(pk=reply.pk).update(
+                    created_at=_parse_time(item["created_at"])
+                )
+            self.report.count("finding replies")
+            made.append(reply)
+        return made
+
     def accepted_answers(self, items: list[dict], questions: list[Question]) -> None:
         for item, question in zip(items, questions, strict=True):
             accepted = item.get("accepted_answer")
@@ -481,7 +612,7 @@ class _Importer:
                         comment=comment, editor=self.user, source=source
                     )
             except (PermissionDenied, ValidationError) as error:
-                self.report.skip(what, " ".join(getattr(error, "messages", [str(error)])))
+                self.report.skip(what, _reason(error))
                 made.append(None)
                 continue
             for revision in revisions:
@@ -543,7 +674,7 @@ class _Importer:
             try:
                 summaries.cast_vote(voter=self.user, summary=summary, value=item["value"])
             except (PermissionDenied, ValidationError) as error:
-                self.report.skip("vote", str(error))
+                self.report.skip("vote", _reason(error))
                 continue
             self.report.count("votes")
 
@@ -556,7 +687,7 @@ class _Importer:
             try:
                 discussions.cast_answer_vote(voter=self.user, answer=answer, value=item["value"])
             except (PermissionDenied, ValidationError) as error:
-                self.report.skip("answer vote", str(error))
+                self.report.skip("answer vote", _reason(error))
                 continue
             self.report.count("answer votes")
 
@@ -578,12 +709,15 @@ def import_user(user, data: dict) -> ImportReport:
     answers = step.answers(data.get("answers", []))
     step.accepted_answers(data.get("questions", []), questions)
     comments = step.comments_(data.get("comments", []))
+    step.findings_(data.get("findings", []))
+    finding_replies = step.finding_replies(data.get("finding_replies", []))
     step.collections_(data.get("collections", []))
     step.votes(data.get("votes", []))
     step.answer_votes(data.get("answer_votes", []))
     # Deleting last: a deleted summary or comment takes no replies.
     deletions = [
         (data.get("comments", []), comments, discussions.delete_comment, "comment"),
+        (data.get("finding_replies", []), finding_replies, findings.delete_reply, "reply"),
         (data.get("answers", []), answers, discussions.delete_answer, "answer"),
         (data.get("questions", []), questions, discussions.delete_question, "question"),
         (data.get("summaries", []), made_summaries, summaries.delete_summary, "summary"),

@@ -9,8 +9,11 @@ from django.urls import reverse
 from precis.collections.tests.factories import CollectionFactory, add_papers
 from precis.discussions.tests.factories import AnswerFactory, CommentFactory, QuestionFactory
 from precis.exports.downloads import CSV_COLUMNS
+from precis.findings.models import Finding
+from precis.findings.tests.factories import FindingFactory, ReplyFactory
 from precis.importers.base import PaperRecord
 from precis.importers.bibtex.parse import parse_bibtex
+from precis.lib.moderation import ModerationState
 from precis.papers.models import Identifier
 from precis.papers.tests.factories import PaperFactory, VenueFactory
 from precis.summaries.tests.factories import SummaryFactory
@@ -81,6 +84,10 @@ def test_the_zip_holds_a_file_per_summary_and_the_rest(client, writing):
     CommentFactory(author=writing, summary=summary, source="A comment of mine.")
     AnswerFactory(author=writing, question=QuestionFactory(author=writing, title="Why so?"))
     add_papers(CollectionFactory(owner=writing, title="My list"), [summary.paper])
+    FindingFactory(author=writing, title="Eq. 4 drops a factor", paper_version="v2")
+    elsewhere = FindingFactory(title="Someone else's finding, since hidden")
+    ReplyFactory(author=writing, finding=elsewhere, source="I see it too.")
+    Finding.objects.filter(pk=elsewhere.pk).update(moderation=ModerationState.HIDDEN)
     client.force_login(writing)
     response = client.get(reverse("exports:zip"))
     archive = zipfile.ZipFile(io.BytesIO(response.content))
@@ -91,6 +98,7 @@ def test_the_zip_holds_a_file_per_summary_and_the_rest(client, writing):
         "summaries/third.md",
         "comments.md",
         "questions.md",
+        "findings.md",
         "collections/my-list.md",
     } == names
     text = archive.read("summaries/deep-residual-learning.md").decode()
@@ -100,6 +108,10 @@ def test_the_zip_holds_a_file_per_summary_and_the_rest(client, writing):
     assert text.rstrip().endswith("Alice's public summary.")
     assert "A comment of mine." in archive.read("comments.md").decode()
     assert "Why so?" in archive.read("questions.md").decode()
+    found = archive.read("findings.md").decode()
+    assert "## Eq. 4 drops a factor" in found and ", v2*" in found and "Status: open" in found
+    assert "I see it too." in found
+    assert "since hidden" not in found  # its title went with it
 
 
 def test_the_settings_page_links_the_downloads(client, alice):

@@ -10,6 +10,10 @@ from precis.collections.models import Collection
 from precis.discussions import services as discussions
 from precis.discussions.models import Answer, AnswerVote, Comment, Question
 from precis.exports.services import FORMAT, NotAnExport, export_user, import_user
+from precis.findings import services as findings
+from precis.findings.models import Finding, FindingReply
+from precis.findings.tests.factories import verified_author
+from precis.lib.moderation import ModerationState
 from precis.papers.models import Identifier, Paper
 from precis.papers.tests.factories import PaperFactory
 from precis.summaries import services as summaries
@@ -68,6 +72,34 @@ def content(alice, carol):
 
     summaries.cast_vote(voter=alice, summary=carols, value=1)
     discussions.cast_answer_vote(voter=alice, answer=carols_answer, value=-1)
+
+    erratum = findings.report_finding(
+        author=alice,
+        paper=p1,
+        kind="erratum",
+        title="Eq. 4 drops a factor of 2",
+        source="$\\sum_i x_i$ should be $2\\sum_i x_i$.",
+        paper_version="v2",
+    )
+    code = findings.report_finding(
+        author=alice,
+        paper=p2,
+        kind="code_data",
+        title="The authors' code",
+        link_url="https://example.org/code",
+    )
+    findings.change_status(finding=code, by=alice, to="withdrawn")
+    findings.post_reply(author=alice, finding=erratum, source="The appendix agrees.")
+    carols_finding = findings.report_finding(
+        author=carol,
+        paper=carols_paper,
+        kind="citation",
+        title="Missing citation",
+        source="See [1].",
+    )
+    findings.post_reply(author=alice, finding=carols_finding, source="Which [1]?")
+    regret = findings.post_reply(author=alice, finding=carols_finding, source="Never mind.")
+    findings.delete_reply(reply=regret, editor=alice)
     return alice
 
 
@@ -75,6 +107,8 @@ def delete_content_of(user):
     for model, owner in [
         (Vote, "voter"),
         (AnswerVote, "voter"),
+        (FindingReply, "author"),
+        (Finding, "author"),
         (Comment, "author"),
         (Answer, "author"),
         (Question, "author"),
@@ -114,6 +148,14 @@ def test_it_exports_everything_the_user_wrote(content):
         }
     ]
     assert data["answer_votes"][0]["value"] == -1
+    assert [(f["kind"], f["status"]) for f in data["findings"]] == [
+        ("erratum", "open"),
+        ("code_data", "withdrawn"),
+    ]
+    assert data["findings"][0]["paper_version"] == "v2"
+    assert data["findings"][1]["link_url"] == "https://example.org/code"
+    assert [r["finding"]["author"] for r in data["finding_replies"]] == ["alice", "carol", "carol"]
+    assert [r["deleted"] for r in data["finding_replies"]] == [False, False, True]
     assert "pk" not in json.dumps(data) and '"id"' not in json.dumps(data)
 
 
@@ -132,6 +174,54 @@ def test_it_round_trips_through_the_management_commands(content, tmp_path):
     assert Revision.objects.filter(summary__author=alice).count() == revisions_before
     # Carol's summary got Alice's vote back, counted.
     assert Summary.objects.get(author__username="carol").upvotes == 1
+    assert Finding.objects.get(author=alice, kind="code_data").status == "withdrawn"
+    assert FindingReply.objects.filter(author=alice, finding__author__username="carol").count() == 2
+
+
+def test_a_status_others_gave_a_finding_and_a_deleted_finding_are_reported_not_restored(alice, bob):
+    paper = PaperFactory(title="A paper with a checked erratum")
+    confirmed = findings.report_finding(
+        author=alice, paper=paper, kind="erratum", title="Off by one", source="Line 3."
+    )
+    findings.post_reply(
+        author=verified_author(paper),
+        finding=confirmed,
+        source="Yes, fixed in v3.",
+        status="confirmed",
+    )
+    removed = findings.report_finding(
+        author=alice, paper=paper, kind="other", title="Spam, really", source="Buy now."
+    )
+    findings.delete_finding(finding=removed, editor=bob)
+    data = export_user(alice)
+    Finding.objects.filter(author=alice).delete()
+
+    report = import_user(alice, data)
+
+    restored = Finding.objects.get(author=alice)
+    assert (restored.title, restored.status) == ("Off by one", "open")
+    assert dict(report.skipped) == {
+        "status “confirmed” of finding “Off by one”": (
+            "only the paper's authors or a moderator can give it; the finding is open"
+        ),
+        "finding “Spam, really”": "a moderator deleted it; it is not recreated",
+    }
+
+
+def test_a_reply_to_a_finding_since_hidden_names_neither_its_reporter_nor_its_title(alice, carol):
+    finding = findings.report_finding(
+        author=carol, paper=PaperFactory(), kind="other", title="Carol's secret", source="Text."
+    )
+    findings.post_reply(author=alice, finding=finding, source="Interesting.")
+    Finding.objects.filter(pk=finding.pk).update(moderation=ModerationState.HIDDEN)
+
+    data = export_user(alice)
+
+    assert data["finding_replies"][0]["finding"]["author"] is None
+    assert "carol" not in json.dumps(data).lower()
+    FindingReply.objects.filter(author=alice).delete()
+    report = import_user(alice, data)
+    assert report.skipped == [("reply 1 to a finding", "the finding was not found")]
 
 
 def test_it_creates_a_minimal_paper_when_the_paper_is_missing(content, carol):
