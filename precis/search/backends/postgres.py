@@ -21,7 +21,7 @@ import re
 
 from django.db import connection, transaction
 
-from precis.papers.bulk import RowBuilder, insert_rows
+from precis.papers.bulk import RowBuilder, equals_any, insert_rows
 
 from ..models import SearchDocument
 from ..query import ParsedQuery
@@ -49,7 +49,7 @@ RANK_INSERT = (
     "SELECT d.paper_id, 1.0 + d.best_wilson + CASE WHEN d.summary_count > 0 THEN 0.25 ELSE 0 END, "
     "d.year, d.venue_key, d.summary_count > 0, d.vector || to_tsvector('simple', d.tags) "
     "FROM search_searchdocument d "
-    "WHERE d.paper_id = ANY(%s)"
+    "WHERE d.paper_id "
 )
 
 
@@ -112,15 +112,15 @@ class PostgresBackend:
         )
         if documents:
             with connection.cursor() as cursor:
-                cursor.execute(RANK_INSERT, [[d.paper_id for d in documents]])
+                among, ids = equals_any(d.paper_id for d in documents)
+                cursor.execute(RANK_INSERT + among, [ids])
 
     def delete(self, paper_ids: list[int]) -> None:
         if paper_ids:
+            among, ids = equals_any(paper_ids)
             with connection.cursor() as cursor:
                 for table in ("search_searchrank", "search_searchdocument"):
-                    cursor.execute(
-                        f"DELETE FROM {table} WHERE paper_id = ANY(%s)", [list(paper_ids)]
-                    )
+                    cursor.execute(f"DELETE FROM {table} WHERE paper_id {among}", [ids])
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
