@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from precis.collections import services as collections
 from precis.collections.models import Collection
@@ -237,6 +237,18 @@ def test_it_creates_a_minimal_paper_when_the_paper_is_missing(content, carol):
     assert Summary.objects.get(paper=paper).author == carol
     # References to the export's own writer now mean the importer.
     assert Comment.objects.filter(author=carol, parent__author=carol).exists()
+
+
+def test_a_damaged_file_is_a_clear_error_and_imports_nothing(content, tmp_path):
+    data = export_user(content)
+    delete_content_of(content)
+    del data["findings"][1]["kind"]  # late in the file: everything before it was written
+    path = tmp_path / "damaged.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(CommandError, match="Nothing imported: the file is not shaped as"):
+        call_command("import_user_data", "alice", str(path))
+    assert not Summary.objects.filter(author=content).exists()
+    assert not Finding.objects.filter(author=content).exists()
 
 
 def test_it_refuses_a_file_that_is_not_an_export(alice):

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from precis.exports.services import NotAnExport, import_user
+from precis.exports.services import FORMAT, NotAnExport, import_user
 
 
 class Command(BaseCommand):
@@ -26,6 +26,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         except (PermissionDenied, ValidationError) as error:
             raise CommandError(f"Nothing imported: {error}") from error
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            # A hand-edited or truncated file: import_user is atomic, so nothing stays
+            raise CommandError(
+                f"Nothing imported: the file is not shaped as a {FORMAT} export has it "
+                f"({type(error).__name__}: {error})."
+            ) from error
         self.stdout.write(report.summary())
         for what, why in report.skipped:
             self.stdout.write(f"  skipped {what}: {why}")
