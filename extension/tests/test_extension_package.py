@@ -39,6 +39,48 @@ def test_extension_identifier_extraction_in_node():
     assert re.search(r"^# fail 0$", result.stdout, re.MULTILINE), result.stdout
 
 
+ADDONS_LINTER = EXTENSION.parent / "node_modules" / ".bin" / "addons-linter"
+
+
+def addons_linter(package: Path) -> dict:
+    """Mozilla's own verdict on a Firefox package (what addons.mozilla.org runs on upload)."""
+    if shutil.which("node") is None or not ADDONS_LINTER.exists():
+        pytest.skip("addons-linter needs Node and `npm ci` (make install) in the repository")
+    result = subprocess.run(
+        [str(ADDONS_LINTER), str(package), "--output", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return json.loads(result.stdout)
+
+
+def firefox_package(folder: Path) -> Path:
+    return next(path for path in build.build(folder) if path.name == "precis-firefox.zip")
+
+
+def test_the_firefox_package_passes_mozillas_addons_linter(tmp_path):
+    firefox = firefox_package(tmp_path)
+    report = addons_linter(firefox)
+    found = [(m["code"], m["message"]) for kind in ("errors", "warnings") for m in report[kind]]
+    assert found == []
+    assert report["summary"] == {"errors": 0, "notices": 0, "warnings": 0}
+
+
+def test_the_linter_would_catch_a_chromium_only_background(tmp_path):
+    firefox = firefox_package(tmp_path)
+    files = read_zip(firefox)
+    manifest = json.loads(files["manifest.json"])
+    manifest["background"] = {"service_worker": "background.js"}  # Chromium's, not Firefox's
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(broken, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, json.dumps(manifest) if name == "manifest.json" else data)
+    codes = [m["code"] for m in addons_linter(broken)["errors"]]
+    assert codes == ["BACKGROUND_SERVICE_WORKER_NOFALLBACK"]
+
+
 def test_extension_packages_are_byte_for_byte_reproducible(tmp_path):
     first = build.build(tmp_path / "one")
     second = build.build(tmp_path / "two")
