@@ -22,7 +22,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt packag
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
-	# The math font the site serves and axe-core for the browser tests, from the npm registry.
+	# The math font the site serves, axe-core for the browser tests and addons-linter for
+	# the extension's Firefox package, from the npm registry.
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
