@@ -55,6 +55,12 @@ def _parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _restore_created(thing, item: dict) -> None:
+    """Give ``thing`` (just written by a service) the ``created_at`` its export carries."""
+    if item.get("created_at"):
+        type(thing).objects.filter(pk=thing.pk).update(created_at=_parse_time(item["created_at"]))
+
+
 def _reason(error: PermissionDenied | ValidationError) -> str:
     """What a refusal said, as a sentence (``str`` of a ValidationError is a list's repr)."""
     return "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -490,10 +496,7 @@ class _Importer:
                 title=item["title"],
                 source=item.get("source", ""),
             )
-            if item.get("created_at"):
-                Question.objects.filter(pk=question.pk).update(
-                    created_at=_parse_time(item["created_at"])
-                )
+            _restore_created(question, item)
             self.report.count("questions")
             made.append(question)
         return made
@@ -509,10 +512,7 @@ class _Importer:
             answer = discussions.post_answer(
                 author=self.user, question=question, source=item["source"]
             )
-            if item.get("created_at"):
-                Answer.objects.filter(pk=answer.pk).update(
-                    created_at=_parse_time(item["created_at"])
-                )
+            _restore_created(answer, item)
             self.report.count("answers")
             made.append(answer)
         return made
@@ -536,10 +536,7 @@ class _Importer:
             except (PermissionDenied, ValidationError) as error:
                 self.report.skip(what, _reason(error))
                 continue
-            if item.get("created_at"):
-                Finding.objects.filter(pk=finding.pk).update(
-                    created_at=_parse_time(item["created_at"])
-                )
+            _restore_created(finding, item)
             self.report.count("findings")
             self._restore_status(finding, item.get("status", Status.OPEN), what)
 
@@ -571,10 +568,7 @@ class _Importer:
                 self.report.skip(what, _reason(error))
                 made.append(None)
                 continue
-            if item.get("created_at"):
-                FindingReply.objects.filter(pk=reply.pk).update(
-                    created_at=_parse_time(item["created_at"])
-                )
+            _restore_created(reply, item)
             self.report.count("finding replies")
             made.append(reply)
         return made
