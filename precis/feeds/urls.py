@@ -1,8 +1,6 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import feeds, views
-from .sitemaps import SITEMAPS
 
 app_name = "feeds"
 urlpatterns = [
@@ -13,11 +11,6 @@ urlpatterns = [
     path("feeds/collections/<int:pk>.atom", feeds.CollectionFeed(), name="collection"),
     path("rss.xml", feeds.SiteRssFeed(), name="rss"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
-    path(
-        "sitemap-<slug:section>.xml",
-        sitemap,
-        {"sitemaps": SITEMAPS},
-        name="sitemap_section",
-    ),
+    path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -123,3 +123,50 @@ def test_robots_allows_all_but_private_areas_and_names_the_sitemap(client):
     for path in ["/accounts/", "/admin/", "/search", "/settings/", "/summaries/preview"]:
         assert f"Disallow: {path}" in lines
     assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in lines
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x", "1.0", "٣", "9" * 30, "2"])
+def test_a_page_that_is_not_there_is_a_404(client, page):
+    SummaryFactory()
+    assert client.get(f"/sitemap-summaries.xml?p={page}").status_code == 404
+
+
+def test_an_unknown_section_is_a_404(client, db):
+    assert client.get("/sitemap-everything.xml").status_code == 404
+
+
+def test_pages_take_the_same_few_queries_however_many_urls_they_list(
+    client, django_assert_max_num_queries
+):
+    venue = VenueFactory(key="icml")
+    for _ in range(12):
+        SummaryFactory(paper=PaperFactory(venue=venue))
+    FindingFactory()
+    # an aggregate and a count per section; papers take the newest of summaries and findings
+    with django_assert_max_num_queries(11):
+        client.get("/sitemap.xml")
+    for section in ("papers", "summaries", "findings", "venues", "users"):
+        with django_assert_max_num_queries(3):
+            response = client.get(f"/sitemap-{section}.xml")
+        assert response.status_code == 200
+
+
+def test_a_page_says_when_its_newest_url_last_changed(client):
+    summary = SummaryFactory()
+    type(summary).objects.filter(pk=summary.pk).update(
+        updated_at=datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+    )
+    response = client.get("/sitemap-summaries.xml")
+    assert response["Last-Modified"] == "Mon, 06 May 2024 07:08:09 GMT"
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    assert client.get("/sitemap-findings.xml").has_header("Last-Modified") is False
+
+
+def test_a_venue_and_a_writer_changed_when_their_newest_summary_did(client, alice):
+    venue = VenueFactory(key="neurips")
+    older, newer = (SummaryFactory(author=alice, paper=PaperFactory(venue=venue)) for _ in "ab")
+    type(older).objects.filter(pk=older.pk).update(updated_at=datetime(2022, 1, 1, tzinfo=UTC))
+    type(newer).objects.filter(pk=newer.pk).update(updated_at=datetime(2023, 2, 2, tzinfo=UTC))
+    urls = sitemap_urls(client)
+    assert urls[f"{settings.SITE_URL}/venues/neurips/"] == "2023-02-02"
+    assert urls[f"{settings.SITE_URL}/u/alice/"] == "2023-02-02"
