@@ -136,6 +136,7 @@ def network(monkeypatch):
     # many papers from arXiv keeps within the polite delay's queue limit.
     skipped = [0.0]
     monkeypatch.setattr(safehttp, "wall_clock", lambda: time.time() + skipped[0])
+    monkeypatch.setattr(safehttp, "clock", lambda: time.monotonic() + skipped[0])
     monkeypatch.setattr(
         safehttp, "sleep", lambda seconds: skipped.__setitem__(0, skipped[0] + seconds)
     )

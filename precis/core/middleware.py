@@ -5,6 +5,9 @@
 - NUL characters in the path, the query string or form and JSON fields: PostgreSQL
   cannot store or compare them, and no person types one.
 - API errors Django or django-ninja answer themselves (405) get the API's error shape.
+
+And bound what a view may spend waiting on other sites: every fetch a request makes
+(importing a paper by its id, say) ends within ``safehttp.WEB_REQUEST_SECONDS`` in all.
 """
 
 from django.conf import settings
@@ -13,6 +16,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from precis.api.errors import error_body
+from precis.lib import safehttp
 
 API_PREFIX = "/api/"
 JSON_NUL = b"\\u0000"
@@ -26,7 +30,8 @@ class RequestLimitsMiddleware:
         refusal = self.refusal(request)
         if refusal is not None:
             return self.refuse(request, *refusal)
-        response = self.get_response(request)
+        with safehttp.within(safehttp.WEB_REQUEST_SECONDS):
+            response = self.get_response(request)
         if (
             response.status_code == 405
             and request.path.startswith(API_PREFIX)

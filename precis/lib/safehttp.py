@@ -6,6 +6,18 @@ and retries with exponential backoff on connection errors, 429 and 5xx
 (honouring Retry-After). ``OUTBOUND_HTTP=false`` turns it all off: every fetch
 raises ``Offline``. Tests install a replaying transport with ``use_transport``.
 
+Two guards keep a source that is down from holding web workers:
+
+- ``within(seconds)`` bounds every fetch made inside it, retries and polite waits
+  included; each web request runs inside one (``WEB_REQUEST_SECONDS``), while
+  background tasks keep the whole retry schedule. Without it, one reader asking
+  for a new arXiv id while arXiv did not answer held a worker for 18 s with DNS
+  failing fast, and for over a minute with connections hanging.
+- A host that fails ``BREAKER_FAILURES`` attempts in a row (no connection, a
+  timeout, 429 or 5xx) is not asked again for ``BREAKER_SECONDS`` by any process
+  that shares the cache (every node, with Redis): fetches fail at once, with a
+  message saying when to try again; after the pause it is asked as before.
+
 ``get(url, any_public_host=True)`` is for the image proxy, which fetches what
 writers link to: it lifts the allowlist but accepts only http and https on
 their default ports, resolves the host of every hop (redirects included) and
@@ -16,6 +28,7 @@ the check and to an internal one for the connection.
 """
 
 import contextlib
+import contextvars
 import ipaddress
 import math
 import socket
@@ -34,6 +47,11 @@ RETRY_STATUSES = {429, 500, 502, 503, 504}
 # A request that would queue longer than this behind others to one polite host fails
 # with a FetchError instead: a web worker is better spent on another reader.
 MAX_POLITE_WAIT_SECONDS = 10.0
+#: All the fetches of one web request (``within``): under gunicorn's 30 s worker timeout.
+WEB_REQUEST_SECONDS = 20.0
+#: Failed attempts in a row after which a host is left alone for BREAKER_SECONDS.
+BREAKER_FAILURES = 3
+BREAKER_SECONDS = 60
 # The politeness lock is held for one cache read and one write; one left behind by a
 # process that died frees itself after POLITE_LOCK_SECONDS (whole seconds: Redis's unit),
 # and a caller gives up on it after POLITE_LOCK_PATIENCE_SECONDS.
@@ -95,6 +113,10 @@ clock = time.monotonic  # replaced in tests that need a slow server
 # nodes within milliseconds); replaced in tests that check which slots were reserved.
 wall_clock = time.time
 
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "safehttp_deadline", default=None
+)
+
 MAX_REDIRECTS = 5
 _PUBLIC_PORTS = {"http": 80, "https": 443}
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -113,6 +135,20 @@ def use_transport(transport: httpx.BaseTransport, *, polite: bool = True):
         yield
     finally:
         _transport, _polite = previous
+
+
+@contextlib.contextmanager
+def within(seconds: float):
+    """Every fetch in the block, retries and polite waits included, ends within
+    ``seconds`` of the block's start (``clock`` time), or raises FetchError. Nested
+    blocks keep the earlier end."""
+    end = clock() + seconds
+    outer = _deadline.get()
+    token = _deadline.set(end if outer is None else min(outer, end))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
 
 
 def get(
@@ -139,36 +175,83 @@ def get(
     if not any_public_host and host not in settings.OUTBOUND_HOSTS:
         raise HostNotAllowed(url)
     headers = {"User-Agent": settings.OUTBOUND_USER_AGENT, "Accept": accept}
+    deadline = _deadline.get()
+    _refuse_while_resting(host, url)  # once: a fetch under way keeps its schedule
     attempt = 0
     while True:
-        _wait_politely(host, url)
+        _wait_politely(host, url, deadline)
+        timeout = _time_left(deadline, timeout_seconds, host, url)
+        asked_to_wait = 0.0
         try:
             if any_public_host:
                 full_url = str(httpx.URL(url, params=params)) if params else url
-                response = _fetch_public(full_url, headers, timeout_seconds, max_bytes)
+                response = _fetch_public(full_url, headers, timeout, max_bytes)
             else:
-                response = _fetch_once(url, params, headers, timeout_seconds, max_bytes)
+                response = _fetch_once(url, params, headers, timeout, max_bytes)
         except (httpx.TimeoutException, httpx.TransportError) as exc:
-            if attempt >= retries:
-                raise FetchError(
-                    f"Could not reach {host}: {_describe(exc)}. Please try again in a minute.",
-                    url=url,
-                ) from exc
+            failure = FetchError(
+                f"Could not reach {host}: {_describe(exc)}. Please try again in a minute.",
+                url=url,
+            )
+            failure.__cause__ = exc
         else:
             if response.status not in RETRY_STATUSES:
+                _note_success(host)
                 return response
-            if attempt >= retries:
-                raise FetchError(
-                    f"{host} answered {response.status} after {retries + 1} tries. "
-                    "Please try again later.",
-                    url=url,
-                    status=response.status,
-                )
-            retry_after = _retry_after_seconds(response.headers.get("retry-after"))
-            if retry_after is not None:
-                sleep(min(retry_after, 120))
+            failure = FetchError(
+                f"{host} answered {response.status} after {attempt + 1} "
+                f"{'try' if attempt == 0 else 'tries'}. Please try again later.",
+                url=url,
+                status=response.status,
+            )
+            asked_to_wait = min(_retry_after_seconds(response.headers.get("retry-after")) or 0, 120)
+        _note_failure(host)
+        backoff = min(2 ** (attempt + 1), 30)
+        if attempt >= retries or (
+            deadline is not None and clock() + asked_to_wait + backoff >= deadline
+        ):
+            raise failure
+        if asked_to_wait:
+            sleep(asked_to_wait)
         attempt += 1
-        sleep(min(2**attempt, 30))
+        sleep(backoff)
+
+
+def _time_left(deadline: float | None, timeout: float, host: str, url: str) -> float:
+    """The timeout for the next attempt: ``timeout``, or less if the deadline is nearer."""
+    if deadline is None:
+        return timeout
+    left = deadline - clock()
+    if left <= 0:
+        raise FetchError(f"{host} did not answer in time. Please try again in a minute.", url=url)
+    return min(timeout, left)
+
+
+def _refuse_while_resting(host: str, url: str) -> None:
+    if cache.get(f"safehttp:resting:{host}"):
+        raise FetchError(
+            f"{host} failed the last {BREAKER_FAILURES} times it was asked, so Precis is "
+            f"leaving it alone for up to {BREAKER_SECONDS} s. Please try again in a minute.",
+            url=url,
+        )
+
+
+def _note_failure(host: str) -> None:
+    """Count a failed attempt; the BREAKER_FAILURES-th in a row rests the host."""
+    key = f"safehttp:failures:{host}"
+    cache.add(key, 0, timeout=BREAKER_SECONDS)
+    try:
+        failures = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        failures = 1
+        cache.set(key, failures, timeout=BREAKER_SECONDS)
+    if failures >= BREAKER_FAILURES:
+        cache.set(f"safehttp:resting:{host}", True, timeout=BREAKER_SECONDS)
+        cache.delete(key)
+
+
+def _note_success(host: str) -> None:
+    cache.delete(f"safehttp:failures:{host}")
 
 
 def _fetch_once(url, params, headers, timeout_seconds, max_bytes) -> Response:
@@ -279,17 +362,23 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast and not ip.is_reserved
 
 
-def _wait_politely(host: str, url: str) -> None:
-    """Keep at least the configured delay between two requests to ``host``, site-wide."""
+def _wait_politely(host: str, url: str, deadline: float | None = None) -> None:
+    """Keep at least the configured delay between two requests to ``host``, site-wide;
+    without reserving a moment that would come after ``deadline``."""
     delay = settings.OUTBOUND_HOST_DELAYS.get(host, 0.0) if _polite else 0.0
     if delay <= 0:  # nothing to keep; remembering every host ever fetched would only grow
         return
-    wait = _reserve_slot(host, delay, url) - wall_clock()
+    longest = MAX_POLITE_WAIT_SECONDS
+    if deadline is not None:
+        longest = min(longest, deadline - clock())
+    wait = _reserve_slot(host, delay, url, longest) - wall_clock()
     if wait > 0:
         sleep(wait)
 
 
-def _reserve_slot(host: str, delay: float, url: str = "") -> float:
+def _reserve_slot(
+    host: str, delay: float, url: str = "", longest: float = MAX_POLITE_WAIT_SECONDS
+) -> float:
     """Reserve the next moment ``host`` may be asked, and return it (``wall_clock`` time).
 
     The moment is at least ``delay`` seconds after the one reserved before it by any
@@ -298,8 +387,8 @@ def _reserve_slot(host: str, delay: float, url: str = "") -> float:
     it is this process. Concurrent callers get successive slots: each reads and moves
     the host's next free moment under a lock taken with ``cache.add``, which only one
     caller can win. Raises FetchError, reserving nothing, when the slot is more than
-    MAX_POLITE_WAIT_SECONDS away (others are queued for that host) or the lock stays
-    taken for POLITE_LOCK_PATIENCE_SECONDS.
+    ``longest`` seconds away (others are queued for that host, or the caller's
+    deadline is near) or the lock stays taken for POLITE_LOCK_PATIENCE_SECONDS.
 
     A lock holder stalled for longer than POLITE_LOCK_SECONDS (a frozen process) could
     let a second caller in beside it, and two requests share one slot; a process that
@@ -318,7 +407,7 @@ def _reserve_slot(host: str, delay: float, url: str = "") -> float:
     try:
         now = wall_clock()
         slot = max(now, cache.get(next_key, 0.0))
-        if slot - now > MAX_POLITE_WAIT_SECONDS:
+        if slot - now > longest:
             raise FetchError(
                 f"Too many requests are waiting to reach {host}, which asks for {delay:g} s "
                 f"between requests: this one would wait {slot - now:.0f} s. "

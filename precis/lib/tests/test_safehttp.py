@@ -70,6 +70,62 @@ def test_connection_failures_become_fetch_errors(network):
         safehttp.get(URL, retries=1)
 
 
+def test_within_a_deadline_it_stops_retrying_before_the_deadline(network):
+    network.fail(URL, httpx.ConnectError("refused"))
+    started = safehttp.clock()
+    with safehttp.within(10), pytest.raises(safehttp.FetchError, match="Could not reach"):
+        safehttp.get(URL)
+    # tried at 0, 2 and 6 s; the next try, after 8 s more, would come after the deadline
+    assert len(network.requests) == 3
+    assert safehttp.clock() - started == pytest.approx(6, abs=0.5)
+
+
+def test_each_try_waits_no_longer_than_the_deadline_allows(network):
+    network.route(URL, b"ok")
+    with safehttp.within(4):
+        safehttp.get(URL, timeout_seconds=20)
+    assert network.requests[0].extensions["timeout"]["read"] <= 4
+    safehttp.get(URL, timeout_seconds=20)
+    assert network.requests[1].extensions["timeout"]["read"] == 20
+
+
+def test_a_nested_deadline_keeps_the_earlier_end(network, monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(safehttp, "clock", lambda: now[0])
+    network.route(URL, b"ok")
+    with safehttp.within(5), safehttp.within(60):
+        now[0] = 106.0
+        with pytest.raises(safehttp.FetchError, match="did not answer in time"):
+            safehttp.get(URL)
+    assert network.requests == []
+
+
+def test_a_host_that_keeps_failing_is_left_alone_for_a_while(network):
+    network.fail(URL, httpx.ConnectError("refused"))
+    with pytest.raises(safehttp.FetchError, match="Could not reach"):
+        safehttp.get(URL, retries=safehttp.BREAKER_FAILURES - 1)
+    asked = len(network.requests)
+    with pytest.raises(safehttp.FetchError, match="leaving it alone") as caught:
+        safehttp.get(URL)
+    assert caught.value.retryable
+    assert len(network.requests) == asked  # not asked again
+    other = "https://dblp.org/search/publ/api"
+    network.route(other, b"{}")
+    assert safehttp.get(other).status == 200  # other hosts are unaffected
+
+
+def test_an_answer_clears_the_count_of_failures(network):
+    assert safehttp.BREAKER_FAILURES == 3
+    answers = iter([503, 200, 503, 503, 200])
+    network.routes.append((URL, lambda request: httpx.Response(next(answers))))
+    assert safehttp.get(URL).status == 200  # one failure, then an answer
+    with pytest.raises(safehttp.FetchError, match="answered 503 after 2 tries"):
+        safehttp.get(URL, retries=1)
+    # three failures, but not in a row: the host is still asked
+    assert safehttp.get(URL).status == 200
+    assert len(network.requests) == 5
+
+
 def test_it_caps_the_response_size(network):
     network.route(URL, b"x" * 5000)
     with pytest.raises(safehttp.FetchError, match="larger than 1,000 bytes") as caught:
@@ -140,6 +196,19 @@ def test_concurrent_callers_get_successive_slots(network, monkeypatch, frozen_cl
         thread.join()
     assert len(network.requests) == 4
     assert sorted(waits) == [3.0, 6.0, 9.0]
+
+
+def test_a_polite_wait_past_the_deadline_fails_and_reserves_nothing(
+    network, settings, frozen_clock
+):
+    settings.OUTBOUND_HOST_DELAYS = {"api.crossref.org": 3.0}
+    network.route(URL, b"ok")
+    safehttp.get(URL)
+    next_slot = cache.get("safehttp:polite:api.crossref.org:next")
+    with safehttp.within(2), pytest.raises(safehttp.FetchError, match="would wait 3 s"):
+        safehttp.get(URL)
+    assert cache.get("safehttp:polite:api.crossref.org:next") == next_slot
+    assert len(network.requests) == 1
 
 
 def test_it_gives_up_rather_than_queue_a_request_too_long(frozen_clock):

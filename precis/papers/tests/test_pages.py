@@ -84,6 +84,25 @@ def test_an_unreachable_source_gets_a_retry_page(client, network):
     assert "Try again" in body
 
 
+def test_a_source_that_is_down_holds_a_reader_briefly_then_not_at_all(client, network):
+    """The retries of one page fit in its budget; then the host rests and the next
+    readers are answered at once, without asking it."""
+    import httpx
+
+    from precis.lib import safehttp
+
+    network.fail("https://export.arxiv.org/", httpx.ConnectError("connection refused"))
+    started = safehttp.clock()  # the test's clock: waiting moves it on without taking time
+    assert client.get("/arxiv/1706.03762").status_code == 503
+    assert safehttp.clock() - started < safehttp.WEB_REQUEST_SECONDS
+    asked = len(network.requests)
+    assert asked >= safehttp.BREAKER_FAILURES
+    response = client.get("/arxiv/1706.03763")
+    assert response.status_code == 503
+    assert "leaving it alone" in response.content.decode()
+    assert len(network.requests) == asked
+
+
 @pytest.mark.parametrize("path", ["/arxiv/1512.0338", "/doi/11.1/x", "/paper?bibtexKey="])
 def test_a_malformed_identifier_gets_a_clear_400(client, path):
     response = client.get(path)

@@ -102,6 +102,9 @@ def test_search_server_errors_are_fetch_errors(network):
         search("resnet")
     assert len(network.requests) == 4  # safehttp tried again three times
     assert "dblp.org answered 503" in str(caught.value)
+
+
+def test_a_search_answer_that_is_not_json_is_a_fetch_error(network):
     network.route(SEARCH, "<html>busy</html>")
     with pytest.raises(safehttp.FetchError, match="This DBLP search answer is not JSON"):
         search("resnet")
