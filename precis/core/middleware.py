@@ -7,7 +7,8 @@
 - API errors Django or django-ninja answer themselves (405) get the API's error shape.
 
 And bound what a view may spend waiting on other sites: every fetch a request makes
-(importing a paper by its id, say) ends within ``safehttp.WEB_REQUEST_SECONDS`` in all.
+(importing a paper by its id, say) ends within ``safehttp.WEB_REQUEST_SECONDS`` in all,
+trying again at most once.
 """
 
 from django.conf import settings
@@ -30,7 +31,7 @@ class RequestLimitsMiddleware:
         refusal = self.refusal(request)
         if refusal is not None:
             return self.refuse(request, *refusal)
-        with safehttp.within(safehttp.WEB_REQUEST_SECONDS):
+        with safehttp.within(safehttp.WEB_REQUEST_SECONDS, retries=safehttp.WEB_REQUEST_RETRIES):
             response = self.get_response(request)
         if (
             response.status_code == 405

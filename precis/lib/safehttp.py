@@ -8,9 +8,9 @@ raises ``Offline``. Tests install a replaying transport with ``use_transport``.
 
 Two guards keep a source that is down from holding web workers:
 
-- ``within(seconds)`` bounds every fetch made inside it, retries and polite waits
-  included; each web request runs inside one (``WEB_REQUEST_SECONDS``), while
-  background tasks keep the whole retry schedule. Without it, one reader asking
+- ``within(seconds, retries=…)`` bounds every fetch made inside it, retries and
+  polite waits included; each web request runs inside one (``WEB_REQUEST_SECONDS``,
+  one retry), while background tasks keep the whole retry schedule. Without it, one reader asking
   for a new arXiv id while arXiv did not answer held a worker for 18 s with DNS
   failing fast, and for over a minute with connections hanging.
 - A host that fails ``BREAKER_FAILURES`` attempts in a row (no connection, a
@@ -47,8 +47,10 @@ RETRY_STATUSES = {429, 500, 502, 503, 504}
 # A request that would queue longer than this behind others to one polite host fails
 # with a FetchError instead: a web worker is better spent on another reader.
 MAX_POLITE_WAIT_SECONDS = 10.0
-#: All the fetches of one web request (``within``): under gunicorn's 30 s worker timeout.
+#: All the fetches of one web request (``within``): under gunicorn's 30 s worker timeout,
+#: and one quick retry at most, for a person is waiting (tasks keep all of ``retries``).
 WEB_REQUEST_SECONDS = 20.0
+WEB_REQUEST_RETRIES = 1
 #: Failed attempts in a row after which a host is left alone for BREAKER_SECONDS.
 BREAKER_FAILURES = 3
 BREAKER_SECONDS = 60
@@ -113,8 +115,9 @@ clock = time.monotonic  # replaced in tests that need a slow server
 # nodes within milliseconds); replaced in tests that check which slots were reserved.
 wall_clock = time.time
 
-_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "safehttp_deadline", default=None
+#: (deadline, most retries or None) that ``within`` sets for the fetches in its block.
+_budget: contextvars.ContextVar[tuple[float, int | None] | None] = contextvars.ContextVar(
+    "safehttp_budget", default=None
 )
 
 MAX_REDIRECTS = 5
@@ -138,17 +141,21 @@ def use_transport(transport: httpx.BaseTransport, *, polite: bool = True):
 
 
 @contextlib.contextmanager
-def within(seconds: float):
+def within(seconds: float, *, retries: int | None = None):
     """Every fetch in the block, retries and polite waits included, ends within
-    ``seconds`` of the block's start (``clock`` time), or raises FetchError. Nested
-    blocks keep the earlier end."""
-    end = clock() + seconds
-    outer = _deadline.get()
-    token = _deadline.set(end if outer is None else min(outer, end))
+    ``seconds`` of the block's start (``clock`` time), or raises FetchError; with
+    ``retries``, none tries again more often than that. Nested blocks keep the
+    stricter of each."""
+    end, outer = clock() + seconds, _budget.get()
+    if outer is not None:
+        end = min(end, outer[0])
+        if outer[1] is not None:
+            retries = outer[1] if retries is None else min(retries, outer[1])
+    token = _budget.set((end, retries))
     try:
         yield
     finally:
-        _deadline.reset(token)
+        _budget.reset(token)
 
 
 def get(
@@ -175,7 +182,9 @@ def get(
     if not any_public_host and host not in settings.OUTBOUND_HOSTS:
         raise HostNotAllowed(url)
     headers = {"User-Agent": settings.OUTBOUND_USER_AGENT, "Accept": accept}
-    deadline = _deadline.get()
+    deadline, most_retries = _budget.get() or (None, None)
+    if most_retries is not None:
+        retries = min(retries, most_retries)
     _refuse_while_resting(host, url)  # once: a fetch under way keeps its schedule
     attempt = 0
     while True:

@@ -89,15 +89,18 @@ def test_each_try_waits_no_longer_than_the_deadline_allows(network):
     assert network.requests[1].extensions["timeout"]["read"] == 20
 
 
-def test_a_nested_deadline_keeps_the_earlier_end(network, monkeypatch):
+def test_a_nested_block_keeps_the_earlier_end_and_the_fewer_retries(network, monkeypatch):
     now = [100.0]
     monkeypatch.setattr(safehttp, "clock", lambda: now[0])
-    network.route(URL, b"ok")
-    with safehttp.within(5), safehttp.within(60):
+    network.route(URL, status=503)
+    with safehttp.within(60, retries=1), safehttp.within(5, retries=2):
+        with pytest.raises(safehttp.FetchError, match="answered 503 after 2 tries"):
+            safehttp.get(URL)
+        cache.clear()  # the failures above rest the host; this part is about the deadline
         now[0] = 106.0
         with pytest.raises(safehttp.FetchError, match="did not answer in time"):
             safehttp.get(URL)
-    assert network.requests == []
+    assert len(network.requests) == 2
 
 
 def test_a_host_that_keeps_failing_is_left_alone_for_a_while(network):

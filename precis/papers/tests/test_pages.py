@@ -85,8 +85,8 @@ def test_an_unreachable_source_gets_a_retry_page(client, network):
 
 
 def test_a_source_that_is_down_holds_a_reader_briefly_then_not_at_all(client, network):
-    """The retries of one page fit in its budget; then the host rests and the next
-    readers are answered at once, without asking it."""
+    """A reader's page tries the source twice, within its budget; once the source has
+    failed often enough it rests, and the next readers are answered without asking it."""
     import httpx
 
     from precis.lib import safehttp
@@ -95,9 +95,11 @@ def test_a_source_that_is_down_holds_a_reader_briefly_then_not_at_all(client, ne
     started = safehttp.clock()  # the test's clock: waiting moves it on without taking time
     assert client.get("/arxiv/1706.03762").status_code == 503
     assert safehttp.clock() - started < safehttp.WEB_REQUEST_SECONDS
+    assert len(network.requests) == safehttp.WEB_REQUEST_RETRIES + 1
+    assert client.get("/arxiv/1706.03763").status_code == 503
     asked = len(network.requests)
     assert asked >= safehttp.BREAKER_FAILURES
-    response = client.get("/arxiv/1706.03763")
+    response = client.get("/arxiv/1706.03764")
     assert response.status_code == 503
     assert "leaving it alone" in response.content.decode()
     assert len(network.requests) == asked
