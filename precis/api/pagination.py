@@ -77,8 +77,11 @@ def paginate(request, queryset, *, key: str, descending: bool = False, cursor=No
     if cursor:
         after_key, after_pk = decode(cursor, queryset.model._meta.get_field(key))
         beyond = "lt" if descending else "gt"
+        # key > k or (key = k and pk > p), written so that the first condition alone
+        # starts an index range: a deep page is a seek, not a walk from the first row.
         queryset = queryset.filter(
-            Q(**{f"{key}__{beyond}": after_key}) | Q(**{key: after_key, f"pk__{beyond}": after_pk})
+            Q(**{f"{key}__{beyond}e": after_key})
+            & (Q(**{f"{key}__{beyond}": after_key}) | Q(**{f"pk__{beyond}": after_pk}))
         )
     rows = list(queryset[: limit + 1])
     if len(rows) <= limit:

@@ -160,6 +160,8 @@ class Paper(models.Model):
         ordering = ["-year", "title"]
         indexes = [
             models.Index(fields=["venue", "year"]),
+            # The API's list of papers by title, a page at a time (api.pagination).
+            models.Index(fields=["title", "id"], name="paper_by_title"),
             # The papers waiting for a summary (home, /requests/), most asked for first.
             models.Index(
                 fields=["-request_count", "-demand", "-id"],

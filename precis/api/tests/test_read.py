@@ -90,6 +90,17 @@ def test_it_pages_papers_with_a_cursor(client, db):
     assert seen == [f"Paper {n:02d}" for n in range(25)]
 
 
+def test_a_walk_meets_every_paper_once_when_many_share_a_title(client, db):
+    """Ties on the title run across page boundaries: the id decides among them."""
+    papers = [PaperFactory(title=title) for title in ["B", "A", "B", "B", "C", "B", "A", "B"]]
+    seen, url = [], "/api/v1/papers?limit=3"
+    while url:
+        body = client.get(url).json()
+        seen += [(p["title"], p["id"]) for p in body["results"]]
+        url = body["next"]
+    assert seen == sorted((paper.title, paper.pk) for paper in papers)
+
+
 def test_it_rejects_a_forged_cursor(client, db):
     assert_error_shape(client.get("/api/v1/papers?cursor=!!!"), 400)
 
