@@ -67,9 +67,10 @@ def requests_list(request):
                 "paper_id", flat=True
             )
         )
+    # The waiting papers as a subquery: grouped directly, SQLite read every paper with a
+    # venue down the venue index (250 ms at 100k papers) instead of the few waiting ones.
     venues = (
-        demand.waiting()
-        .exclude(venue=None)
+        Paper.objects.filter(pk__in=demand.waiting().exclude(venue=None).values("pk"))
         .order_by()
         .values("venue__key", "venue__name")
         .annotate(n=Count("pk"))
