@@ -10,9 +10,9 @@ Two guards keep a source that is down from holding web workers:
 
 - ``within(seconds, retries=…)`` bounds every fetch made inside it, retries and
   polite waits included; each web request runs inside one (``WEB_REQUEST_SECONDS``,
-  one retry), while background tasks keep the whole retry schedule. Without it, one reader asking
-  for a new arXiv id while arXiv did not answer held a worker for 18 s with DNS
-  failing fast, and for over a minute with connections hanging.
+  one retry), while background tasks keep the whole retry schedule. Without it, a
+  reader asking for a new arXiv id while arXiv did not answer held a worker for 18 s
+  with DNS failing fast, and for over a minute with connections hanging.
 - A host that fails ``BREAKER_FAILURES`` attempts in a row (no connection, a
   timeout, 429 or 5xx) is not asked again for ``BREAKER_SECONDS`` by any process
   that shares the cache (every node, with Redis): fetches fail at once, with a

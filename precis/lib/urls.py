@@ -31,20 +31,20 @@ def _pieces(name: str, arity: int, prefix: str) -> tuple[str, ...]:
 
 def link(name: str, *args) -> str:
     """``reverse(name, args=args)`` for arguments that fit their converters."""
-    pieces = _pieces(name, len(args), get_script_prefix())
+    return _filled(_pieces(name, len(args), get_script_prefix()), args)
+
+
+def links(name: str, rows) -> list[str]:
+    """``[link(name, *args) for args in rows]``, with the path's shape looked up once
+    (a sitemap page has 50,000)."""
+    if not rows:
+        return []
+    pieces = _pieces(name, len(rows[0]), get_script_prefix())
+    return [_filled(pieces, args) for args in rows]
+
+
+def _filled(pieces: tuple[str, ...], args) -> str:
     parts = [pieces[0]]
     for arg, piece in zip(args, pieces[1:], strict=True):
         parts += [quote(str(arg), safe=SAFE), piece]
     return "".join(parts)
-
-
-def links(name: str, rows) -> list[str]:
-    """``[link(name, *args) for args in rows]``, with the path's shape looked up once:
-    for the thousands of paths of a sitemap page."""
-    pieces = _pieces(name, len(rows[0]), get_script_prefix()) if rows else ()
-    tails = pieces[1:]
-    return [
-        pieces[0]
-        + "".join(quote(str(arg), safe=SAFE) + tail for arg, tail in zip(args, tails, strict=True))
-        for args in rows
-    ]
