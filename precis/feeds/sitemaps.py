@@ -42,25 +42,15 @@ def _changes_by(rows: QuerySet, key: str) -> dict:
     return dict(rows.order_by().values_list(key).annotate(latest=Max("updated_at")))
 
 
-def _dated_entries(url_name: str, rows: QuerySet, page: int, limit: int) -> list[Entry]:
-    """A page of ``(pk, updated_at)`` rows as entries: one query, nothing to group."""
-    start = (page - 1) * limit
-    rows = list(rows[start : start + limit])
-    return list(
-        zip(links(url_name, [row[:1] for row in rows]), (row[1] for row in rows), strict=True)
-    )
-
-
 class Section:
     """One sitemap section: its keys in order, each one's path, and when each changed."""
 
     limit = 50_000
+    url_name = ""
 
     def keyed_rows(self) -> QuerySet:
         """``values_list`` rows, ordered, whose first column is the key ``changes`` ranges over."""
         raise NotImplementedError
-
-    url_name = ""
 
     def link_args(self, row) -> tuple:
         """The arguments of ``url_name`` that make ``row``'s path."""
@@ -79,10 +69,13 @@ class Section:
     def page_count(self) -> int:
         return max(1, -(-self.count() // self.limit))
 
+    def page_rows(self, page: int) -> list:
+        start = (page - 1) * self.limit
+        return list(self.keyed_rows()[start : start + self.limit])
+
     def entries(self, page: int) -> list[Entry]:
         """The ``page``-th (from 1) ``limit`` entries; empty past the last page."""
-        start = (page - 1) * self.limit
-        rows = list(self.keyed_rows()[start : start + self.limit])
+        rows = self.page_rows(page)
         if not rows:
             return []
         changed = self.changes(rows[0][0], rows[-1][0])
@@ -90,26 +83,36 @@ class Section:
         return [(path, changed.get(row[0])) for path, row in zip(paths, rows, strict=True)]
 
 
-class SummarySitemap(Section):
+class DatedSection(Section):
+    """Pages whose rows carry their own last change: one query a page, nothing to group."""
+
+    def shown(self) -> QuerySet:
+        raise NotImplementedError
+
     def keyed_rows(self):
-        return Summary.objects.listed().order_by("pk").values_list("pk", "updated_at")
+        return self.shown().order_by("pk").values_list("pk", "updated_at")
 
     def entries(self, page):
-        return _dated_entries("summaries:detail", self.keyed_rows(), page, self.limit)
+        rows = self.page_rows(page)
+        paths = links(self.url_name, [(pk,) for pk, _ in rows])
+        return [(path, changed) for path, (_, changed) in zip(paths, rows, strict=True)]
 
     def latest(self):
-        return _latest(Summary.objects.listed())
+        return _latest(self.shown())
 
 
-class FindingSitemap(Section):
-    def keyed_rows(self):
-        return Finding.objects.shown().order_by("pk").values_list("pk", "updated_at")
+class SummarySitemap(DatedSection):
+    url_name = "summaries:detail"
 
-    def entries(self, page):
-        return _dated_entries("findings:detail", self.keyed_rows(), page, self.limit)
+    def shown(self):
+        return Summary.objects.listed()
 
-    def latest(self):
-        return _latest(Finding.objects.shown())
+
+class FindingSitemap(DatedSection):
+    url_name = "findings:detail"
+
+    def shown(self):
+        return Finding.objects.shown()
 
 
 class PaperSitemap(Section):
