@@ -49,15 +49,15 @@ class Section:
     url_name = ""
 
     def keyed_rows(self) -> QuerySet:
-        """``values_list`` rows, ordered, whose first column is the key ``changes`` ranges over."""
+        """``values_list`` rows, ordered by their first column, the row's key."""
         raise NotImplementedError
 
     def link_args(self, row) -> tuple:
         """The arguments of ``url_name`` that make ``row``'s path."""
         raise NotImplementedError
 
-    def changes(self, first, last) -> dict:
-        """``{key: last change}`` for the keys from ``first`` to ``last``."""
+    def changes(self, rows: list) -> dict:
+        """``{key: last change}`` for the keys of a page's ``rows`` (in key order)."""
         raise NotImplementedError
 
     def latest(self) -> datetime | None:
@@ -78,7 +78,7 @@ class Section:
         rows = self.page_rows(page)
         if not rows:
             return []
-        changed = self.changes(rows[0][0], rows[-1][0])
+        changed = self.changes(rows)
         paths = links(self.url_name, [self.link_args(row) for row in rows])
         return [(path, changed.get(row[0])) for path, row in zip(paths, rows, strict=True)]
 
@@ -135,8 +135,8 @@ class PaperSitemap(Section):
         pk, slug = row
         return pk, slug or "paper"
 
-    def changes(self, first, last):
-        in_range = Q(paper_id__gte=first, paper_id__lte=last)
+    def changes(self, rows):
+        in_range = Q(paper_id__gte=rows[0][0], paper_id__lte=rows[-1][0])
         summaries = _changes_by(Summary.objects.listed().filter(in_range), "paper_id")
         findings = _changes_by(Finding.objects.shown().filter(in_range), "paper_id")
         return {
@@ -163,11 +163,10 @@ class VenueSitemap(Section):
     def link_args(self, row):
         return row[:1]
 
-    def changes(self, first, last):
+    def changes(self, rows):
         # Grouped by id for every venue: a range of keys has SQLite scan all summaries
         # once per venue, and venues are few.
         by_id = _changes_by(self._listed(), "paper__venue_id")
-        rows = self.keyed_rows().filter(key__gte=first, key__lte=last)
         return {key: by_id.get(pk) for key, pk in rows}
 
     def latest(self):
@@ -193,9 +192,9 @@ class UserSitemap(Section):
     def link_args(self, row):
         return row[1:]
 
-    def changes(self, first, last):
-        rows = self._credited().filter(author_id__gte=first, author_id__lte=last)
-        return _changes_by(rows, "author_id")
+    def changes(self, rows):
+        in_range = self._credited().filter(author_id__gte=rows[0][0], author_id__lte=rows[-1][0])
+        return _changes_by(in_range, "author_id")
 
     def latest(self):
         return _latest(self._credited())

@@ -146,7 +146,7 @@ def test_pages_take_the_same_few_queries_however_many_urls_they_list(
     with django_assert_max_num_queries(11):
         client.get("/sitemap.xml")
     for section in ("papers", "summaries", "findings", "venues", "users"):
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(3):  # rows, and the last changes of a page
             response = client.get(f"/sitemap-{section}.xml")
         assert response.status_code == 200
 
