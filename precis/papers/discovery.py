@@ -1,17 +1,17 @@
 """Ways into the catalogue besides venues: an author's papers, a topic's papers, co-authors.
 
-Every function returns a queryset (or a list built in one query), so pages that use them
-make a constant number of queries whatever the number of papers.
+Every function returns a queryset, a list built in one query, or (a topic's papers) a
+sequence that reads only the slice a page asks for, so pages that use them make a
+constant number of queries whatever the number of papers.
 """
 
-import json
 import re
 
-from django.db import connection
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, QuerySet, Window
 
-from precis.summaries.models import listed_q
+from precis.summaries.models import Summary, listed_q
 
+from . import topics
 from .models import Author, Paper, PaperAuthor, RelatedPaper
 
 # Only listed summaries (public, not deleted) may be counted or shown to others.
@@ -92,37 +92,6 @@ def looks_like_category(name: str) -> bool:
     return name in ARXIV_CATEGORIES or ("." in name and bool(CATEGORY_CODE.match(name)))
 
 
-# --- JSON list membership, portable across SQLite and PostgreSQL --------------
-
-
-def json_list_contains(field: str, value: str, *, case_sensitive: bool = True) -> Q:
-    """Papers whose JSON list ``field`` has ``value`` as one of its items.
-
-    PostgreSQL has a real containment operator (``@>``, usable by a GIN index) and Django
-    exposes it as ``field__contains=[value]``. SQLite has none: Django raises
-    NotSupportedError for ``__contains`` on a JSONField there. The portable fallback is a
-    LIKE on the stored JSON text for the value *with its quotes* (``'"cs.LG"'``), so that
-    ``cs.L`` or ``cs.LG2`` do not match; a quote inside an item is stored escaped (``\\"``)
-    so the needle cannot straddle two items. The needle is serialised the way each database
-    stores the text: Django writes SQLite's with ``json.dumps`` (non-ASCII as ``\\uXXXX``),
-    PostgreSQL prints jsonb with the characters themselves. LIKE on SQLite ignores ASCII
-    case only, so the fallback is case-insensitive there, as case-insensitive matches are
-    on PostgreSQL (``UPPER(field::text) LIKE UPPER(…)``, a scan of the column).
-    """
-    postgres = connection.vendor == "postgresql"
-    if postgres and case_sensitive:
-        return Q(**{f"{field}__contains": [value]})
-    needle = json.dumps(value, ensure_ascii=not postgres)
-    return Q(**{f"{field}__icontains": needle})
-
-
-def topic_filter(name: str) -> Q:
-    """Papers on a topic: the arXiv category code ``name``, or the keyword (any case)."""
-    return json_list_contains("categories", name) | json_list_contains(
-        "keywords", name, case_sensitive=False
-    )
-
-
 # --- Lists of papers ------------------------------------------------------------
 
 
@@ -132,23 +101,25 @@ def summaries_first(papers: QuerySet) -> QuerySet:
     Each paper gets ``summary_count`` and ``best`` (the Wilson bound of its best listed
     summary, None without one). The authors and venue of each come in two more queries.
     """
-    return (
+    return for_cards(
         papers.annotate(
             best=Max("summaries__wilson", filter=LISTED_SUMMARY),
             summary_count=Count("summaries", filter=LISTED_SUMMARY),
-        )
-        .order_by(
+        ).order_by(
             F("best").desc(nulls_last=True),
             F("year").desc(nulls_last=True),
             "title",
             "pk",
         )
-        .select_related("venue")
-        .prefetch_related(
-            Prefetch(
-                "paper_authors",
-                queryset=PaperAuthor.objects.select_related("author").order_by("position"),
-            )
+    )
+
+
+def for_cards(papers: QuerySet) -> QuerySet:
+    """``papers`` with what a paper card shows: the venue, and the authors in order."""
+    return papers.select_related("venue").prefetch_related(
+        Prefetch(
+            "paper_authors",
+            queryset=PaperAuthor.objects.select_related("author").order_by("position"),
         )
     )
 
@@ -160,8 +131,64 @@ def papers_of_author(author: Author) -> QuerySet:
     )
 
 
-def papers_on_topic(name: str) -> QuerySet:
-    return summaries_first(Paper.objects.filter(topic_filter(name)))
+class TopicPapers:
+    """The papers on a topic, for a Paginator: summarised ones first, then the rest.
+
+    Sorting every paper of a large topic by its best summary would cost what the topic
+    holds on every page (half the catalogue for cs.LG). So the list is two parts, and
+    each is asked only for the slice a page shows, as paper ids:
+    - the summarised papers, grouped from the topic's listed summaries: best summary
+      first, then the most summarised, then the newest;
+    - the rest, down the topic's (topic, year, paper) index: newest first.
+    The total is a count of that index's range; the page's papers come by id.
+    """
+
+    def __init__(self, name: str):
+        self.topic_rows = topics.rows_on(name)
+        listed = Summary.objects.listed().filter(paper_id__in=self.topic_rows.values("paper_id"))
+        self.summarised = (
+            listed.values("paper_id")
+            # How many summarised papers there are, on every row at no extra cost: the
+            # grouped rows are all made for the sort anyway.
+            .annotate(best=Max("wilson"), summary_count=Count("pk"), total=Window(Count("*")))
+            .order_by("-best", "-summary_count", "-paper_id")
+            .values_list("paper_id", "best", "summary_count", "total")
+        )
+        self.summarised_papers = listed.values("paper_id").distinct()
+        self.rest = (
+            self.topic_rows.exclude(
+                Exists(Summary.objects.listed().filter(paper_id=OuterRef("paper_id")))
+            )
+            .order_by("-year", "-paper_id")
+            .values_list("paper_id", flat=True)
+        )
+
+    def count(self) -> int:
+        return self.topic_rows.count()
+
+    def __getitem__(self, window: slice) -> list[Paper]:
+        start, stop = window.start or 0, window.stop
+        found = list(self.summarised[start:stop])
+        if found:
+            summarised = found[0][3]
+        else:  # the window is past the summarised papers (or there are none)
+            summarised = self.summarised_papers.count() if start else 0
+        rows = [(pk, best, count) for pk, best, count, _ in found]
+        if stop > summarised:
+            rest = self.rest[max(start - summarised, 0) : stop - summarised]
+            rows += [(pk, None, 0) for pk in rest]
+        by_id = for_cards(Paper.objects.all()).in_bulk([pk for pk, _, _ in rows])
+        papers = []
+        for pk, best, count in rows:
+            if paper := by_id.get(pk):  # None: merged away since the ids were read
+                paper.best, paper.summary_count = best, count
+                papers.append(paper)
+        return papers
+
+
+def papers_on_topic(name: str) -> TopicPapers:
+    """Papers with ``name`` among their arXiv categories or keywords, in any case."""
+    return TopicPapers(name)
 
 
 def co_authors(author: Author, *, limit: int = CO_AUTHORS_SHOWN) -> list[Author]:

@@ -14,6 +14,8 @@ from .fields import FIELDS, field_of_categories
 
 # A card in a list names this many authors, then "and N more".
 CARD_AUTHORS = 6
+# The longest topic key kept (precis.papers.topics); imports keep keywords to 100 characters.
+MAX_TOPIC_CHARS = 300
 
 
 class Venue(models.Model):
@@ -174,8 +176,14 @@ class Paper(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        from .topics import write_topics
+
         self.derive_fields()
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"categories", "keywords", "year"} & set(update_fields):
+            write_topics([self], replace=not adding)
 
     def get_absolute_url(self) -> str:
         return link("papers:detail", self.pk, self.slug or "paper")
@@ -233,6 +241,28 @@ class Paper(models.Model):
         if self.url and not _is_mirror_of(self.url, links):
             links.append(("Website", self.url))
         return links
+
+
+class PaperTopic(models.Model):
+    """A paper is on a topic: one of its arXiv categories or keywords, in lower case.
+
+    Derived from Paper.categories, Paper.keywords and Paper.year by precis.papers.topics,
+    so that a topic's page counts and lists its papers down an index, newest first,
+    instead of reading every paper.
+    """
+
+    # The key is the pair: no id column, and no index beside the two below.
+    pk = models.CompositePrimaryKey("paper", "topic")
+    # Not indexed on its own: the primary key's (paper, topic) index starts with it.
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+", db_index=False)
+    topic = models.CharField(max_length=MAX_TOPIC_CHARS)
+    year = models.PositiveSmallIntegerField(default=0, help_text="The paper's; 0 when unknown")
+
+    class Meta:
+        indexes = [models.Index(fields=["topic", "year", "paper"], name="paper_topic_by_year")]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} {self.topic}"
 
 
 IDENTIFIER_HOSTS = ("arxiv.org", "doi.org", "dblp.org", "dblp.uni-trier.de")

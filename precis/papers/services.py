@@ -20,6 +20,7 @@ from precis.lib.text import clean_text
 
 from .bulk import RowBuilder, equals_any, insert_rows, prepare_for_bulk_writes, reserve_ids
 from .models import Author, Identifier, Paper, PaperAuthor, PaperRedirect, Venue
+from .topics import write_topics
 from .versions import absorb_versions, record_versions
 
 __all__ = [
@@ -617,18 +618,27 @@ class _BatchWriter:
             paper.id, paper.created_at, paper.updated_at = pk, now, now
             Paper.derive_fields(paper)
         insert_rows(Paper, PAPER_ROWS.columns, [PAPER_ROWS.row(paper) for paper in new_papers])
+        write_topics(new_papers, replace=False)
 
     @staticmethod
     def _update_existing(before: dict[int, tuple[Paper, dict]]) -> None:
         """Write each stored paper the batch changed, once."""
-        changed = []
+        changed, retopiced = [], []
         for paper, attributes in before.values():
             paper.derive_fields()
             if any(getattr(paper, name) != value for name, value in attributes.items()):
                 paper.updated_at = timezone.now()
                 changed.append(paper)
+            if (paper.categories, paper.keywords, paper.year) != (
+                attributes["categories"],
+                attributes["keywords"],
+                attributes["year"],
+            ):
+                retopiced.append(paper)
         if changed:
             Paper.objects.bulk_update(changed, [*UPDATABLE_FIELDS, "updated_at"])
+        if retopiced:
+            write_topics(retopiced)
 
     def _apply(self, paper, entry: _Pending) -> None:
         """Fill ``paper`` from ``entry``'s record.
