@@ -323,6 +323,7 @@ def _top_summary_of_each(papers, user):
     return best
 
 
+@shared_for_readers()
 def author_detail(request, pk, slug):
     author = get_object_or_404(Author, pk=pk)
     if slug != author.slug:
@@ -342,6 +343,7 @@ def author_detail(request, pk, slug):
     )
 
 
+@shared_for_readers()
 def topic_detail(request, name):
     """Papers of an arXiv category (cs.LG) or with a keyword (any case)."""
     canonical = discovery.canonical_category(name)
