@@ -1,13 +1,15 @@
-"""Time every sitemap page on a corpus that bench/pages_bench.py built and kept.
+"""Time the public pages whose work grows with the site, on a corpus bench/pages_bench.py kept.
 
-The sitemap is the one public answer that grows with the whole site (up to 50,000
-URLs a page), so it is timed on its own: each page is rendered in this process
-through the whole middleware stack with the page cache off, best of --repeat, with
-its size and SQL query count.
+These are the answers a page cache does not save from a bored attacker: every sitemap
+page (up to 50,000 URLs each), the topic pages (a topic may hold half of all papers,
+or none), a venue's pages, an author's papers and the list of papers waiting for a
+summary.
+Each is rendered in this process through the whole middleware stack with the page
+cache off, best of --repeat, with its status, size and SQL query count.
 
     .venv/bin/python bench/pages_bench.py --keep DIR --rounds 1 --only cached --proxy-seconds 0
-    .venv/bin/python bench/sitemap_bench.py --keep DIR
-    .venv/bin/python bench/sitemap_bench.py --keep DIR --pg-url postgres://postgres@127.0.0.1:5432/NAME
+    .venv/bin/python bench/growth_bench.py --keep DIR
+    .venv/bin/python bench/growth_bench.py --keep DIR --pg-url postgres://postgres@127.0.0.1:5432/NAME
 """
 
 import argparse
@@ -18,6 +20,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+# (path, the status it should answer): topics from the largest to one no paper is on.
+TOPIC_PAGES = [
+    ("/topics/cs.LG/", 200),  # about a third of the papers
+    ("/topics/cs.LG/?page=400", 200),  # deep among its summarised papers
+    ("/topics/cs.LG/?page=2000", 200),  # deep among the rest
+    ("/topics/cs.RO/", 200),
+    ("/topics/learning/", 200),  # the commonest keyword
+    ("/topics/LEARNING/", 200),  # the same, in capitals
+    ("/topics/zebrafish/", 200),  # a rare keyword
+    ("/topics/no such topic/", 404),
+    ("/topics/" + "x" * 2000 + "/", 404),
+]
 
 
 def main() -> None:
@@ -34,26 +49,42 @@ def main() -> None:
         VAR_DIR=str(args.keep / "var"),
         STATIC_ROOT=str(args.keep / "static"),
         DJANGO_SETTINGS_MODULE="precis.settings",
-        SECRET_KEY="sitemap-bench-" + "q3Zr" * 12,
+        SECRET_KEY="growth-bench-" + "q3Zr" * 12,
         ALLOWED_HOSTS="testserver",
         DEBUG="false",
         SECURE_SSL_REDIRECT="false",
         PAGE_CACHE_SECONDS="0",
         LOG_LEVEL="ERROR",
     )
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the expected 404s
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from precis.feeds.sitemaps import SITEMAPS
+    from precis.papers.models import Author
 
+    busiest = Author.objects.annotate(n=Count("paper_links")).order_by("-n").first()
+    pages = [
+        ("/sitemap.xml", 200),
+        *((f"/sitemap-{section}.xml", 200) for section in SITEMAPS),
+        *TOPIC_PAGES,
+        ("/venues/icml/", 200),  # a tenth of the papers
+        ("/venues/icml/?page=50", 200),
+        ("/venues/icml/2016/", 200),
+        (busiest.get_absolute_url(), 200),
+        ("/requests/", 200),
+    ]
     client = Client()
     print(f"{connection.vendor}, best of {args.repeat}")
-    print(f"{'page':28} {'ms':>7} {'MB':>6} {'URLs':>7} {'queries':>7}")
-    for url in ["/sitemap.xml", *(f"/sitemap-{section}.xml" for section in SITEMAPS)]:
+    print(f"{'page':40} {'status':>6} {'ms':>7} {'MB':>6} {'queries':>7}")
+    for url, expected in pages:
         client.get(url)  # the URL shapes and the database's cache, once
         best = float("inf")
         for _ in range(args.repeat):
@@ -61,11 +92,11 @@ def main() -> None:
                 started = time.perf_counter()
                 response = client.get(url)
                 best = min(best, time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-        body = response.content
-        urls = body.count(b"<url>") or body.count(b"<sitemap>")
+        assert response.status_code == expected, (url, response.status_code)
+        shown = url if len(url) <= 40 else url[:30] + "…" + url[-9:]
         print(
-            f"{url:28} {best * 1000:7.0f} {len(body) / 1e6:6.2f} {urls:7,} {len(queries):7}",
+            f"{shown:40} {response.status_code:6} {best * 1000:7.0f} "
+            f"{len(response.content) / 1e6:6.2f} {len(queries):7}",
             flush=True,
         )
 

@@ -59,6 +59,7 @@ ANONYMOUS_PAGES = (
     "venue-year",
     "profile",
     "search",
+    "topic",
     "feed (site)",
     "feed (paper)",
 )
@@ -72,6 +73,7 @@ SIGNED_IN_PAGES = (
     "venue-year",
     "profile",
     "search",
+    "topic",
 )
 
 
@@ -116,6 +118,12 @@ def prepare(scratch: Path, papers: int, summaries: int, writers: int) -> None:
         "profile": [s.author.get_absolute_url() for s in sample],
         "search": [
             "/search?" + urllib.parse.urlencode({"q": q}) for q in queries(VARIANTS_PER_PAGE)
+        ],
+        "topic": [
+            f"/topics/{urllib.parse.quote(name)}/"
+            for name in dict.fromkeys(
+                name for s in sample for name in [*s.paper.categories, *s.paper.keywords]
+            )
         ],
         "feed (site)": ["/feeds/summaries.atom"],
         "feed (paper)": [f"/feeds/papers/{s.paper_id}.atom" for s in sample],

@@ -17,6 +17,7 @@ latency per kind of query and the slowest queries.
 """
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -72,6 +73,12 @@ FAMILY = (
     "Garcia Romero Rossi Bianchi Dubois Martin Schmidt Weber Kowalski Nowak Silva Costa Mendes"
 ).split()
 VENUES = ["icml", "nips", "iclr", "cvpr", "acl", "emnlp", "aaai", "ijcai", "kdd", "arxiv"]
+# arXiv categories by how often a paper lists them, roughly as machine learning's do.
+CATEGORIES = {
+    "cs.LG": 30, "cs.CV": 15, "cs.CL": 12, "stat.ML": 10, "cs.AI": 8, "cs.RO": 4, "cs.IR": 3,
+    "math.OC": 3, "cs.NE": 3, "eess.IV": 2, "cs.CR": 2, "cs.SD": 1, "q-bio.NC": 1,
+    "quant-ph": 1, "physics.comp-ph": 1, "econ.EM": 1,
+}  # fmt: skip
 
 
 def word(rng):
@@ -82,6 +89,15 @@ def word(rng):
         if rng.random() < 0.5
         else rng.randrange(len(TOPICS))
     ]
+
+
+def topics_of(rng) -> tuple[list[str], list[str]]:
+    """Categories (one to three, primary first) and keywords (up to three) for one paper."""
+    categories = list(
+        dict.fromkeys(rng.choices(list(CATEGORIES), list(CATEGORIES.values()), k=rng.randint(1, 3)))
+    )
+    keywords = list(dict.fromkeys(word(rng) for _ in range(rng.randint(0, 3))))
+    return categories, keywords
 
 
 def title(rng):
@@ -107,10 +123,14 @@ def build_corpus(papers: int, summaries: int, seed: int = 7, writers: int = 1) -
 
     from precis.accounts.models import User
     from precis.papers.bulk import insert_rows, reserve_ids
-    from precis.papers.models import Author, Identifier, Paper, PaperAuthor, Venue
+    from precis.papers.fields import field_of_categories
+    from precis.papers.models import Author, Identifier, Paper, PaperAuthor, PaperTopic, Venue
+    from precis.papers.topics import topic_key
     from precis.summaries.models import Summary
 
     rng = random.Random(seed)
+    # Its own generator, so that titles and abstracts stay those of earlier corpora.
+    topic_rng = random.Random(seed + 1)
     now = timezone.now()
     venues = {
         key: Venue.objects.get_or_create(key=key, defaults={"name": key.upper()})[0].pk
@@ -137,11 +157,12 @@ def build_corpus(papers: int, summaries: int, seed: int = 7, writers: int = 1) -
         count = min(batch, papers - start)
         with transaction.atomic():
             ids = reserve_ids(Paper, count)
-            rows, links, identifiers = [], [], []
+            rows, links, identifiers, topic_rows = [], [], [], []
             for offset, pk in enumerate(ids):
                 number = start + offset
                 text = title(rng)
                 year = rng.randint(2005, 2025)
+                categories, keywords = topics_of(topic_rng)
                 rows.append(
                     (
                         pk,
@@ -150,10 +171,15 @@ def build_corpus(papers: int, summaries: int, seed: int = 7, writers: int = 1) -
                         abstract(rng),
                         year,
                         venues[rng.choice(VENUES)],
-                        "cs",
+                        field_of_categories(categories),
+                        json.dumps(keywords),
+                        json.dumps(categories),
                         number,
                     )
                 )
+                topic_rows += [
+                    (key, pk, year) for key in dict.fromkeys(map(topic_key, categories + keywords))
+                ]
                 for position, author in enumerate(rng.sample(author_ids, rng.randint(1, 5))):
                     links.append((pk, author, position))
                 month = number % 12 + 1
@@ -169,13 +195,14 @@ def build_corpus(papers: int, summaries: int, seed: int = 7, writers: int = 1) -
                     "INSERT INTO papers_paper (id, title, slug, abstract, year, venue_id, field, url, pdf_url, "
                     "keywords, categories, source, title_key, first_author_key, created_at, updated_at, "
                     "views, follower_count, request_count, demand, waiting_hidden_reason) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, '', '', '[]', '[]', 'bench', '', '', %s, %s, "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, '', '', %s, %s, 'bench', '', '', %s, %s, "
                     "0, 0, 0, 0, '')",
                     [
-                        (pk, t, slug, a, y, v, field, now, now)
-                        for pk, t, slug, a, y, v, field, _ in rows
+                        (pk, t, slug, a, y, v, field, keywords, categories, now, now)
+                        for pk, t, slug, a, y, v, field, keywords, categories, _ in rows
                     ],
                 )
+            insert_rows(PaperTopic, ["topic", "paper_id", "year"], topic_rows)
             insert_rows(PaperAuthor, ["paper_id", "author_id", "position"], links)
             insert_rows(
                 Identifier, ["paper_id", "scheme", "value"], identifiers, ignore_conflicts=True

@@ -10,10 +10,14 @@ and Paper.save().
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import QuerySet
 
-from .bulk import insert_rows
-from .models import MAX_TOPIC_CHARS, PaperTopic
+from .bulk import delete_rows, insert_rows
+from .models import MAX_TOPIC_CHARS, Paper, PaperTopic
+
+#: Papers whose rows are written again per transaction by ``rebuild_topics``.
+REBUILD_BATCH = 5000
 
 
 def topic_key(name: str) -> str:
@@ -39,12 +43,33 @@ def write_topics(papers: Iterable, *, replace: bool = True) -> None:
     """
     papers = list(papers)
     if replace:
-        PaperTopic.objects.filter(paper_id__in=[paper.pk for paper in papers]).delete()
+        delete_rows(PaperTopic.objects.filter(paper_id__in=[paper.pk for paper in papers]))
     insert_rows(
         PaperTopic,
         ["topic", "paper_id", "year"],
         [(key, paper.pk, paper.year or 0) for paper in papers for key in keys_of(paper)],
     )
+
+
+def rebuild_topics(paper_model=Paper, topic_model=PaperTopic) -> int:
+    """Write every paper's topic rows again, a batch of papers per transaction; returns
+    how many rows there are now. Idempotent; the models are the migration's when it
+    fills the table (papers.0009)."""
+    written, last = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                paper_model.objects.filter(pk__gt=last)
+                .order_by("pk")
+                .only("categories", "keywords", "year")[:REBUILD_BATCH]
+            )
+            if not batch:
+                return written
+            last = batch[-1].pk
+            delete_rows(topic_model.objects.filter(paper_id__gte=batch[0].pk, paper_id__lte=last))
+            rows = [(key, paper.pk, paper.year or 0) for paper in batch for key in keys_of(paper)]
+            insert_rows(topic_model, ["topic", "paper_id", "year"], rows)
+            written += len(rows)
 
 
 def rows_on(name: str) -> QuerySet:

@@ -3,31 +3,12 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-BATCH = 5000
-
 
 def fill_topics(apps, schema_editor):
     """The topic rows of every stored paper, a batch of papers at a time."""
-    from precis.papers.bulk import insert_rows
-    from precis.papers.topics import keys_of
+    from precis.papers.topics import rebuild_topics
 
-    Paper = apps.get_model("papers", "Paper")
-    PaperTopic = apps.get_model("papers", "PaperTopic")
-    last = 0
-    while True:
-        batch = list(
-            Paper.objects.filter(pk__gt=last)
-            .order_by("pk")
-            .only("categories", "keywords", "year")[:BATCH]
-        )
-        if not batch:
-            return
-        rows = [
-            (key, paper.pk, paper.year or 0) for paper in batch for key in keys_of(paper)
-        ]
-        insert_rows(PaperTopic, ["topic", "paper_id", "year"], rows)
-        last = batch[-1].pk
-
+    rebuild_topics(apps.get_model("papers", "Paper"), apps.get_model("papers", "PaperTopic"))
 
 
 class Migration(migrations.Migration):

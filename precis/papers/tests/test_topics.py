@@ -2,9 +2,11 @@
 topic page that lists by them."""
 
 import importlib
+from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -69,6 +71,23 @@ def test_a_later_record_that_fills_keywords_or_moves_the_year_rewrites_the_rows(
     assert topics_of(paper) == {"cs.cv": 2016, "cs.lg": 2016, "resnet": 2016}
 
 
+def test_rewriting_a_batchs_rows_deletes_them_in_one_statement_without_reading_them():
+    upsert_papers(
+        [record(identifiers={"arxiv": f"1512.0338{n}"}, title=f"T{n} " * 9) for n in range(5)]
+    )
+    changed = [
+        record(
+            identifiers={"arxiv": f"1512.0338{n}"}, title=f"T{n} " * 9, year=2016, venue_key="cvpr"
+        )
+        for n in range(5)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        upsert_papers(changed)
+    on_topics = [q["sql"] for q in queries if "papers_papertopic" in q["sql"]]
+    assert [sql.split()[0] for sql in on_topics if "INSERT" not in sql] == ["DELETE"]
+    assert {tuple(topics_of(paper).values()) for paper in Paper.objects.all()} == {(2016,) * 3}
+
+
 def test_the_same_records_again_write_no_topic_rows():
     upsert_papers([record()])
     with CaptureQueriesContext(connection) as queries:
@@ -98,6 +117,20 @@ def test_a_merged_duplicate_leaves_no_rows_and_the_kept_paper_keeps_its_own():
     duplicate = PaperFactory(categories=["cs.CV"], keywords=["duplicates"])
     merge_papers(duplicate=duplicate, into=kept)
     assert dict(PaperTopic.objects.values_list("topic", "paper")) == {"cs.lg": kept.pk}
+
+
+def test_rebuild_topics_mends_rows_that_a_write_around_the_model_left_behind():
+    kept = PaperFactory(categories=["cs.LG"], year=2016)
+    moved = PaperFactory(categories=["cs.LG"], year=2016)
+    Paper.objects.filter(pk=moved.pk).update(categories=["cs.CV"], keywords=["Vision"], year=2020)
+    out = StringIO()
+
+    call_command("rebuild_topics", stdout=out)
+    call_command("rebuild_topics", stdout=out)  # again: the same rows
+
+    assert topics_of(kept) == {"cs.lg": 2016}
+    assert topics_of(moved) == {"cs.cv": 2020, "vision": 2020}
+    assert out.getvalue() == "3 topic rows.\n3 topic rows.\n"
 
 
 def test_the_migration_fills_the_rows_of_papers_stored_before_it():
