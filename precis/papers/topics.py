@@ -28,7 +28,11 @@ def topic_key(name: str) -> str:
 def keys_of(paper) -> set[str]:
     """The topic keys of a paper (a model instance, or a bulk import's row)."""
     keys = {
-        topic_key(name) for name in (*paper.categories, *paper.keywords) if isinstance(name, str)
+        topic_key(name)
+        for names in (paper.categories, paper.keywords)
+        if isinstance(names, list)  # not a string's characters, whatever was stored
+        for name in names
+        if isinstance(name, str)
     }
     keys.discard("")
     if any(len(key) > MAX_TOPIC_CHARS for key in keys):

@@ -112,6 +112,11 @@ def test_saving_a_paper_rewrites_its_rows_and_deleting_it_removes_them():
     assert not PaperTopic.objects.exists()
 
 
+def test_lists_of_anything_but_names_give_no_topics():
+    paper = PaperFactory(categories="cs.LG", keywords=[None, 3, ["nested"], {"a": 1}, "Kept"])
+    assert topics_of(paper) == {"kept": 2016}
+
+
 def test_a_merged_duplicate_leaves_no_rows_and_the_kept_paper_keeps_its_own():
     kept = PaperFactory(categories=["cs.LG"])
     duplicate = PaperFactory(categories=["cs.CV"], keywords=["duplicates"])
