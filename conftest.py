@@ -62,6 +62,26 @@ def _one_rate_limit_window(monkeypatch):
     monkeypatch.setattr(ratelimit, "clock", lambda: RATE_LIMIT_INSTANT)
 
 
+@pytest.fixture(autouse=True)
+def _paper_standing_kept(request):
+    """After every test that wrote to the database, each paper's kept count and best
+    score of listed summaries (Paper.listed_summaries, best_wilson) must match its
+    summaries: a write path that goes around summaries' own upkeep fails its test."""
+    from pytest_django.fixtures import is_django_unittest
+
+    uses_db = not is_django_unittest(request) and (
+        request.node.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if uses_db:  # set up first, so that the database is still there after the test
+        request.getfixturevalue("_django_db_helper")
+    yield
+    if uses_db:
+        from precis.summaries.models import stale_standings
+
+        assert stale_standings() == [], "(paper id, kept, what its summaries give)"
+
+
 @pytest.fixture
 def no_page_cache(settings):
     """Every request renders its page and counts its lists: for tests that count what

@@ -155,6 +155,11 @@ class Paper(models.Model):
         related_name="+",
         editable=False,
     )
+    # Its listed summaries: how many, and the best one's Wilson bound (null without
+    # one). precis.summaries keeps them, in the transaction of every summary write, so
+    # that venue pages read a venue's summarised papers without counting summaries.
+    listed_summaries = models.PositiveIntegerField(default=0, editable=False)
+    best_wilson = models.FloatField(null=True, blank=True, editable=False)
 
     objects = PaperQuerySet.as_manager()
 
@@ -162,6 +167,13 @@ class Paper(models.Model):
         ordering = ["-year", "title"]
         indexes = [
             models.Index(fields=["venue", "year"]),
+            # A venue's summarised papers and their years (the venue pages), without
+            # reading its other papers: a harvested venue holds thousands.
+            models.Index(
+                fields=["venue", "year"],
+                condition=Q(listed_summaries__gt=0),
+                name="summarised_by_venue",
+            ),
             # The API's list of papers by title, a page at a time (api.pagination).
             models.Index(fields=["title", "id"], name="paper_by_title"),
             # The papers waiting for a summary (home, /requests/), most asked for first.
@@ -180,6 +192,10 @@ class Paper(models.Model):
 
         self.derive_fields()
         adding = self._state.adding
+        if not adding and kwargs.get("update_fields") is None:
+            # A paper loaded before a vote or a view and saved after it would write its
+            # stale counts back: the counters are only ever written by those who keep them.
+            kwargs["update_fields"] = SAVED_FIELDS
         super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"categories", "keywords", "year"} & set(update_fields):
@@ -241,6 +257,18 @@ class Paper(models.Model):
         if self.url and not _is_mirror_of(self.url, links):
             links.append(("Website", self.url))
         return links
+
+
+# Counters kept by queryset updates (precis.papers.demand, precis.summaries).
+KEPT_ELSEWHERE = frozenset(
+    {"views", "follower_count", "request_count", "demand", "listed_summaries", "best_wilson"}
+)
+# What a plain save() of a stored paper writes: every column but those.
+SAVED_FIELDS = tuple(
+    field.name
+    for field in Paper._meta.concrete_fields
+    if not field.primary_key and field.name not in KEPT_ELSEWHERE
+)
 
 
 class PaperTopic(models.Model):

@@ -1,8 +1,9 @@
 import hashlib
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db import models, transaction
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 from precis.accounts.models import Block, User
@@ -15,6 +16,12 @@ from precis.papers.services import citation_title
 from . import ranking
 
 DESCRIPTION_CHARS = 200  # a search result's snippet, about
+# The columns a summary's part in its paper's standing (Paper.listed_summaries and
+# Paper.best_wilson) depends on: the listing rule's, its score and its paper.
+STANDING_FIELDS = frozenset(
+    {"paper", "paper_id", "visibility", "deleted_at", "moderation", "wilson"}
+)
+RESTATED_AT_ONCE = 500
 
 
 class Visibility(models.TextChoices):
@@ -97,6 +104,40 @@ class SummaryQuerySet(models.QuerySet):
         # Drafts (never published) last among equals, on SQLite and PostgreSQL alike.
         return self.order_by("-wilson", "-score", F("published_at").desc(nulls_last=True), "-pk")
 
+    # Bulk writes send no signals, so the three below restate the papers they touch
+    # themselves, in the same transaction (saves and deletes: summaries.apps).
+
+    def update(self, **kwargs):
+        if STANDING_FIELDS.isdisjoint(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            papers = set(self.order_by().values_list("paper_id", flat=True).distinct())
+            updated = super().update(**kwargs)
+            papers.add(_paper_id(kwargs.get("paper", kwargs.get("paper_id"))))
+            restate_papers(papers)
+        return updated
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        if STANDING_FIELDS.isdisjoint(fields):
+            return super().bulk_update(objs, fields, batch_size=batch_size)
+        with transaction.atomic(using=self.db):
+            papers = {obj.paper_id for obj in objs}
+            papers |= set(
+                self.model.objects.filter(pk__in=[obj.pk for obj in objs]).values_list(
+                    "paper_id", flat=True
+                )
+            )
+            updated = super().bulk_update(objs, fields, batch_size=batch_size)
+            restate_papers(papers)
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            restate_papers(obj.paper_id for obj in created)
+        return created
+
 
 def render_summary(source: str, *, strict: bool = True) -> str:
     """A summary's text as its page shows it: ``\\cite{}`` links titled with the cited
@@ -147,6 +188,9 @@ class Summary(Moderated, WrittenAgainstVersion, models.Model):
 
     class Meta:
         verbose_name_plural = "summaries"
+        # Related managers and Django's internal writes use this too, so no bulk update
+        # of summaries can go around the standing kept on their papers.
+        base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(fields=["paper", "author"], name="one_summary_per_writer"),
         ]
@@ -172,6 +216,13 @@ class Summary(Moderated, WrittenAgainstVersion, models.Model):
 
     def get_absolute_url(self) -> str:
         return link("summaries:detail", self.pk)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        summary = super().from_db(db, field_names, values)
+        # Its paper as stored: a save that moves it must restate the paper it left.
+        summary.stored_paper_id = summary.__dict__.get("paper_id")
+        return summary
 
     @property
     def is_private(self) -> bool:
@@ -235,6 +286,62 @@ class Summary(Moderated, WrittenAgainstVersion, models.Model):
         self.score = self.upvotes - self.downvotes
         self.wilson = ranking.wilson_lower_bound(self.upvotes, self.downvotes)
         self.popularity = ranking.popularity(self.score, self.views, self.published_at)
+
+
+@transaction.atomic
+def restate_papers(paper_ids) -> None:
+    """Write each paper's ``listed_summaries`` and ``best_wilson`` from its summaries."""
+    listed = Summary.objects.listed().filter(paper=OuterRef("pk")).order_by().values("paper")
+    ids = sorted({pk for pk in paper_ids if pk is not None})
+    for start in range(0, len(ids), RESTATED_AT_ONCE):
+        papers = Paper.objects.filter(pk__in=ids[start : start + RESTATED_AT_ONCE])
+        # Locked first, in id order: on PostgreSQL the update then counts from a snapshot
+        # taken after every other restatement of these papers has committed, so two
+        # votes on one paper's summaries at once cannot leave the first one's count.
+        list(papers.select_for_update().order_by("pk").values_list("pk", flat=True))
+        papers.update(
+            listed_summaries=Coalesce(Subquery(listed.annotate(n=Count("pk")).values("n")), 0),
+            best_wilson=Subquery(listed.annotate(best=Max("wilson")).values("best")),
+        )
+
+
+def stale_standings() -> list[tuple[int, tuple, tuple]]:
+    """Papers whose kept standing is not what their summaries give: (id, kept, actual),
+    each a (listed_summaries, best_wilson) pair. Empty while every write kept it."""
+    actual = {
+        pk: (n, best)
+        for pk, n, best in Summary.objects.listed()
+        .values("paper")
+        .annotate(n=Count("pk"), best=Max("wilson"))
+        .order_by()
+        .values_list("paper", "n", "best")
+    }
+    kept = {
+        pk: (n, best)
+        for pk, n, best in Paper.objects.filter(
+            Q(listed_summaries__gt=0) | Q(best_wilson__isnull=False)
+        ).values_list("pk", "listed_summaries", "best_wilson")
+    }
+    none = (0, None)
+    return [
+        (pk, kept.get(pk, none), actual.get(pk, none))
+        for pk in sorted(kept.keys() | actual.keys())
+        if kept.get(pk, none) != actual.get(pk, none)
+    ]
+
+
+def restate_after_save(sender, instance, update_fields=None, **kwargs):
+    if update_fields is None or not STANDING_FIELDS.isdisjoint(update_fields):
+        restate_papers({instance.paper_id, getattr(instance, "stored_paper_id", None)})
+    instance.stored_paper_id = instance.paper_id
+
+
+def restate_after_delete(sender, instance, **kwargs):
+    restate_papers({instance.paper_id})
+
+
+def _paper_id(paper) -> int | None:
+    return getattr(paper, "pk", paper)
 
 
 class Revision(models.Model):
