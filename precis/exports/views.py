@@ -9,7 +9,6 @@ from django.views.decorators.http import require_safe
 
 from precis.collections import bibtex
 from precis.papers.models import Paper, Venue
-from precis.summaries.models import listed_q
 
 from . import downloads, dumps, services
 
@@ -58,9 +57,7 @@ def venue_bibtex(request, key, year):
     """The papers of a venue-year that have a listed summary, as the venue page lists them."""
     venue = get_object_or_404(Venue, key=key)
     papers = (
-        Paper.objects.filter(venue=venue, year=year)
-        .filter(listed_q("summaries__"))
-        .distinct()
+        Paper.objects.filter(venue=venue, year=year, listed_summaries__gt=0)
         .order_by("title", "pk")
         .with_authors()
     )

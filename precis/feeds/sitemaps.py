@@ -120,11 +120,9 @@ class PaperSitemap(Section):
     changed."""
 
     def keyed_rows(self):
-        listed, findings = Summary.objects.listed(), Finding.objects.shown()
+        findings = Finding.objects.shown().values("paper")
         return (
-            Paper.objects.filter(
-                Q(pk__in=listed.values("paper")) | Q(pk__in=findings.values("paper"))
-            )
+            Paper.objects.filter(Q(listed_summaries__gt=0) | Q(pk__in=findings))
             .order_by("pk")
             .values_list("pk", "slug")
         )
@@ -152,11 +150,8 @@ class VenueSitemap(Section):
         return Summary.objects.listed().filter(paper__venue__isnull=False)
 
     def keyed_rows(self):
-        return (
-            Venue.objects.filter(pk__in=self._listed().values("paper__venue"))
-            .order_by("key")
-            .values_list("key", "pk")
-        )
+        summarised = Paper.objects.filter(listed_summaries__gt=0).values("venue")
+        return Venue.objects.filter(pk__in=summarised).order_by("key").values_list("key", "pk")
 
     url_name = "papers:venue"
 

@@ -102,10 +102,7 @@ def summaries_first(papers: QuerySet) -> QuerySet:
     summary, None without one). The authors and venue of each come in two more queries.
     """
     return for_cards(
-        papers.annotate(
-            best=Max("summaries__wilson", filter=LISTED_SUMMARY),
-            summary_count=Count("summaries", filter=LISTED_SUMMARY),
-        ).order_by(
+        papers.annotate(best=F("best_wilson"), summary_count=F("listed_summaries")).order_by(
             F("best").desc(nulls_last=True),
             F("year").desc(nulls_last=True),
             "title",

@@ -3,7 +3,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -245,21 +245,21 @@ def _external_url(scheme, value):
 def venue_list(request):
     """Venues with listed summaries, most explained first, a page at a time.
 
-    Counted from the listed summaries rather than from every paper, so the cost
-    follows what readers wrote, not how many papers were imported.
+    Counted from the summarised papers' standing, so the cost follows what readers
+    wrote, not how many papers were imported.
     """
     counts = (
-        Summary.objects.listed()
-        .exclude(paper__venue=None)
-        .values("paper__venue")
-        .annotate(summary_count=Count("pk"), paper_count=Count("paper", distinct=True))
-        .order_by("-summary_count", "paper__venue")
+        Paper.objects.filter(listed_summaries__gt=0)
+        .exclude(venue=None)
+        .values("venue")
+        .annotate(summary_count=Sum("listed_summaries"), paper_count=Count("pk"))
+        .order_by("-summary_count", "venue")
     )
     page = Paginator(counts, VENUES_PER_PAGE).get_page(request.GET.get("page"))
-    by_id = Venue.objects.in_bulk([row["paper__venue"] for row in page])
+    by_id = Venue.objects.in_bulk([row["venue"] for row in page])
     venues = []
     for row in page:
-        venue = by_id[row["paper__venue"]]
+        venue = by_id[row["venue"]]
         venue.summary_count, venue.paper_count = row["summary_count"], row["paper_count"]
         venues.append(venue)
     return render(request, "papers/venue_list.html", {"venues": venues, "page": page})
@@ -268,25 +268,19 @@ def venue_list(request):
 @shared_for_readers()
 def venue_detail(request, key, year=None):
     venue = get_object_or_404(Venue, key=key)
-    # Asked paper by paper within the venue: a list of every paper with a listed
-    # summary, site-wide, would cost what the whole site holds on every venue page.
-    explained = Exists(Summary.objects.listed().filter(paper=OuterRef("pk")))
+    # Read through the (venue, year) index of summarised papers: a venue's other
+    # papers, thousands for a harvested one, are never read.
+    summarised = Paper.objects.filter(venue=venue, listed_summaries__gt=0)
     years = list(
-        Paper.objects.filter(explained, venue=venue)
-        .exclude(year=None)
+        summarised.exclude(year=None)
         .values("year")
         .annotate(n=Count("pk"))
         .order_by("-year")
         .values_list("year", "n")
     )
     papers = (
-        Paper.objects.filter(venue=venue)
-        .annotate(
-            best=Max("summaries__wilson", filter=LISTED_SUMMARY),
-            summary_count=Count("summaries", filter=LISTED_SUMMARY),
-        )
-        .filter(summary_count__gt=0)
-        .order_by("-best", "-summary_count", "title")
+        summarised.annotate(best=F("best_wilson"), summary_count=F("listed_summaries"))
+        .order_by("-best", "-summary_count", "title", "pk")
         .with_authors()
     )
     if year is not None:
