@@ -2,7 +2,7 @@
 
 These are the answers a page cache does not save from a bored attacker: every sitemap
 page (up to 50,000 URLs each), the topic pages (a topic may hold half of all papers,
-or none), a venue's pages, an author's papers and the list of papers waiting for a
+or none), a venue's pages and the list of venues, an author's papers and the list of papers waiting for a
 summary.
 Each is rendered in this process through the whole middleware stack with the page
 cache off, best of --repeat, with its status, size and SQL query count.
@@ -78,6 +78,8 @@ def main() -> None:
         ("/venues/icml/", 200),  # a tenth of the papers
         ("/venues/icml/?page=50", 200),
         ("/venues/icml/2016/", 200),
+        ("/venues/icml/2016/bibtex", 200),
+        ("/venues/", 200),  # every venue with a listed summary, counted
         (busiest.get_absolute_url(), 200),
         ("/requests/", 200),
     ]

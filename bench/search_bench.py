@@ -126,7 +126,7 @@ def build_corpus(papers: int, summaries: int, seed: int = 7, writers: int = 1) -
     from precis.papers.fields import field_of_categories
     from precis.papers.models import Author, Identifier, Paper, PaperAuthor, PaperTopic, Venue
     from precis.papers.topics import topic_key
-    from precis.summaries.models import Summary
+    from precis.summaries.models import Summary, restate_papers
 
     rng = random.Random(seed)
     # Its own generator, so that titles and abstracts stay those of earlier corpora.
@@ -194,9 +194,9 @@ def build_corpus(papers: int, summaries: int, seed: int = 7, writers: int = 1) -
                 cursor.executemany(
                     "INSERT INTO papers_paper (id, title, slug, abstract, year, venue_id, field, url, pdf_url, "
                     "keywords, categories, source, title_key, first_author_key, created_at, updated_at, "
-                    "views, follower_count, request_count, demand, waiting_hidden_reason) "
+                    "views, follower_count, request_count, demand, waiting_hidden_reason, listed_summaries) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, '', '', %s, %s, 'bench', '', '', %s, %s, "
-                    "0, 0, 0, 0, '')",
+                    "0, 0, 0, 0, '', 0)",
                     [
                         (pk, t, slug, a, y, v, field, keywords, categories, now, now)
                         for pk, t, slug, a, y, v, field, keywords, categories, _ in rows
@@ -248,6 +248,7 @@ def build_corpus(papers: int, summaries: int, seed: int = 7, writers: int = 1) -
                  "comments_locked"],
                 rows,
             )  # fmt: skip
+    restate_papers(chosen)  # what the site's own writes keep (inserted rows send no signal)
 
 
 # What queries() asks, by position modulo 10 (the per-kind latency lines use these names).
