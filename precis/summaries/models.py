@@ -111,9 +111,12 @@ class SummaryQuerySet(models.QuerySet):
         if STANDING_FIELDS.isdisjoint(kwargs):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
-            papers = set(self.order_by().values_list("paper_id", flat=True).distinct())
+            rows = list(self.order_by().values_list("pk", "paper_id"))
             updated = super().update(**kwargs)
-            papers.add(_paper_id(kwargs.get("paper", kwargs.get("paper_id"))))
+            papers = {paper for _, paper in rows}
+            if "paper" in kwargs or "paper_id" in kwargs:  # and where they went
+                moved = self.model.objects.filter(pk__in=[pk for pk, _ in rows])
+                papers |= set(moved.values_list("paper_id", flat=True))
             restate_papers(papers)
         return updated
 
@@ -338,10 +341,6 @@ def restate_after_save(sender, instance, update_fields=None, **kwargs):
 
 def restate_after_delete(sender, instance, **kwargs):
     restate_papers({instance.paper_id})
-
-
-def _paper_id(paper) -> int | None:
-    return getattr(paper, "pk", paper)
 
 
 class Revision(models.Model):

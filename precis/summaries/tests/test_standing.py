@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -119,10 +120,13 @@ def test_bulk_writes_restate_every_paper_they_touch_both_ends_of_a_move():
     summaries = [SummaryFactory(paper=source) for _ in range(3)]
     Summary.objects.filter(pk__in=[s.pk for s in summaries[:2]]).update(paper=target)
     assert (standing(source), standing(target)) == ((1, 0.0), (2, 0.0))
+    Summary.objects.filter(pk=summaries[0].pk).update(paper_id=source.pk)
+    Summary.objects.filter(pk=summaries[0].pk).update(paper_id=F("paper_id") + 0)
+    assert (standing(source), standing(target)) == ((2, 0.0), (1, 0.0))
     summaries[2].refresh_from_db()
     summaries[2].wilson, summaries[2].visibility = 0.5, "public"
     Summary.objects.bulk_update(summaries[2:], ["wilson"])
-    assert standing(source) == (1, 0.5)
+    assert standing(source) == (2, 0.5)
     # Through a related manager, too: it is the same queryset.
     target.summaries.update(deleted_at="2026-01-01T00:00:00Z")
     assert standing(target) == (0, None)
