@@ -9,6 +9,7 @@ import re
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, QuerySet, Window
 
+from precis.core.paginators import cached_count
 from precis.summaries.models import Summary, listed_q
 
 from . import topics
@@ -161,7 +162,7 @@ class TopicPapers:
         )
 
     def count(self) -> int:
-        return self.topic_rows.count()
+        return cached_count(self.topic_rows)
 
     def __getitem__(self, window: slice) -> list[Paper]:
         start, stop = window.start or 0, window.stop
@@ -169,7 +170,7 @@ class TopicPapers:
         if found:
             summarised = found[0][3]
         else:  # the window is past the summarised papers (or there are none)
-            summarised = self.summarised_papers.count() if start else 0
+            summarised = cached_count(self.summarised_papers) if start else 0
         rows = [(pk, best, count) for pk, best, count, _ in found]
         if stop > summarised:
             rest = self.rest[max(start - summarised, 0) : stop - summarised]

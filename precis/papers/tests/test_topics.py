@@ -199,6 +199,24 @@ def test_a_topic_page_past_the_summarised_papers_starts_where_they_end(client):
     assert [paper.pk for paper, _ in last] == [paper.pk for paper, _ in second]
 
 
+def test_a_topics_totals_are_counted_once_per_data_generation(client):
+    summarised = [PaperFactory(categories=["cs.LG"]) for _ in range(3)]
+    for paper in summarised[:2]:
+        SummaryFactory(paper=paper)
+    for n in range(3 * PER_PAGE):
+        PaperFactory(categories=["cs.LG"], title=f"Rest {n}")
+
+    def counts_on(url) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(")]
+
+    assert len(counts_on("/topics/cs.LG/?page=2")) == 2  # the topic's, the summarised
+    assert counts_on("/topics/cs.LG/?page=3") == []  # another page, the same totals
+    SummaryFactory(paper=summarised[2])  # a write: counted afresh
+    assert len(counts_on("/topics/cs.LG/?page=3")) == 2
+
+
 @pytest.mark.parametrize(
     "name",
     [
