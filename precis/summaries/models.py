@@ -1,9 +1,9 @@
 import hashlib
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 from precis.accounts.models import Block, User
@@ -293,19 +293,41 @@ class Summary(Moderated, WrittenAgainstVersion, models.Model):
 
 @transaction.atomic
 def restate_papers(paper_ids) -> None:
-    """Write each paper's ``listed_summaries`` and ``best_wilson`` from its summaries."""
-    listed = Summary.objects.listed().filter(paper=OuterRef("pk")).order_by().values("paper")
+    """Write each paper's ``listed_summaries`` and ``best_wilson`` from its summaries.
+
+    Counted with one grouped read per 500 papers, not a subquery per paper: without
+    planner statistics (a table just loaded or restored) PostgreSQL ran such a
+    subquery as a scan of every summary, a minute per 500 papers at 100,000 summaries.
+    """
     ids = sorted({pk for pk in paper_ids if pk is not None})
     for start in range(0, len(ids), RESTATED_AT_ONCE):
-        papers = Paper.objects.filter(pk__in=ids[start : start + RESTATED_AT_ONCE])
-        # Locked first, in id order: on PostgreSQL the update then counts from a snapshot
+        chunk = ids[start : start + RESTATED_AT_ONCE]
+        # Locked first, in id order: on PostgreSQL the count below then reads a snapshot
         # taken after every other restatement of these papers has committed, so two
         # votes on one paper's summaries at once cannot leave the first one's count.
-        list(papers.select_for_update().order_by("pk").values_list("pk", flat=True))
-        papers.update(
-            listed_summaries=Coalesce(Subquery(listed.annotate(n=Count("pk")).values("n")), 0),
-            best_wilson=Subquery(listed.annotate(best=Max("wilson")).values("best")),
+        kept = {
+            pk: (n, best)
+            for pk, n, best in Paper.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", "listed_summaries", "best_wilson")
+        }
+        actual = dict.fromkeys(kept, (0, None))
+        actual.update(
+            (pk, (n, best))
+            for pk, n, best in Summary.objects.listed()
+            .filter(paper_id__in=kept)
+            .values("paper")
+            .annotate(n=Count("pk"), best=Max("wilson"))
+            .order_by()
+            .values_list("paper", "n", "best")
         )
+        changed = defaultdict(list)  # one UPDATE per distinct standing
+        for pk, standing in actual.items():
+            if kept[pk] != standing:
+                changed[standing].append(pk)
+        for (n, best), pks in changed.items():
+            Paper.objects.filter(pk__in=pks).update(listed_summaries=n, best_wilson=best)
 
 
 def stale_standings() -> list[tuple[int, tuple, tuple]]:
