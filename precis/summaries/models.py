@@ -22,6 +22,7 @@ STANDING_FIELDS = frozenset(
     {"paper", "paper_id", "visibility", "deleted_at", "moderation", "wilson"}
 )
 RESTATED_AT_ONCE = 500
+NO_STANDING = (0, None)  # a paper without a listed summary
 
 
 class Visibility(models.TextChoices):
@@ -312,16 +313,8 @@ def restate_papers(paper_ids) -> None:
             .order_by("pk")
             .values_list("pk", "listed_summaries", "best_wilson")
         }
-        actual = dict.fromkeys(kept, (0, None))
-        actual.update(
-            (pk, (n, best))
-            for pk, n, best in Summary.objects.listed()
-            .filter(paper_id__in=kept)
-            .values("paper")
-            .annotate(n=Count("pk"), best=Max("wilson"))
-            .order_by()
-            .values_list("paper", "n", "best")
-        )
+        actual = dict.fromkeys(kept, NO_STANDING)
+        actual.update(_standing_from(Summary.objects.filter(paper_id__in=list(kept))))
         changed = defaultdict(list)  # one UPDATE per distinct standing
         for pk, standing in actual.items():
             if kept[pk] != standing:
@@ -333,26 +326,30 @@ def restate_papers(paper_ids) -> None:
 def stale_standings() -> list[tuple[int, tuple, tuple]]:
     """Papers whose kept standing is not what their summaries give: (id, kept, actual),
     each a (listed_summaries, best_wilson) pair. Empty while every write kept it."""
-    actual = {
-        pk: (n, best)
-        for pk, n, best in Summary.objects.listed()
-        .values("paper")
-        .annotate(n=Count("pk"), best=Max("wilson"))
-        .order_by()
-        .values_list("paper", "n", "best")
-    }
+    actual = _standing_from(Summary.objects.all())
     kept = {
         pk: (n, best)
         for pk, n, best in Paper.objects.filter(
             Q(listed_summaries__gt=0) | Q(best_wilson__isnull=False)
         ).values_list("pk", "listed_summaries", "best_wilson")
     }
-    none = (0, None)
     return [
-        (pk, kept.get(pk, none), actual.get(pk, none))
+        (pk, kept.get(pk, NO_STANDING), actual.get(pk, NO_STANDING))
         for pk in sorted(kept.keys() | actual.keys())
-        if kept.get(pk, none) != actual.get(pk, none)
+        if kept.get(pk, NO_STANDING) != actual.get(pk, NO_STANDING)
     ]
+
+
+def _standing_from(summaries) -> dict[int, tuple[int, float]]:
+    """{paper id: (listed summaries, best Wilson bound)} over ``summaries``, grouped."""
+    return {
+        pk: (n, best)
+        for pk, n, best in summaries.listed()
+        .values("paper")
+        .annotate(n=Count("pk"), best=Max("wilson"))
+        .order_by()
+        .values_list("paper", "n", "best")
+    }
 
 
 def restate_after_save(sender, instance, update_fields=None, **kwargs):
