@@ -10,13 +10,11 @@ import re
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, QuerySet, Window
 
 from precis.core.paginators import cached_count
-from precis.summaries.models import Summary, listed_q
+from precis.summaries.models import Summary
 
 from . import topics
 from .models import Author, Paper, PaperAuthor, RelatedPaper
 
-# Only listed summaries (public, not deleted) may be counted or shown to others.
-LISTED_SUMMARY = listed_q("summaries__")
 CO_AUTHORS_SHOWN = 15
 RELATED_SHOWN = 6
 

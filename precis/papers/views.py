@@ -23,14 +23,13 @@ from precis.lib.moderation import ModerationState
 from precis.lib.navigation import safe_next
 from precis.lib.visitors import visitor_of
 from precis.notifications.services import is_following
-from precis.summaries.models import Summary, listed_q
+from precis.summaries.models import Summary
 
 from . import demand, discovery, request_views
 from .models import Author, Paper, PaperRedirect, Venue
 from .services import find_paper_by_citation_key
 from .versions import versions_of
 
-LISTED_SUMMARY = listed_q("summaries__")
 PAPERS_PER_PAGE = 20
 VENUES_PER_PAGE = 50
 SUMMARIES_ON_PAPER_PAGE = 10
