@@ -111,7 +111,7 @@ class SummaryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         if STANDING_FIELDS.isdisjoint(kwargs):
             return super().update(**kwargs)
-        with transaction.atomic(using=self.db):
+        with transaction.atomic(using=self.db, savepoint=False):
             rows = list(self.order_by().values_list("pk", "paper_id"))
             updated = super().update(**kwargs)
             papers = {paper for _, paper in rows}
@@ -125,7 +125,7 @@ class SummaryQuerySet(models.QuerySet):
         objs = list(objs)
         if STANDING_FIELDS.isdisjoint(fields):
             return super().bulk_update(objs, fields, batch_size=batch_size)
-        with transaction.atomic(using=self.db):
+        with transaction.atomic(using=self.db, savepoint=False):
             papers = {obj.paper_id for obj in objs}
             papers |= set(
                 self.model.objects.filter(pk__in=[obj.pk for obj in objs]).values_list(
@@ -137,7 +137,7 @@ class SummaryQuerySet(models.QuerySet):
         return updated
 
     def bulk_create(self, objs, *args, **kwargs):
-        with transaction.atomic(using=self.db):
+        with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
             restate_papers(obj.paper_id for obj in created)
         return created
@@ -292,7 +292,7 @@ class Summary(Moderated, WrittenAgainstVersion, models.Model):
         self.popularity = ranking.popularity(self.score, self.views, self.published_at)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint: two more queries per vote
 def restate_papers(paper_ids) -> None:
     """Write each paper's ``listed_summaries`` and ``best_wilson`` from its summaries.
 
