@@ -5,13 +5,15 @@ The project's conftest also checks, after every test that used the database, tha
 paper's standing differs from its summaries; these tests walk the write paths one by
 one and check the numbers themselves."""
 
+import contextlib
 import importlib
+import threading
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import F
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,6 +24,7 @@ from precis.moderation.tests.factories import make_moderator
 from precis.papers.models import Paper
 from precis.papers.services import merge_papers
 from precis.papers.tests.factories import PaperFactory, VenueFactory
+from precis.summaries import models as summaries_models
 from precis.summaries import services
 from precis.summaries.models import Summary, stale_standings
 from precis.summaries.tests.factories import SummaryFactory
@@ -247,3 +250,39 @@ def test_a_venues_summarised_papers_are_read_through_their_own_index():
         )
     )
     assert "summarised_by_venue" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_at_once_on_one_paper_are_both_counted(monkeypatch):
+    """Each writer's count is held until both have read, unless the paper's lock keeps
+    the second from reading before the first commits: without the lock, each counts
+    only its own new summary, and the paper ends with one where it has two."""
+    paper, writers = PaperFactory(), [UserFactory() for _ in range(2)]
+    both_read = threading.Barrier(2, timeout=3)  # broken at once when the lock works
+    counted = summaries_models._standing_from
+
+    def count_then_wait(summaries):
+        standing = counted(summaries)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_read.wait()
+        return standing
+
+    monkeypatch.setattr(summaries_models, "_standing_from", count_then_wait)
+    errors = []
+
+    def write(writer):
+        try:
+            SummaryFactory(paper=paper, author=writer)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()  # this thread's own
+
+    threads = [threading.Thread(target=write, args=(writer,)) for writer in writers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert standing(paper) == (2, 0.0)
