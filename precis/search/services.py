@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.db import transaction
-from django.db.models import Case, Max, Value, When
+from django.db.models import Case, Value, When
 
 from precis.papers.models import Paper
-from precis.summaries.models import Summary, listed_q
+from precis.summaries.models import Summary
 
 from . import vocabulary
 from .backends import MARK_END, MARK_START, Hit, Page, backend
@@ -68,9 +68,8 @@ def remove_papers(paper_ids: list[int]) -> None:
 
 def refresh_scores(paper_id: int) -> None:
     """After a vote: the ranking boost changes, the indexed text does not."""
-    best = Paper.objects.filter(pk=paper_id).aggregate(
-        best=Max("summaries__wilson", filter=listed_q("summaries__"))
-    )["best"]
+    # The paper's kept standing, written with the vote (summaries.models.restate_papers).
+    best = Paper.objects.filter(pk=paper_id).values_list("best_wilson", flat=True).first()
     best = best or 0.0
     SearchDocument.objects.filter(paper_id=paper_id).update(best_wilson=best)
     SearchRank.objects.filter(paper_id=paper_id).update(
