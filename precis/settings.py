@@ -156,6 +156,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set, else per-process memory ------------
 REDIS_URL = env.string("REDIS_URL")
+# Without Redis: how many MiB of whole pages each process may keep (precis/core/localcache.py);
+# past it, the pages read least recently go first.
+PAGE_CACHE_MIB = env.integer("PAGE_CACHE_MIB", 64, minimum=1)
 if REDIS_URL:
     CACHES = {
         alias: {
@@ -171,7 +174,7 @@ if REDIS_URL:
     }
 else:
     # Whole pages and the fragments of many pages apart: a profile's 20 cards must not
-    # push pages out of a per-process cache that drops a third of its entries when full.
+    # push pages out. Pages are bounded by the memory they take, not by their number.
     CACHES = {
         # Rate limits and visit marks: at Django's default of 300 entries, a burst of
         # visits or a spam wave pushed out the counters that were holding it back.
@@ -180,9 +183,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         },
         "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "precis.core.localcache.SizedLocMemCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "MAX_BYTES": PAGE_CACHE_MIB * 1024 * 1024},
         },
         "fragments": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
