@@ -156,8 +156,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set, else per-process memory ------------
 REDIS_URL = env.string("REDIS_URL")
-# Without Redis: how many MiB of whole pages each process may keep (precis/core/localcache.py);
-# past it, the pages read least recently go first.
+# How many MiB of whole pages each process may keep: without Redis, the page cache itself
+# (precis/core/localcache.py); with it, the copies held between checks (NearCopies).
 PAGE_CACHE_MIB = env.integer("PAGE_CACHE_MIB", 64, minimum=1)
 if REDIS_URL:
     CACHES = {

@@ -170,9 +170,9 @@ class NearCopies:
     the next recheck.
     """
 
-    MOST_BYTES = 32 * 1024 * 1024
-
-    def __init__(self):
+    def __init__(self, most_bytes: int | None = None):
+        # None: settings.PAGE_CACHE_MIB, read when a page is held.
+        self._most_bytes = most_bytes
         self._lock = threading.Lock()
         self._generations: tuple[int, int, float] | None = None  # hard, soft, read at
         # Moves on whenever this process advances a generation: what a request read from
@@ -213,7 +213,8 @@ class NearCopies:
             self._bytes -= _size(old)
         self._pages[key] = page
         self._bytes += _size(page)
-        while self._bytes > self.MOST_BYTES and self._pages:
+        most = self._most_bytes or settings.PAGE_CACHE_MIB * 1024 * 1024
+        while self._bytes > most and self._pages:
             self._bytes -= _size(self._pages.popitem(last=False)[1])
 
     def forget_generations(self) -> None:

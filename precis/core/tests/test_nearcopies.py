@@ -138,13 +138,23 @@ def test_numbers_counted_after_redis_is_emptied_never_meet_remembered_ones():
     assert generations.current() > before + 3
 
 
-def test_the_memory_is_bounded(monkeypatch, clocks):
-    near = generations.NearCopies()
-    monkeypatch.setattr(generations.NearCopies, "MOST_BYTES", 250)
+def test_the_memory_is_bounded(clocks):
+    near = generations.NearCopies(most_bytes=250)
     for number in range(3):
         page = {"generation": 7, "content": b"x" * 100, "expires_at": clocks["wall"] + 60}
         near.remember(near.epoch, 7, 1, f"page:{number}", page)
     assert near.lookup("page:0") is None
+    assert near.lookup("page:1") is not None
+    assert near.lookup("page:2") is not None
+
+
+def test_by_default_the_memory_is_bounded_by_page_cache_mib(settings, clocks):
+    settings.PAGE_CACHE_MIB = 1
+    near = generations.NearCopies()
+    for number in range(3):
+        page = {"generation": 7, "content": b"x" * 400_000, "expires_at": clocks["wall"] + 60}
+        near.remember(near.epoch, 7, 1, f"page:{number}", page)
+    assert near.lookup("page:0") is None  # three would pass 1 MiB
     assert near.lookup("page:1") is not None
     assert near.lookup("page:2") is not None
 
