@@ -4,11 +4,12 @@ Without Redis, whole pages are kept in each process (settings.CACHES["pages"]). 
 differ tenfold in size: a paper's feed is 3 KiB, a venue page 33 KiB. A bound on
 entries alone had to be low enough for the largest pages, 2,000, and the 100,000-paper
 benchmark's pages outgrew it: Django's LocMemCache then drops a third of its entries at
-once, and the paper and profile pages fell from about 74% to 37 to 44% of hello world's
-requests/s, their p99 from 7 to 45 ms, re-rendering what was dropped
-(bench/pages_bench.py). Here the bound is on bytes (``MAX_BYTES``; the values are
-kept pickled, so their length is what they hold), and past either bound the least
-recently used entries go one at a time, only as many as the new value needs.
+once. Replayed through one process in the benchmark's order, every page was rendered
+again in every round; in one run on gunicorn, the paper and profile pages fell to 44%
+and 37% of hello world's requests/s, their p99 to 45 ms (bench/pages_bench.py). Here
+the bound is on bytes (``MAX_BYTES``; the values are kept pickled, so their length is
+what they hold), and past either bound the least recently used entries go one at a
+time, only as many as the new value needs.
 """
 
 import pickle
