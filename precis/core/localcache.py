@@ -59,7 +59,8 @@ class SizedLocMemCache(LocMemCache):
             new_value = pickle.loads(self._cache[key]) + delta  # noqa: S301 (our own pickle)
             timeout = self._expire_info[key]
             self._set(key, pickle.dumps(new_value, self.pickle_protocol))
-            self._expire_info[key] = timeout
+            if key in self._cache:  # not kept when it outgrew the whole bound
+                self._expire_info[key] = timeout
         return new_value
 
     def clear(self):

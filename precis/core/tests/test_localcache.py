@@ -98,6 +98,17 @@ def test_incr_keeps_the_count_true_and_the_entrys_expiry():
     assert cache.bytes_held() == held_bytes(cache) == size_of(1 + 2**70)
 
 
+def test_a_number_that_outgrows_the_whole_cache_is_dropped_cleanly():
+    cache = sized_cache(max_bytes=size_of(2**64) - 1)
+    cache.set("n", 1)
+
+    cache.incr("n", 2**70)  # its pickle no longer fits at all
+
+    assert cache.get("n") is None
+    assert not cache.has_key("n")
+    assert cache.bytes_held() == held_bytes(cache) == 0
+
+
 def test_the_entry_bound_still_holds():
     cache = sized_cache(max_bytes=10**9, max_entries=3)
     for key in "abcd":
