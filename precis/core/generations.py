@@ -213,7 +213,9 @@ class NearCopies:
             self._bytes -= _size(old)
         self._pages[key] = page
         self._bytes += _size(page)
-        most = self._most_bytes or settings.PAGE_CACHE_MIB * 1024 * 1024
+        most = self._most_bytes
+        if most is None:
+            most = settings.PAGE_CACHE_MIB * 1024 * 1024
         while self._bytes > most and self._pages:
             self._bytes -= _size(self._pages.popitem(last=False)[1])
 
